@@ -1,0 +1,109 @@
+/**
+ * The numeric core behind one interface, so the algorithm does not care whether TensorFlow.js or
+ * the fused WebAssembly kernels do the arithmetic.
+ *
+ * Parameter layout (shared by every engine and by checkpoints): a network is a stack of dense
+ * layers; layer l has a kernel W_l of shape [in_l, out_l] stored row-major (W[i*out + j] connects
+ * input i to output j, the same as a TensorFlow.js Dense kernel) followed by its bias b_l [out_l].
+ * A network's flat vector is W_0, b_0, W_1, b_1, …, W_last, b_last.
+ *   actor:  obsDim → actorHidden… (ReLU) → actDim, output tanh(z)·actionBound
+ *   critic: obsDim+actDim (observation first, then action) → criticHidden… (ReLU) → 1 (linear)
+ *
+ * One update (the DDPG paper, in this order):
+ *   1. y = r + γ·(1 − terminated)·Q′(s′, μ′(s′))   (targets, no gradient)
+ *   2. critic loss L = mean((Q(s, a) − y)²); one Adam step on the critic
+ *   3. actor loss J = −mean Q(s, μ(s)) through the *updated* critic; one Adam step on the actor
+ *   4. target ← τ·online + (1 − τ)·target for both networks
+ * Adam: β1 = 0.9, β2 = 0.999, ε = 1e-8, t starts at 1,
+ *   m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²;
+ *   θ ← θ − lr·(m / (1 − β1^t)) / (sqrt(v / (1 − β2^t)) + ε)
+ * meanQ reported is mean Q(s, a) of step 2, before the critic's Adam step.
+ */
+
+export interface NetworkShape {
+  obsDim: number;
+  actDim: number;
+  actorHidden: number[];
+  criticHidden: number[];
+  /** The actor's output is tanh(·)·actionBound. */
+  actionBound: number;
+}
+
+export interface UpdateHyperparameters {
+  gamma: number;
+  tau: number;
+  actorLr: number;
+  criticLr: number;
+}
+
+export const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
+
+/** Row-major arrays of one sampled batch: obs [B·obsDim], action [B·actDim], reward/terminated [B]. */
+export interface Batch {
+  obs: Float32Array;
+  action: Float32Array;
+  reward: Float32Array;
+  nextObs: Float32Array;
+  /** 1 where the transition terminated (never for Pendulum), 0 otherwise; truncation is not termination. */
+  terminated: Float32Array;
+}
+
+export interface UpdateStats {
+  criticLoss: number;
+  actorLoss: number;
+  meanQ: number;
+}
+
+export interface NetworkParameters {
+  actor: Float32Array;
+  critic: Float32Array;
+  targetActor: Float32Array;
+  targetCritic: Float32Array;
+}
+
+export interface AdamState {
+  m: Float32Array;
+  v: Float32Array;
+  /** Number of Adam steps taken so far (the next step uses t = step + 1). */
+  step: number;
+}
+
+export interface OptimizerState {
+  actor: AdamState;
+  critic: AdamState;
+}
+
+export interface EngineInfo {
+  engine: 'tfjs' | 'wasm';
+  backend: string;
+}
+
+export interface Engine {
+  readonly info: EngineInfo;
+  readonly shape: NetworkShape;
+  readonly batchSize: number;
+  /**
+   * Preallocated batch arrays owned by the engine (for wasm they may be views into its memory):
+   * the caller fills them, then calls update(). Never reallocated.
+   */
+  readonly batch: Batch;
+  /** One full DDPG update on the current contents of `batch`. */
+  update(): UpdateStats;
+  /**
+   * Deterministic actions of the online actor for `count` observations (row-major obs).
+   * Returns [count·actDim]; the returned array may be reused by the next call.
+   */
+  act(obs: Float32Array, count: number): Float32Array;
+  getParameters(): NetworkParameters;
+  setParameters(params: NetworkParameters): void;
+  getOptimizerState(): OptimizerState;
+  setOptimizerState(state: OptimizerState): void;
+  setHyperparameters(hyper: UpdateHyperparameters): void;
+  dispose(): void;
+}
+
+export interface EngineOptions {
+  shape: NetworkShape;
+  hyper: UpdateHyperparameters;
+  batchSize: number;
+}

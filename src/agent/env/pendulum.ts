@@ -1,0 +1,94 @@
+/**
+ * Pendulum-v1 exactly as Gymnasium 1.x defines it (gymnasium/envs/classic_control/pendulum.py):
+ * the reward is computed on the pre-step state, the speed is updated, clipped, and the angle is
+ * advanced with the clipped speed. The episode never terminates; it is truncated at the time limit.
+ */
+
+import { Random } from '../random';
+
+export const PENDULUM = {
+  maxSpeed: 8,
+  maxTorque: 2,
+  dt: 0.05,
+  mass: 1,
+  length: 1,
+  defaultGravity: 10,
+  defaultMaxEpisodeSteps: 200,
+  obsDim: 3,
+  actDim: 1,
+} as const;
+
+export interface StepResult {
+  observation: [number, number, number];
+  reward: number;
+  terminated: boolean;
+  truncated: boolean;
+}
+
+/** Python's floor-modulo: the result has the sign of the divisor (JavaScript's % keeps the dividend's). */
+export function floorMod(a: number, n: number): number {
+  return a - n * Math.floor(a / n);
+}
+
+/** Angle mapped into [−π, π), as Gymnasium's angle_normalize: ((x + π) % (2π)) − π. */
+export function angleNormalize(x: number): number {
+  return floorMod(x + Math.PI, 2 * Math.PI) - Math.PI;
+}
+
+export class Pendulum {
+  readonly g: number;
+  readonly maxEpisodeSteps: number;
+  readonly maxSpeed = PENDULUM.maxSpeed;
+  readonly maxTorque = PENDULUM.maxTorque;
+  readonly dt = PENDULUM.dt;
+  readonly m = PENDULUM.mass;
+  readonly l = PENDULUM.length;
+  readonly obsDim = PENDULUM.obsDim;
+  readonly actDim = PENDULUM.actDim;
+  /** [theta, thetaDot]; theta = 0 is upright. */
+  state: [number, number] = [0, 0];
+  /** Steps taken since the last reset. */
+  elapsedSteps = 0;
+  /** The clipped torque of the last step (for animation). */
+  lastTorque = 0;
+  readonly rng: Random;
+
+  constructor(opts: { g?: number; maxEpisodeSteps?: number; rng?: Random } = {}) {
+    this.g = opts.g ?? PENDULUM.defaultGravity;
+    this.maxEpisodeSteps = opts.maxEpisodeSteps ?? PENDULUM.defaultMaxEpisodeSteps;
+    this.rng = opts.rng ?? new Random(0);
+  }
+
+  /** θ ~ U(−π, π), θ̇ ~ U(−1, 1). A seed re-seeds the environment's RNG first, as Gymnasium does. */
+  reset(seed?: number): [number, number, number] {
+    if (seed !== undefined) this.rng.seed(seed);
+    this.state = [this.rng.uniform(-Math.PI, Math.PI), this.rng.uniform(-1, 1)];
+    this.elapsedSteps = 0;
+    this.lastTorque = 0;
+    return this.observation();
+  }
+
+  observation(): [number, number, number] {
+    const [th, thdot] = this.state;
+    return [Math.cos(th), Math.sin(th), thdot];
+  }
+
+  step(action: number): StepResult {
+    const [th, thdot] = this.state;
+    const u = Math.min(Math.max(action, -this.maxTorque), this.maxTorque);
+    this.lastTorque = u;
+    const normTh = angleNormalize(th);
+    const cost = normTh * normTh + 0.1 * thdot * thdot + 0.001 * u * u;
+    let newThdot = thdot + (3 * this.g / (2 * this.l) * Math.sin(th) + 3 / (this.m * this.l * this.l) * u) * this.dt;
+    newThdot = Math.min(Math.max(newThdot, -this.maxSpeed), this.maxSpeed);
+    const newTh = th + newThdot * this.dt;
+    this.state = [newTh, newThdot];
+    this.elapsedSteps++;
+    return {
+      observation: this.observation(),
+      reward: -cost,
+      terminated: false,
+      truncated: this.elapsedSteps >= this.maxEpisodeSteps,
+    };
+  }
+}

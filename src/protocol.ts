@@ -1,0 +1,312 @@
+/**
+ * Every message that crosses a process or webview boundary, defined once.
+ *
+ * host ⇄ trainer: Node IPC between the extension host and the forked trainer (src/agent/main.ts).
+ * host ⇄ webview: postMessage between the extension host and the dashboard (webview/).
+ *
+ * No vscode import, no DOM types: the trainer, the host and the webview all compile this file.
+ * Messages arriving from another process or the webview are input, not trusted code: receivers
+ * narrow them with the `is*` guards below before use.
+ */
+
+import type { RunConfig } from './agent/config';
+import type { EngineInfo } from './agent/engine/engine';
+
+// ─── Shared records (also the on-disk format of metrics.jsonl and checkpoint.json) ────────────
+
+export type RunStatus = 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'finished' | 'crashed';
+
+export type { EngineInfo };
+
+/** One finished training episode: a line of metrics.jsonl. */
+export interface EpisodeRow {
+  type: 'episode';
+  episode: number; // 1-based
+  /** Total environment steps taken by the run at the end of this episode. */
+  step: number;
+  return: number;
+  length: number;
+  /** Means over the updates made during the episode; null while still warming up. */
+  criticLoss: number | null;
+  actorLoss: number | null;
+  meanQ: number | null;
+  /** Seconds since the run (not this process) started training. */
+  wallTime: number;
+}
+
+/** One deterministic evaluation (no noise, fixed evaluation seeds): a line of metrics.jsonl. */
+export interface EvalRow {
+  type: 'eval';
+  episode: number; // training episodes completed when it ran
+  step: number;
+  mean: number;
+  std: number;
+  returns: number[];
+  wallTime: number;
+}
+
+export type MetricsRow = EpisodeRow | EvalRow;
+
+export type CheckpointReason = 'manual' | 'periodic' | 'final' | 'best';
+
+/** checkpoints/<name>/checkpoint.json */
+export interface CheckpointManifest {
+  formatVersion: 1;
+  name: string;
+  runId: string;
+  episode: number;
+  step: number;
+  /** Mean return of the last (up to) 10 training episodes. */
+  recentReturn: number | null;
+  bestEval: number | null;
+  reason: CheckpointReason;
+  created: string; // ISO 8601
+  configHash: string;
+  config: RunConfig;
+  engine: EngineInfo;
+  hasReplayBuffer: boolean;
+}
+
+/** run.json */
+export interface RunInfo {
+  id: string;
+  name: string;
+  created: string; // ISO 8601
+  updated: string;
+  config: RunConfig;
+  engine: EngineInfo | null;
+  seed: number;
+  status: RunStatus;
+  /** Present when this run continues from a checkpoint of another run. */
+  resumedFrom?: { runId: string; checkpoint: string; episode: number; step: number };
+  /** Last error, for crashed runs. */
+  error?: string;
+}
+
+export interface StatusSnapshot {
+  state: RunStatus;
+  episode: number; // episodes completed
+  totalEpisodes: number | null; // null when the run is bounded by steps only
+  step: number;
+  totalSteps: number | null;
+  stepsPerSecond: number;
+  elapsedSeconds: number;
+  latestEval: number | null;
+  bestEval: number | null;
+}
+
+/**
+ * Animation frames: one entry per environment step, flattened as
+ * [theta0, torque0, theta1, torque1, ...] (torque is the clipped action actually applied).
+ */
+export interface FrameBatch {
+  episode: number;
+  /** Step within the episode of the first frame (0-based). */
+  firstStep: number;
+  /** 'train' while training, 'eval' for deterministic evaluation episodes. */
+  phase: 'train' | 'eval';
+  data: number[];
+}
+
+// ─── host → trainer ───────────────────────────────────────────────────────────────────────────
+
+export interface StartTrainingCommand {
+  type: 'start';
+  runDir: string;
+  config: RunConfig;
+  /** Checkpoint directory to continue from (a new run resuming another). */
+  resumeFrom?: string;
+  streamFrames: boolean;
+}
+export interface EvaluateCommand {
+  type: 'evaluate';
+  checkpointDir: string;
+  episodes: number;
+  streamFrames: boolean;
+}
+export interface PauseCommand { type: 'pause' }
+export interface ResumeCommand { type: 'resume' }
+export interface SaveCheckpointCommand { type: 'checkpoint'; requestId: number }
+export interface StopCommand { type: 'stop'; saveCheckpoint: boolean }
+export interface SetFrameStreamingCommand { type: 'setFrameStreaming'; enabled: boolean }
+
+export type HostToTrainer =
+  | StartTrainingCommand
+  | EvaluateCommand
+  | PauseCommand
+  | ResumeCommand
+  | SaveCheckpointCommand
+  | StopCommand
+  | SetFrameStreamingCommand;
+
+// ─── trainer → host ───────────────────────────────────────────────────────────────────────────
+
+export interface StartedEvent { type: 'started'; engine: EngineInfo; run: RunInfo }
+export interface StatusEvent { type: 'status'; status: StatusSnapshot }
+export interface EpisodeEvent { type: 'episode'; row: EpisodeRow }
+export interface EvalEvent { type: 'eval'; row: EvalRow }
+export interface FramesEvent { type: 'frames'; frames: FrameBatch }
+export interface CheckpointEvent {
+  type: 'checkpoint';
+  dir: string;
+  manifest: CheckpointManifest;
+  /** Echoes SaveCheckpointCommand.requestId for manual checkpoints. */
+  requestId?: number;
+}
+export interface LogEvent { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+export interface ErrorEvent { type: 'error'; message: string; stack?: string }
+/** Result of an EvaluateCommand; the trainer exits after sending it. */
+export interface EvaluationEvent {
+  type: 'evaluation';
+  checkpointDir: string;
+  returns: number[];
+  mean: number;
+  std: number;
+}
+/** Last message before a clean exit. */
+export interface ExitingEvent { type: 'exiting'; status: RunStatus }
+
+export type TrainerToHost =
+  | StartedEvent
+  | StatusEvent
+  | EpisodeEvent
+  | EvalEvent
+  | FramesEvent
+  | CheckpointEvent
+  | LogEvent
+  | ErrorEvent
+  | EvaluationEvent
+  | ExitingEvent;
+
+// ─── host → webview ───────────────────────────────────────────────────────────────────────────
+
+/** Everything the dashboard needs to draw one run from scratch. */
+export interface RunSnapshot {
+  run: RunInfo;
+  status: StatusSnapshot;
+  episodes: EpisodeRow[];
+  evals: EvalRow[];
+  checkpoints: CheckpointManifest[];
+  /** True when this run has a live trainer process that accepts commands. */
+  live: boolean;
+}
+
+export type DashboardMode =
+  | { kind: 'live' }
+  /** Inspecting a checkpoint: curves cut at its step, manifest shown. */
+  | { kind: 'inspect'; checkpoint: CheckpointManifest; checkpointDir: string }
+  /** Deterministic evaluation of a checkpoint; results arrive as an 'evaluation' trainer event. */
+  | { kind: 'evaluate'; checkpoint: CheckpointManifest; checkpointDir: string; episodes: number };
+
+export interface ShowRunMessage { type: 'showRun'; snapshot: RunSnapshot; mode: DashboardMode }
+/** A trainer event for the run currently shown (forwarded as is after validation). */
+export interface RunEventMessage { type: 'runEvent'; runId: string; event: TrainerToHost }
+export interface NoRunMessage { type: 'noRun' }
+
+export type HostToWebview = ShowRunMessage | RunEventMessage | NoRunMessage;
+
+// ─── webview → host ───────────────────────────────────────────────────────────────────────────
+
+export type DashboardCommand = 'pause' | 'resume' | 'stop' | 'checkpoint';
+
+export interface ReadyMessage { type: 'ready' }
+export interface DashboardCommandMessage { type: 'command'; runId: string; command: DashboardCommand }
+/** The webview asks for animation frames only while it can show them. */
+export interface FramesWantedMessage { type: 'framesWanted'; enabled: boolean }
+export interface WebviewErrorMessage { type: 'webviewError'; message: string }
+
+export type WebviewToHost = ReadyMessage | DashboardCommandMessage | FramesWantedMessage | WebviewErrorMessage;
+
+// ─── guards ───────────────────────────────────────────────────────────────────────────────────
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+
+const dashboardCommands: readonly string[] = ['pause', 'resume', 'stop', 'checkpoint'];
+
+/** Narrows a message from the webview; anything else (wrong shape, unknown type) is rejected. */
+export function isWebviewToHost(value: unknown): value is WebviewToHost {
+  if (!isRecord(value)) return false;
+  switch (value.type) {
+    case 'ready':
+      return true;
+    case 'command':
+      return isString(value.runId) && isString(value.command) && dashboardCommands.includes(value.command);
+    case 'framesWanted':
+      return isBoolean(value.enabled);
+    case 'webviewError':
+      return isString(value.message);
+    default:
+      return false;
+  }
+}
+
+/** Narrows a message from the trainer process. Checks the envelope and the fields the host uses. */
+export function isTrainerToHost(value: unknown): value is TrainerToHost {
+  if (!isRecord(value)) return false;
+  switch (value.type) {
+    case 'started':
+      return isRecord(value.engine) && isRecord(value.run) && isString(value.run.id);
+    case 'status':
+      return isRecord(value.status) && isString(value.status.state) && isFiniteNumber(value.status.step);
+    case 'episode':
+      return isRecord(value.row) && value.row.type === 'episode' && isFiniteNumber(value.row.episode);
+    case 'eval':
+      return isRecord(value.row) && value.row.type === 'eval' && isFiniteNumber(value.row.mean);
+    case 'frames':
+      return isRecord(value.frames) && Array.isArray(value.frames.data);
+    case 'checkpoint':
+      return isString(value.dir) && isRecord(value.manifest);
+    case 'log':
+      return isString(value.message) && isString(value.level);
+    case 'error':
+      return isString(value.message);
+    case 'evaluation':
+      return Array.isArray(value.returns) && isFiniteNumber(value.mean);
+    case 'exiting':
+      return isString(value.status);
+    default:
+      return false;
+  }
+}
+
+/** Narrows a message from the host (used by the trainer process). */
+export function isHostToTrainer(value: unknown): value is HostToTrainer {
+  if (!isRecord(value)) return false;
+  switch (value.type) {
+    case 'start':
+      return isString(value.runDir) && isRecord(value.config) && isBoolean(value.streamFrames);
+    case 'evaluate':
+      return isString(value.checkpointDir) && isFiniteNumber(value.episodes) && isBoolean(value.streamFrames);
+    case 'pause':
+    case 'resume':
+      return true;
+    case 'checkpoint':
+      return isFiniteNumber(value.requestId);
+    case 'stop':
+      return isBoolean(value.saveCheckpoint);
+    case 'setFrameStreaming':
+      return isBoolean(value.enabled);
+    default:
+      return false;
+  }
+}
+
+/** Narrows a message from the host (used by the webview). */
+export function isHostToWebview(value: unknown): value is HostToWebview {
+  if (!isRecord(value)) return false;
+  switch (value.type) {
+    case 'showRun':
+      return isRecord(value.snapshot) && isRecord(value.mode);
+    case 'runEvent':
+      return isString(value.runId) && isRecord(value.event);
+    case 'noRun':
+      return true;
+    default:
+      return false;
+  }
+}
