@@ -1,0 +1,117 @@
+/**
+ * Trainer child-process entry (dist/trainer.js), forked by the extension host.
+ * Waits for one `start` or `evaluate` command over IPC, then streams events back. Everything that
+ * arrives is validated first: the host is trusted, but the channel carries plain JSON.
+ */
+
+import { isHostToTrainer, type EvaluateCommand, type HostToTrainer, type RunStatus, type StartTrainingCommand, type TrainerToHost } from '../protocol';
+import { loadCheckpoint } from './checkpoint';
+import { validateConfig } from './config';
+import { createEngine } from './engine/index';
+import { Trainer, evaluatePolicy } from './trainer';
+
+function send(event: TrainerToHost): void {
+  if (process.send && process.connected) process.send(event);
+}
+
+/** Sends the last message and exits once it has been handed to the channel. */
+function exitWith(status: RunStatus, code: number): void {
+  if (process.send && process.connected) {
+    process.send({ type: 'exiting', status } satisfies TrainerToHost, () => process.exit(code));
+  } else {
+    process.exit(code);
+  }
+}
+
+function fail(err: unknown): never {
+  const error = err instanceof Error ? err : new Error(String(err));
+  process.stderr.write(`trainer error: ${error.stack ?? error.message}\n`);
+  send({ type: 'error', message: error.message, stack: error.stack });
+  // Give the IPC channel a moment to deliver the error before the non-zero exit.
+  setTimeout(() => process.exit(1), 50);
+  throw error;
+}
+
+let trainer: Trainer | null = null;
+let started = false;
+
+async function startTraining(command: StartTrainingCommand): Promise<void> {
+  const { config, errors } = validateConfig(command.config);
+  if (!config) throw new Error(`invalid configuration: ${errors.map((e) => e.message).join('; ')}`);
+  trainer = await Trainer.create({ runDir: command.runDir, config, emit: send, resumeFrom: command.resumeFrom, streamFrames: command.streamFrames });
+  const summary = await trainer.run();
+  exitWith(summary.status, 0);
+}
+
+async function evaluateCheckpoint(command: EvaluateCommand): Promise<void> {
+  const checkpoint = await loadCheckpoint(command.checkpointDir);
+  const config = checkpoint.manifest.config;
+  const engine = await createEngine(config.engine, { shape: checkpoint.shape, hyper: config, batchSize: 1 }, (message) =>
+    send({ type: 'log', level: 'warn', message }),
+  );
+  engine.setParameters(checkpoint.parameters);
+  const obs = new Float32Array(checkpoint.shape.obsDim);
+  const returns = await evaluatePolicy(
+    (o) => {
+      for (let i = 0; i < obs.length; i++) obs[i] = o[i];
+      return engine.act(obs, 1);
+    },
+    config,
+    command.episodes,
+    command.streamFrames ? (episode, firstStep, data) => send({ type: 'frames', frames: { episode, firstStep, phase: 'eval', data } }) : undefined,
+  );
+  engine.dispose();
+  const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+  const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length);
+  send({ type: 'evaluation', checkpointDir: command.checkpointDir, returns, mean, std });
+  exitWith('finished', 0);
+}
+
+function handle(message: HostToTrainer): void {
+  switch (message.type) {
+    case 'start':
+    case 'evaluate':
+      if (started) {
+        send({ type: 'log', level: 'warn', message: `ignored a second "${message.type}" command: this process already has work` });
+        return;
+      }
+      started = true;
+      (message.type === 'start' ? startTraining(message) : evaluateCheckpoint(message)).catch(fail);
+      return;
+    case 'pause':
+      trainer?.pause();
+      return;
+    case 'resume':
+      trainer?.resume();
+      return;
+    case 'checkpoint':
+      trainer?.requestCheckpoint(message.requestId);
+      return;
+    case 'stop':
+      if (trainer) trainer.stop(message.saveCheckpoint);
+      else exitWith('stopped', 0);
+      return;
+    case 'setFrameStreaming':
+      trainer?.setFrameStreaming(message.enabled);
+      return;
+  }
+}
+
+process.on('message', (message: unknown) => {
+  if (!isHostToTrainer(message)) {
+    process.stderr.write(`trainer: ignored an invalid message: ${JSON.stringify(message)?.slice(0, 200)}\n`);
+    return;
+  }
+  handle(message);
+});
+
+// The host went away (window closed, extension host crashed): stop cleanly with a final checkpoint.
+process.on('disconnect', () => {
+  if (trainer) trainer.stop(true);
+  else process.exit(0);
+});
+process.on('SIGTERM', () => {
+  if (trainer) trainer.stop(true);
+  else process.exit(0);
+});
+process.on('unhandledRejection', (reason) => fail(reason));
