@@ -1,0 +1,217 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import test from 'node:test';
+import { loadCheckpoint } from '../../src/agent/checkpoint';
+import { resolveConfig, type EngineChoice, type RunConfig } from '../../src/agent/config';
+import { createRunDirectory, listCheckpoints, readMetrics, readRunInfo } from '../../src/agent/runDirectory';
+import { Trainer } from '../../src/agent/trainer';
+import { createEngine } from '../../src/agent/engine/index';
+import type { NetworkParameters, OptimizerState } from '../../src/agent/engine/engine';
+import type { EpisodeRow, TrainerToHost } from '../../src/protocol';
+
+/** Small and fast, but with every moving part: warm-up, updates, evals, periodic checkpoints. */
+function tinyConfig(overrides: Partial<RunConfig> = {}): RunConfig {
+  const { config, errors } = resolveConfig({
+    actorHidden: [16, 16], criticHidden: [16, 16], batchSize: 32, bufferSize: 4000, warmupSteps: 100,
+    maxEpisodeSteps: 50, episodes: 8, evalEverySteps: 100, evalEpisodes: 2, checkpointEveryEpisodes: 0,
+    engine: (process.env.DDPG_TEST_ENGINE as EngineChoice | undefined) ?? 'auto', seed: 3, ...overrides,
+  });
+  assert.ok(config, JSON.stringify(errors));
+  return config;
+}
+
+async function newRun(): Promise<string> {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ddpg-trainer-'));
+  return (await createRunDirectory(root)).dir;
+}
+
+async function train(config: RunConfig, options: { resumeFrom?: string; runDir?: string; onEvent?: (e: TrainerToHost, t: Trainer) => void } = {}) {
+  const runDir = options.runDir ?? (await newRun());
+  const events: TrainerToHost[] = [];
+  let trainer!: Trainer;
+  trainer = await Trainer.create({
+    runDir, config, resumeFrom: options.resumeFrom, streamFrames: true,
+    emit: (e) => {
+      events.push(e);
+      options.onEvent?.(e, trainer);
+    },
+  });
+  const summary = await trainer.run();
+  return { runDir, events, summary, trainer };
+}
+
+const episodesOf = (events: TrainerToHost[]) => events.flatMap((e) => (e.type === 'episode' ? [e.row] : []));
+/** Everything but wall-clock time. */
+const strip = (rows: EpisodeRow[]) => rows.map(({ wallTime: _w, ...rest }) => rest);
+
+test('a run writes run.json, metrics, evals, a final checkpoint, and reports finished', async () => {
+  const { runDir, events, summary } = await train(tinyConfig({ checkpointEveryEpisodes: 4 }));
+  assert.equal(summary.status, 'finished');
+  assert.equal(summary.episodes, 8);
+  assert.equal(summary.steps, 400);
+  const info = await readRunInfo(runDir);
+  assert.equal(info.status, 'finished');
+  assert.ok(info.engine);
+  const metrics = await readMetrics(runDir);
+  assert.deepEqual(metrics.episodes.map((e) => e.episode), [1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.equal(metrics.episodes[0].criticLoss, null, 'no updates during warm-up');
+  assert.ok(metrics.episodes[7].criticLoss! > 0);
+  assert.deepEqual(metrics.evals.map((e) => e.step), [100, 200, 300, 400]);
+  const names = (await listCheckpoints(runDir)).map((c) => c.manifest!.name);
+  assert.ok(names.includes('ep0004-step200') && names.includes('ep0008-step400') && names.includes('final-ep0008-step400'), names.join());
+  const types = new Set(events.map((e) => e.type));
+  for (const t of ['started', 'status', 'episode', 'eval', 'frames', 'checkpoint']) assert.ok(types.has(t as TrainerToHost['type']), t);
+  const frames = events.flatMap((e) => (e.type === 'frames' ? [e.frames] : []));
+  const frameCount = frames.reduce((n, f) => n + f.data.length / 2, 0);
+  assert.equal(frameCount, 400, 'one frame per env step');
+  assert.ok(frames.every((f) => f.data.every(Number.isFinite)));
+});
+
+test('same seed, same run; another seed, another run', async () => {
+  const a = await train(tinyConfig());
+  const b = await train(tinyConfig());
+  const c = await train(tinyConfig({ seed: 4 }));
+  assert.deepEqual(strip(episodesOf(a.events)), strip(episodesOf(b.events)));
+  assert.notDeepEqual(strip(episodesOf(a.events)).map((r) => r.return), strip(episodesOf(c.events)).map((r) => r.return));
+});
+
+test('pause stops stepping mid-episode, resume continues, checkpoint while paused, stop saves a final checkpoint', async () => {
+  const config = tinyConfig({ episodes: 1000 });
+  const runDir = await newRun();
+  const events: TrainerToHost[] = [];
+  const trainer = await Trainer.create({ runDir, config, emit: (e) => events.push(e) });
+  const done = trainer.run();
+  const waitFor = async (predicate: () => boolean, what: string) => {
+    for (let i = 0; i < 2000 && !predicate(); i++) await new Promise((r) => setTimeout(r, 5));
+    assert.ok(predicate(), `timed out waiting for ${what}`);
+  };
+  await waitFor(() => episodesOf(events).length >= 2, 'two episodes');
+  trainer.pause();
+  const pausedAt = performance.now();
+  await waitFor(() => trainer.status === 'paused', 'paused');
+  const latency = performance.now() - pausedAt;
+  const stepWhenPaused = trainer.statusSnapshot().step;
+  assert.notEqual(stepWhenPaused % 50, 0, 'sanity: this test wants to pause mid-episode'); // 50 = maxEpisodeSteps
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(trainer.statusSnapshot().step, stepWhenPaused, 'no steps while paused');
+  trainer.requestCheckpoint(7);
+  await waitFor(() => events.some((e) => e.type === 'checkpoint' && e.requestId === 7), 'manual checkpoint');
+  assert.equal(trainer.status, 'paused', 'a checkpoint does not resume');
+  const manual = events.find((e) => e.type === 'checkpoint' && e.requestId === 7) as Extract<TrainerToHost, { type: 'checkpoint' }>;
+  assert.equal(manual.manifest.step, stepWhenPaused);
+  assert.equal(manual.manifest.reason, 'manual');
+  trainer.resume();
+  await waitFor(() => trainer.statusSnapshot().step > stepWhenPaused, 'steps after resume');
+  trainer.stop(true);
+  const summary = await done;
+  assert.equal(summary.status, 'stopped');
+  assert.ok(summary.episodes < 1000);
+  const checkpoints = await listCheckpoints(runDir);
+  assert.ok(checkpoints.some((c) => c.manifest?.reason === 'final'));
+  assert.equal((await readRunInfo(runDir)).status, 'stopped');
+  const states = events.flatMap((e) => (e.type === 'status' ? [e.status.state] : []));
+  assert.deepEqual([...new Set(states)], ['running', 'paused', 'stopped']);
+  // Reported, not asserted: timing belongs in benchmarks.
+  process.stdout.write(`# pause took effect after ${latency.toFixed(1)} ms\n`);
+});
+
+test('a checkpoint loads back with identical parameters, optimizer state and actions', async () => {
+  const config = tinyConfig({ episodes: 1000 });
+  const probe = new Float32Array([Math.cos(2), Math.sin(2), 0.5, Math.cos(-1), Math.sin(-1), -3]);
+  let trainer!: Trainer;
+  let saved: { dir: string; actions: number[]; parameters: NetworkParameters; optimizer: OptimizerState } | null = null;
+  trainer = await Trainer.create({
+    runDir: await newRun(), config,
+    emit: (e) => {
+      if (e.type === 'episode' && e.row.episode === 3) trainer.requestCheckpoint(1);
+      if (e.type === 'checkpoint' && e.requestId === 1) {
+        // emit runs synchronously right after the save, before the networks change again
+        saved = { dir: e.dir, actions: Array.from(trainer.engine.act(probe, 2)), parameters: trainer.engine.getParameters(), optimizer: trainer.engine.getOptimizerState() };
+        trainer.stop(false);
+      }
+    },
+  });
+  await trainer.run();
+  assert.ok(saved);
+  const { dir, actions, parameters, optimizer } = saved as NonNullable<typeof saved>;
+  const loaded = await loadCheckpoint(dir);
+  assert.deepEqual(loaded.parameters, parameters);
+  assert.deepEqual(loaded.optimizer, optimizer);
+  const engine = await createEngine(config.engine, { shape: loaded.shape, hyper: config, batchSize: 1 });
+  engine.setParameters(loaded.parameters);
+  assert.deepEqual(Array.from(engine.act(probe, 2)), actions);
+  engine.dispose();
+});
+
+test('resuming from a mid-episode checkpoint with the buffer reproduces the uninterrupted run exactly', async () => {
+  const config = tinyConfig({ episodes: 10 });
+  const straight = await train(config);
+  // The same run, stopped at a checkpoint taken in the middle of episode 4…
+  const interruptedEvents: TrainerToHost[] = [];
+  let requested = false;
+  const interrupted = await train(config, {
+    onEvent: (e, t) => {
+      interruptedEvents.push(e);
+      if (!requested && e.type === 'status' && e.status.step >= 170) {
+        requested = true;
+        t.requestCheckpoint(1);
+      }
+      if (e.type === 'checkpoint' && e.requestId === 1) t.stop(false);
+    },
+  });
+  assert.equal(interrupted.summary.status, 'stopped');
+  const manual = interruptedEvents.find((e) => e.type === 'checkpoint' && e.requestId === 1) as Extract<TrainerToHost, { type: 'checkpoint' }>;
+  assert.ok(manual.manifest.step % 50 !== 0, `checkpoint at step ${manual.manifest.step} should be mid-episode`);
+  // …then continued as a new run.
+  const resumed = await train(config, { resumeFrom: manual.dir });
+  const expected = strip(episodesOf(straight.events)).filter((r) => r.step > manual.manifest.step);
+  assert.ok(expected.length >= 5);
+  assert.deepEqual(strip(episodesOf(resumed.events)), expected);
+  // The resumed run's metrics start with the source run's history, so its curve is whole.
+  const metrics = await readMetrics(resumed.runDir);
+  assert.deepEqual(metrics.episodes.map((e) => e.episode), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  assert.equal((await readRunInfo(resumed.runDir)).resumedFrom?.step, manual.manifest.step);
+});
+
+test('a corrupt checkpoint names the file that is wrong', async () => {
+  const { runDir } = await train(tinyConfig({ episodes: 2 }));
+  const cp = (await listCheckpoints(runDir)).find((c) => c.manifest?.reason === 'final')!.dir;
+  const weights = path.join(cp, 'critic', 'weights.bin');
+  const bytes = await fs.readFile(weights);
+  await fs.writeFile(weights, bytes.subarray(0, bytes.length - 8));
+  await assert.rejects(loadCheckpoint(cp), (err: Error) => err.message.includes(path.join(cp, 'critic')));
+  await fs.writeFile(weights, bytes);
+  await fs.writeFile(path.join(cp, 'optimizer.bin'), Buffer.alloc(12));
+  await assert.rejects(loadCheckpoint(cp), (err: Error) => err.message.includes(path.join(cp, 'optimizer.bin')));
+  await fs.rm(path.join(cp, 'state.json'));
+  await assert.rejects(loadCheckpoint(cp), (err: Error) => err.message.includes('missing') && err.message.includes(path.join(cp, 'state.json')));
+  await fs.writeFile(path.join(cp, 'checkpoint.json'), '{"formatVersion":1,');
+  await assert.rejects(loadCheckpoint(cp), (err: Error) => err.message.includes(path.join(cp, 'checkpoint.json')));
+});
+
+test('resuming with different network sizes is refused with both shapes named', async () => {
+  const { runDir } = await train(tinyConfig({ episodes: 1 }));
+  const cp = (await listCheckpoints(runDir))[0].dir;
+  await assert.rejects(
+    Trainer.create({ runDir: await newRun(), config: tinyConfig({ actorHidden: [8] }), resumeFrom: cp, emit: () => {} }),
+    /actor \[16,16\].*actor \[8\]/,
+  );
+});
+
+test('learning: a small configuration lifts the deterministic eval from about -1200 to above -400', async () => {
+  const config = tinyConfig({
+    actorHidden: [64, 64], criticHidden: [64, 64], batchSize: 64, bufferSize: 20000, warmupSteps: 1000,
+    maxEpisodeSteps: 200, episodes: 40, evalEverySteps: 1000, evalEpisodes: 5, tau: 0.01, noiseStd: 0.1, seed: 1,
+  });
+  const { events, summary } = await train({ ...config }, {
+    onEvent: (e, t) => {
+      if (e.type === 'eval' && e.row.mean > -250) t.stop(false);
+    },
+  });
+  const evals = events.flatMap((e) => (e.type === 'eval' ? [e.row.mean] : []));
+  process.stdout.write(`# evals: ${evals.map((m) => m.toFixed(0)).join(' ')} (${summary.steps} steps, ${summary.wallTime.toFixed(1)} s)\n`);
+  assert.ok(evals[0] < -700, `the untrained policy should be poor, got ${evals[0]}`);
+  assert.ok(Math.max(...evals) > -400, `never exceeded -400: ${evals.join(', ')}`);
+});
