@@ -1,0 +1,98 @@
+/**
+ * Chart.js registration and the options every dashboard chart shares, set up for live data as the
+ * Chart.js performance guide advises: no animation, no parsing (points are {x, y} already sorted),
+ * no point markers on lines, decimation on linear x axes, fixed tick rotation.
+ */
+
+import {
+  Chart,
+  Decimation,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  ScatterController,
+  Tooltip,
+  type ChartOptions,
+  type ScaleOptions,
+} from 'chart.js';
+import type { ThemePalette } from '../theme';
+import type { XAxisKind } from '../viewState';
+
+Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, Decimation, Legend, Tooltip);
+
+export function applyGlobalTheme(palette: ThemePalette): void {
+  Chart.defaults.font.family = palette.fontFamily;
+  Chart.defaults.font.size = Math.max(11, palette.fontSize - 1);
+  Chart.defaults.color = palette.foreground;
+  Chart.defaults.borderColor = palette.gridLines;
+}
+
+export function xAxisTitle(axis: XAxisKind): string {
+  return axis === 'episode' ? 'Episode' : 'Environment step';
+}
+
+export function baseOptions(palette: ThemePalette): ChartOptions<'line'> {
+  return {
+    animation: false,
+    parsing: false,
+    normalized: true,
+    responsive: true,
+    maintainAspectRatio: false,
+    spanGaps: true,
+    interaction: { mode: 'nearest', axis: 'x', intersect: false },
+    elements: { point: { radius: 0, hoverRadius: 4, hitRadius: 6 }, line: { borderWidth: 1.5 } },
+    plugins: {
+      // min-max keeps the spread of noisy returns visible when thousands of episodes share a pixel.
+      decimation: { enabled: true, algorithm: 'min-max' },
+      legend: {
+        position: 'top',
+        align: 'start',
+        labels: { usePointStyle: true, boxWidth: 8, boxHeight: 8, padding: 12, color: palette.foreground },
+      },
+      tooltip: {
+        backgroundColor: palette.background,
+        titleColor: palette.foreground,
+        bodyColor: palette.foreground,
+        borderColor: palette.gridLines,
+        borderWidth: 1,
+        usePointStyle: true,
+      },
+    },
+  };
+}
+
+export function linearXAxis(axis: XAxisKind, palette: ThemePalette): ScaleOptions<'linear'> {
+  return {
+    type: 'linear',
+    bounds: 'data',
+    title: { display: true, text: xAxisTitle(axis), color: palette.mutedForeground },
+    ticks: { maxRotation: 0, autoSkip: true, precision: 0, color: palette.mutedForeground },
+    grid: { color: palette.gridLines },
+    border: { color: palette.gridLines },
+  };
+}
+
+/** Re-applies theme colours to a chart's scales, legend and tooltip after a theme change. */
+export function recolourChart(chart: Chart<'line'>, palette: ThemePalette): void {
+  const options = chart.options;
+  for (const scale of Object.values(options.scales ?? {})) {
+    if (!scale) continue;
+    if (scale.ticks) scale.ticks.color = palette.mutedForeground;
+    if (scale.grid) scale.grid.color = palette.gridLines;
+    if (scale.border) scale.border.color = palette.gridLines;
+    const title = (scale as { title?: { color?: unknown } }).title;
+    if (title) title.color = palette.mutedForeground;
+  }
+  const legendLabels = options.plugins?.legend?.labels;
+  if (legendLabels) legendLabels.color = palette.foreground;
+  const tooltip = options.plugins?.tooltip;
+  if (tooltip) {
+    tooltip.backgroundColor = palette.background;
+    tooltip.titleColor = palette.foreground;
+    tooltip.bodyColor = palette.foreground;
+    tooltip.borderColor = palette.gridLines;
+  }
+}

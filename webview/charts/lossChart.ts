@@ -1,0 +1,138 @@
+/**
+ * Training statistics per episode: the critic's TD loss (left axis, log scale by default because it
+ * falls by decades) and the mean Q value (right axis, linear: it is negative for Pendulum).
+ */
+
+import { Chart, type ScaleOptions, type TooltipItem } from 'chart.js';
+import type { EpisodeRow } from '../../src/protocol';
+import { element } from '../dom';
+import { formatInteger, formatSignificant } from '../format';
+import type { ThemePalette } from '../theme';
+import type { XAxisKind } from '../viewState';
+import { baseOptions, linearXAxis, recolourChart, xAxisTitle } from './chartSetup';
+import { createChartCard, type ChartCard } from './chartCard';
+import { statisticPoints, type XYPoint } from './series';
+
+export class LossChart {
+  readonly card: ChartCard;
+  private readonly chart: Chart<'line', XYPoint[]>;
+  private episodes: readonly EpisodeRow[] = [];
+
+  constructor(
+    private palette: ThemePalette,
+    private xAxis: XAxisKind,
+    private logScale: boolean,
+    onLogScaleChange: (logScale: boolean) => void,
+  ) {
+    const checkbox = element('input', { testId: 'loss-log-scale', attributes: { type: 'checkbox' } });
+    checkbox.checked = logScale;
+    checkbox.addEventListener('change', () => {
+      this.logScale = checkbox.checked;
+      onLogScaleChange(this.logScale);
+      this.chart.options.scales = { ...this.chart.options.scales, y: this.lossAxis() };
+      this.redraw();
+    });
+    const toggle = element('label', { className: 'control-label checkbox-label' }, [checkbox, element('span', { text: 'Log scale' })]);
+    this.card = createChartCard('Critic loss and mean Q', 'loss-chart', [toggle]);
+    const options = baseOptions(palette);
+    this.chart = new Chart<'line', XYPoint[]>(this.card.canvas, {
+      type: 'line',
+      data: {
+        datasets: [
+          { label: 'Critic loss', data: [], yAxisID: 'y', pointStyle: 'line', borderWidth: 1.5 },
+          { label: 'Mean Q', data: [], yAxisID: 'q', pointStyle: 'line', borderWidth: 1.5 },
+        ],
+      },
+      options: {
+        ...options,
+        scales: {
+          x: linearXAxis(xAxis, palette),
+          y: this.lossAxis(),
+          q: {
+            type: 'linear',
+            position: 'right',
+            title: { display: true, text: 'Mean Q', color: palette.mutedForeground },
+            ticks: { color: palette.mutedForeground },
+            grid: { drawOnChartArea: false, color: palette.gridLines },
+            border: { color: palette.gridLines },
+          },
+        },
+        plugins: {
+          ...options.plugins,
+          tooltip: {
+            ...options.plugins?.tooltip,
+            callbacks: {
+              title: (items: TooltipItem<'line'>[]) => this.tooltipTitle(items),
+              label: (item: TooltipItem<'line'>) => ` ${item.dataset.label}: ${formatSignificant(item.parsed.y)}`,
+            },
+          },
+        },
+      },
+    });
+    this.applyColours();
+  }
+
+  setRows(episodes: readonly EpisodeRow[]): void {
+    this.episodes = episodes;
+  }
+
+  setXAxis(axis: XAxisKind): void {
+    this.xAxis = axis;
+    const scale = this.chart.options.scales?.x;
+    if (scale?.title) scale.title.text = xAxisTitle(axis);
+  }
+
+  setPalette(palette: ThemePalette): void {
+    this.palette = palette;
+    this.applyColours();
+    recolourChart(this.chart, palette);
+    this.chart.update('none');
+  }
+
+  redraw(): void {
+    const [loss, meanQ] = this.chart.data.datasets;
+    loss.data = statisticPoints(this.episodes, this.xAxis, 'criticLoss', this.logScale);
+    meanQ.data = statisticPoints(this.episodes, this.xAxis, 'meanQ', false);
+    const empty = loss.data.length === 0 && meanQ.data.length === 0;
+    this.card.showEmptyNote(
+      !empty ? null : this.episodes.length === 0 ? 'No finished episodes yet.' : 'No updates yet: the replay buffer is still warming up.',
+    );
+    this.chart.update('none');
+  }
+
+  private lossAxis(): ScaleOptions<'linear' | 'logarithmic'> {
+    const palette = this.palette;
+    return {
+      type: this.logScale ? 'logarithmic' : 'linear',
+      position: 'left',
+      title: { display: true, text: this.logScale ? 'Critic loss (log)' : 'Critic loss', color: palette.mutedForeground },
+      ticks: {
+        color: palette.mutedForeground,
+        // Log axes label every 1-2-5 step by default, which crowds a short chart; keep decades and 5s.
+        callback: this.logScale
+          ? (value) => {
+              const v = Number(value);
+              const mantissa = v / 10 ** Math.floor(Math.log10(v) + 1e-9);
+              return Math.abs(mantissa - 1) < 1e-6 || Math.abs(mantissa - 5) < 1e-6 ? formatSignificant(v) : '';
+            }
+          : (value) => formatSignificant(Number(value)),
+      },
+      grid: { color: this.palette.gridLines },
+      border: { color: this.palette.gridLines },
+    };
+  }
+
+  private applyColours(): void {
+    const [loss, meanQ] = this.chart.data.datasets;
+    loss.borderColor = this.palette.red;
+    loss.backgroundColor = this.palette.red;
+    meanQ.borderColor = this.palette.green;
+    meanQ.backgroundColor = this.palette.green;
+  }
+
+  private tooltipTitle(items: TooltipItem<'line'>[]): string {
+    const x = items[0]?.parsed.x;
+    if (x === undefined || x === null) return '';
+    return this.xAxis === 'episode' ? `Episode ${formatInteger(x)}` : `Step ${formatInteger(x)}`;
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The return curve: every training episode's return (faint), its trailing moving average, and the
+ * deterministic evaluations as markers with ± std whiskers.
+ */
+
+import { Chart, type TooltipItem } from 'chart.js';
+import type { EpisodeRow, EvalRow } from '../../src/protocol';
+import { labelledSelect } from '../dom';
+import { formatInteger, formatMeanStd, formatReturn } from '../format';
+import { withAlpha, type ThemePalette } from '../theme';
+import { MOVING_AVERAGE_WINDOWS, type XAxisKind } from '../viewState';
+import { baseOptions, linearXAxis, recolourChart, xAxisTitle } from './chartSetup';
+import { createChartCard, type ChartCard } from './chartCard';
+import { errorBarsPlugin } from './errorBars';
+import { evalPoints, movingAveragePoints, returnPoints, type EvalPoint, type XYPoint } from './series';
+
+const RETURN = 0;
+const MOVING_AVERAGE = 1;
+const EVALUATION = 2;
+
+type ReturnsChartType = 'line' | 'scatter';
+
+export class ReturnsChart {
+  readonly card: ChartCard;
+  private readonly chart: Chart<ReturnsChartType, XYPoint[]>;
+  private episodes: readonly EpisodeRow[] = [];
+  private evals: readonly EvalRow[] = [];
+  private pointCount = 0;
+
+  constructor(
+    private palette: ThemePalette,
+    private xAxis: XAxisKind,
+    private window: number,
+    onWindowChange: (window: number) => void,
+  ) {
+    const windowControl = labelledSelect(
+      'Smoothing',
+      MOVING_AVERAGE_WINDOWS.map((w) => ({ value: String(w), label: w === 1 ? 'off' : `${w} episodes` })),
+      String(window),
+      'moving-average-select',
+      (value) => {
+        this.window = Number(value);
+        onWindowChange(this.window);
+        this.redraw();
+      },
+    );
+    this.card = createChartCard('Episode return', 'returns-chart', [windowControl.label]);
+    const options = baseOptions(palette);
+    this.chart = new Chart<ReturnsChartType, XYPoint[]>(this.card.canvas, {
+      type: 'line',
+      data: {
+        datasets: [
+          { type: 'line', label: 'Return', data: [], pointStyle: 'line', borderWidth: 1 },
+          { type: 'line', label: this.movingAverageLabel(), data: [], pointStyle: 'line', borderWidth: 2.25 },
+          { type: 'scatter', label: 'Eval mean ± std', data: [], pointRadius: 3.5, pointHoverRadius: 5, pointStyle: 'circle' },
+        ],
+      },
+      options: {
+        ...options,
+        scales: {
+          x: linearXAxis(xAxis, palette),
+          y: {
+            type: 'linear',
+            title: { display: true, text: 'Return', color: palette.mutedForeground },
+            ticks: { color: palette.mutedForeground },
+            grid: { color: palette.gridLines },
+            border: { color: palette.gridLines },
+          },
+        },
+        plugins: {
+          ...options.plugins,
+          tooltip: { ...options.plugins?.tooltip, callbacks: { title: (items) => this.tooltipTitle(items), label: (item) => this.tooltipLabel(item) } },
+        },
+      },
+      plugins: [errorBarsPlugin(EVALUATION)],
+    });
+    this.applyColours();
+  }
+
+  /** Number of episode points handed to the chart at the last redraw. */
+  get episodePointCount(): number {
+    return this.pointCount;
+  }
+
+  setRows(episodes: readonly EpisodeRow[], evals: readonly EvalRow[]): void {
+    this.episodes = episodes;
+    this.evals = evals;
+  }
+
+  setXAxis(axis: XAxisKind): void {
+    this.xAxis = axis;
+    const scale = this.chart.options.scales?.x;
+    if (scale?.title) scale.title.text = xAxisTitle(axis);
+  }
+
+  setPalette(palette: ThemePalette): void {
+    this.palette = palette;
+    this.applyColours();
+    recolourChart(this.chart as unknown as Chart<'line'>, palette);
+    this.chart.update('none');
+  }
+
+  redraw(): void {
+    const [returns, average, evaluations] = this.chart.data.datasets;
+    returns.data = returnPoints(this.episodes, this.xAxis);
+    average.data = this.window > 1 ? movingAveragePoints(this.episodes, this.xAxis, this.window) : [];
+    average.label = this.movingAverageLabel();
+    evaluations.data = evalPoints(this.evals, this.xAxis);
+    this.pointCount = this.episodes.length;
+    this.card.showEmptyNote(this.episodes.length === 0 ? 'No finished episodes yet.' : null);
+    this.chart.update('none');
+  }
+
+  private movingAverageLabel(): string {
+    return this.window > 1 ? `Moving average (${this.window})` : 'Moving average (off)';
+  }
+
+  private applyColours(): void {
+    const { blue, purple } = this.palette;
+    const highContrast = this.palette.kind.startsWith('high-contrast');
+    const [returns, average, evaluations] = this.chart.data.datasets;
+    returns.borderColor = withAlpha(blue, highContrast ? 0.6 : 0.35);
+    returns.backgroundColor = returns.borderColor;
+    average.borderColor = blue;
+    average.backgroundColor = blue;
+    evaluations.borderColor = purple;
+    evaluations.backgroundColor = purple;
+  }
+
+  private tooltipTitle(items: TooltipItem<ReturnsChartType>[]): string {
+    const x = items[0]?.parsed.x;
+    if (x === undefined || x === null) return '';
+    return this.xAxis === 'episode' ? `Episode ${formatInteger(x)}` : `Step ${formatInteger(x)}`;
+  }
+
+  private tooltipLabel(item: TooltipItem<ReturnsChartType>): string {
+    if (item.datasetIndex === EVALUATION) {
+      const point = item.raw as EvalPoint;
+      return ` Eval: ${formatMeanStd(point.y, point.std)} over ${point.episodes} episodes`;
+    }
+    const name = item.datasetIndex === MOVING_AVERAGE ? 'Moving average' : item.datasetIndex === RETURN ? 'Return' : '';
+    return ` ${name}: ${formatReturn(item.parsed.y)}`;
+  }
+}

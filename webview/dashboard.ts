@@ -1,0 +1,187 @@
+/**
+ * The dashboard controller: turns host messages into model updates and tells each view what
+ * changed. It owns the page layout (header, mode banner, pendulum beside status, charts,
+ * hyperparameters) and the `framesWanted` handshake.
+ */
+
+import { isTrainerToHost, type DashboardCommand, type DashboardMode, type HostToWebview, type RunEventMessage } from '../src/protocol';
+import { ChartsPanel } from './charts/chartsPanel';
+import { element } from './dom';
+import type { ErrorReporter } from './errorReporting';
+import { formatInteger } from './format';
+import type { HostBridge } from './hostBridge';
+import { isDashboardMode, isFrameBatch, readSnapshot } from './messageValidation';
+import { EmptyState } from './panels/emptyState';
+import { HyperparameterTable } from './panels/hyperparameterTable';
+import { ModeBanner } from './panels/modeBanner';
+import { RunHeader } from './panels/runHeader';
+import { StatusPanel } from './panels/statusPanel';
+import { Toasts } from './panels/toasts';
+import { PendulumPanel } from './pendulum/pendulumPanel';
+import { RunModel, type ModelChange } from './runModel';
+import { readPalette, watchTheme } from './theme';
+
+function sameMode(a: DashboardMode, b: DashboardMode): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'live' || b.kind === 'live') return true;
+  return a.checkpointDir === b.checkpointDir;
+}
+
+export class Dashboard {
+  private model: RunModel | null = null;
+  private readonly emptyState = new EmptyState();
+  private readonly header = new RunHeader();
+  private readonly banner = new ModeBanner();
+  private readonly pendulum: PendulumPanel;
+  private readonly status: StatusPanel;
+  private readonly charts: ChartsPanel;
+  private readonly hyperparameters: HyperparameterTable;
+  private readonly toasts = new Toasts();
+  private readonly content: HTMLElement;
+  private framesWanted: boolean | null = null;
+
+  constructor(
+    root: HTMLElement,
+    private readonly bridge: HostBridge,
+    private readonly reportError: ErrorReporter,
+  ) {
+    const palette = readPalette();
+    const view = bridge.state;
+    const updateView = bridge.updateState.bind(bridge);
+    this.pendulum = new PendulumPanel(palette, view.speed, (speed) => updateView({ speed }));
+    this.status = new StatusPanel((command) => this.sendCommand(command));
+    this.charts = new ChartsPanel(palette, view, updateView);
+    this.hyperparameters = new HyperparameterTable(view.hyperparametersOpen, view.onlyChangedHyperparameters, updateView);
+    this.content = element('main', { className: 'dashboard' }, [
+      this.header.element,
+      this.banner.element,
+      element('div', { className: 'top-grid' }, [this.pendulum.element, this.status.element]),
+      this.charts.element,
+      this.hyperparameters.element,
+    ]);
+    this.content.hidden = true;
+    root.replaceChildren(this.emptyState.element, this.content, this.toasts.element);
+
+    watchTheme((next) => {
+      this.pendulum.setPalette(next);
+      this.charts.setPalette(next);
+    });
+    document.addEventListener('visibilitychange', () => this.updateFramesWanted());
+  }
+
+  handle(message: HostToWebview): void {
+    switch (message.type) {
+      case 'showRun':
+        this.showRun(message.snapshot, message.mode);
+        break;
+      case 'runEvent':
+        this.applyRunEvent(message);
+        break;
+      case 'noRun':
+        this.model = null;
+        this.pendulum.reset();
+        this.content.hidden = true;
+        this.emptyState.showNoRun();
+        this.emptyState.element.hidden = false;
+        this.bridge.updateState({ runId: undefined, mode: undefined });
+        this.updateFramesWanted();
+        break;
+    }
+  }
+
+  private showRun(rawSnapshot: unknown, rawMode: unknown): void {
+    const snapshot = readSnapshot(rawSnapshot);
+    if (!snapshot || !isDashboardMode(rawMode)) {
+      this.reportError(new Error('showRun carried a snapshot or mode the dashboard cannot read'), 'message from host');
+      return;
+    }
+    const previous = this.model;
+    const model = new RunModel(snapshot, rawMode);
+    this.model = model;
+    // The host re-sends the whole history when the panel is revealed; the animation may go on.
+    if (!previous || previous.runId !== model.runId || !sameMode(previous.mode, model.mode)) this.pendulum.reset();
+
+    this.emptyState.element.hidden = true;
+    this.content.hidden = false;
+    this.content.dataset.mode = model.mode.kind;
+    this.header.showRun(model.run);
+    this.header.showState(model.status.state);
+    this.banner.show(model.mode);
+    this.pendulum.setMaxEpisodeSteps(this.maxEpisodeSteps(model));
+    this.status.showRun(model);
+    this.charts.setRows(model.episodes, model.evals, model.mode.kind === 'live' ? null : model.mode.checkpoint.step);
+    this.hyperparameters.show(model.run.config as unknown as Record<string, unknown>);
+    this.updatePendulumNote();
+    this.bridge.updateState({ runId: model.runId, mode: model.mode });
+    this.updateFramesWanted();
+  }
+
+  private applyRunEvent(message: RunEventMessage): void {
+    const model = this.model;
+    if (!model || message.runId !== model.runId || !isTrainerToHost(message.event)) return;
+    const event = message.event;
+    if (event.type === 'frames') {
+      if (model.mode.kind !== 'inspect' && isFrameBatch(event.frames)) this.pendulum.enqueue(event.frames);
+      return;
+    }
+    const changes = new Set<ModelChange>(model.apply(event));
+    if (changes.has('run')) {
+      this.header.showRun(model.run);
+      this.pendulum.setMaxEpisodeSteps(this.maxEpisodeSteps(model));
+      this.hyperparameters.show(model.run.config as unknown as Record<string, unknown>);
+    }
+    if (changes.has('status')) {
+      this.header.showState(model.status.state);
+      this.status.showStatus(model);
+      this.updatePendulumNote();
+      this.updateFramesWanted();
+    }
+    if (changes.has('episodes') || changes.has('evals')) this.charts.rowsChanged();
+    if (changes.has('checkpoint') && model.newestCheckpoint) {
+      const checkpoint = model.newestCheckpoint;
+      this.status.showCheckpoints(model);
+      this.status.controls.checkpointSaved();
+      this.toasts.show(`Checkpoint saved: ${checkpoint.name}`, `${checkpoint.reason} · episode ${formatInteger(checkpoint.episode)}`);
+    }
+    if (changes.has('evaluation')) this.status.showEvaluation(model);
+    if (changes.has('problem')) this.status.showProblem(model);
+  }
+
+  private sendCommand(command: DashboardCommand): void {
+    if (!this.model) return;
+    this.bridge.post({ type: 'command', runId: this.model.runId, command });
+  }
+
+  private maxEpisodeSteps(model: RunModel): number {
+    const value = (model.run.config as { maxEpisodeSteps?: unknown }).maxEpisodeSteps;
+    return typeof value === 'number' && value > 0 ? value : 200;
+  }
+
+  /** What the pendulum caption says when frames are not flowing. */
+  private updatePendulumNote(): void {
+    const model = this.model;
+    if (!model) return;
+    let note: string | null = null;
+    let idle = 'Waiting for the first frames…';
+    if (model.mode.kind === 'inspect') {
+      note = 'No animation while inspecting a checkpoint: evaluate it to watch the policy act.';
+    } else if (model.status.state === 'paused') {
+      note = 'Paused: the animation continues when training resumes.';
+    } else if (!model.live) {
+      idle = 'This run is not running, so there are no frames to play.';
+      if (model.status.state === 'finished') note = 'Training finished.';
+      else if (model.status.state === 'crashed') note = 'The trainer crashed; see the error beside.';
+      else if (model.status.state === 'stopped') note = 'Training stopped.';
+    }
+    this.pendulum.setNotes(note, idle);
+  }
+
+  /** The host streams frames only while the panel is visible and has something to play. */
+  private updateFramesWanted(): void {
+    const model = this.model;
+    const wanted = document.visibilityState === 'visible' && !!model && model.live && model.mode.kind !== 'inspect';
+    if (wanted === this.framesWanted) return;
+    this.framesWanted = wanted;
+    this.bridge.post({ type: 'framesWanted', enabled: wanted });
+  }
+}

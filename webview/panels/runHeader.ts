@@ -1,0 +1,54 @@
+/** The header: run name with its state badge, a line of run facts, and the engine in use. */
+
+import type { RunInfo, RunStatus } from '../../src/protocol';
+import { element, setText } from '../dom';
+import { formatDateTime } from '../format';
+
+export class RunHeader {
+  readonly element: HTMLElement;
+  private readonly name: HTMLElement;
+  private readonly badge: HTMLElement;
+  private readonly facts: HTMLElement;
+  private readonly engine: HTMLElement;
+
+  constructor() {
+    this.name = element('h1', { className: 'run-name', testId: 'run-name' });
+    this.badge = element('span', { className: 'state-badge', testId: 'status-state', attributes: { role: 'status' } });
+    this.facts = element('p', { className: 'run-facts muted' });
+    this.engine = element('div', { className: 'engine-info', testId: 'engine-info' });
+    this.element = element('header', { className: 'run-header' }, [
+      element('div', { className: 'run-heading' }, [element('div', { className: 'run-title' }, [this.name, this.badge]), this.facts]),
+      this.engine,
+    ]);
+  }
+
+  showRun(run: RunInfo): void {
+    setText(this.name, run.name || run.id);
+    this.name.title = run.id;
+    const facts = [`Run ${run.id}`, `started ${formatDateTime(run.created)}`, `seed ${run.seed}`];
+    if (run.resumedFrom) {
+      facts.push(`resumed from ${run.resumedFrom.runId} / ${run.resumedFrom.checkpoint} (episode ${run.resumedFrom.episode})`);
+    }
+    setText(this.facts, facts.join(' · '));
+
+    this.engine.replaceChildren();
+    if (run.engine) {
+      this.engine.append(
+        element('span', { className: 'muted', text: 'Engine ' }),
+        element('strong', { text: run.engine.engine }),
+        element('span', { className: 'muted', text: ' · backend ' }),
+        element('strong', { text: run.engine.backend }),
+      );
+      this.engine.title = `Numeric engine: ${run.engine.engine}, backend: ${run.engine.backend}`;
+    } else {
+      const requested = typeof run.config.engine === 'string' ? run.config.engine : 'auto';
+      this.engine.append(element('span', { className: 'muted', text: `Engine ${requested} (loading…)` }));
+      this.engine.title = 'The trainer reports its engine once it has loaded';
+    }
+  }
+
+  showState(state: RunStatus): void {
+    setText(this.badge, state);
+    this.badge.dataset.state = state;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Plays queued frames at the environment's real time (dt = 0.05 s, 20 steps/s) times the chosen
+ * speed, on requestAnimationFrame.
+ *
+ * Latency is bounded by wall-clock age, not by queue length: when the frame on screen arrived more
+ * than MAX_LAG_MS ago, playback jumps to the frames that arrived in the last RESUME_LAG_MS. While
+ * training runs far faster than real time this shows contiguous stretches of ~1 s of real motion
+ * with a jump between them, instead of a frame-count bound that would jump every batch (~100 ms).
+ * "max" plays whatever has arrived within about a quarter of a second.
+ */
+
+import type { FrameBatch } from '../../src/protocol';
+import type { PlaybackSpeed } from '../viewState';
+import { FrameQueue, type Frame } from './frameQueue';
+
+export interface PendulumPose {
+  /** Interpolated angle, 0 = upright, positive counter-clockwise on screen. */
+  theta: number;
+  torque: number;
+  episode: number;
+  step: number;
+  phase: Frame['phase'];
+  /** False on the first frame after a jump or a new episode: motion trails restart there. */
+  continuous: boolean;
+}
+
+const MAX_LAG_MS = 1500;
+const RESUME_LAG_MS = 250;
+/** In "max", the backlog is played within this time. */
+const MAX_SPEED_DRAIN_SECONDS = 0.25;
+/** After the tab was hidden a long frame gap must not fast-forward through the queue. */
+const LONGEST_TICK_SECONDS = 0.1;
+const QUEUE_CAPACITY = 8192;
+
+/** The shortest signed angular difference b − a, in (−π, π]. */
+function angleDelta(a: number, b: number): number {
+  const d = (b - a) % (2 * Math.PI);
+  if (d > Math.PI) return d - 2 * Math.PI;
+  if (d <= -Math.PI) return d + 2 * Math.PI;
+  return d;
+}
+
+export class FramePlayer {
+  private readonly queue = new FrameQueue(QUEUE_CAPACITY);
+  private current: Frame | null = null;
+  private currentIsJump = true;
+  /** Progress from the current frame toward the next one, in steps (0 ≤ p < 1 while waiting). */
+  private progress = 0;
+  private speed: PlaybackSpeed = '1';
+  private lastTick: number | null = null;
+  private animationRequest: number | null = null;
+  framesPlayed = 0;
+  framesSkipped = 0;
+
+  /**
+   * @param stepSeconds the environment's dt
+   * @param onPose called with the pose to draw, once per animation frame while something moves
+   */
+  constructor(
+    private readonly stepSeconds: number,
+    private readonly onPose: (pose: PendulumPose) => void,
+  ) {}
+
+  setSpeed(speed: PlaybackSpeed): void {
+    this.speed = speed;
+  }
+
+  get hasFrames(): boolean {
+    return this.current !== null;
+  }
+
+  enqueue(batch: FrameBatch): void {
+    if (batch.data.length === 0) return;
+    this.queue.pushBatch(batch, performance.now());
+    this.ensureRunning();
+  }
+
+  /** Forgets everything queued and shown (a different run or mode). */
+  reset(): void {
+    this.queue.clear();
+    this.current = null;
+    this.progress = 0;
+    this.framesPlayed = 0;
+    this.framesSkipped = 0;
+  }
+
+  dispose(): void {
+    if (this.animationRequest !== null) cancelAnimationFrame(this.animationRequest);
+    this.animationRequest = null;
+  }
+
+  private ensureRunning(): void {
+    if (this.animationRequest === null) {
+      this.lastTick = null;
+      this.animationRequest = requestAnimationFrame(this.tick);
+    }
+  }
+
+  private stepsPerSecond(): number {
+    const realTime = 1 / this.stepSeconds;
+    if (this.speed === 'max') return Math.max(realTime * 10, this.queue.size / MAX_SPEED_DRAIN_SECONDS);
+    return realTime * Number(this.speed);
+  }
+
+  private readonly tick = (now: number): void => {
+    this.animationRequest = null;
+    const elapsed = this.lastTick === null ? 0 : Math.min((now - this.lastTick) / 1000, LONGEST_TICK_SECONDS);
+    this.lastTick = now;
+    const before = this.current;
+
+    this.skipStaleFrames(now);
+    if (!this.current) this.advanceOne();
+    else this.progress += elapsed * this.stepsPerSecond();
+    while (this.progress >= 1 && this.queue.size > 0) {
+      this.progress -= 1;
+      this.advanceOne();
+    }
+    // Waiting for the next batch: hold the pose, and do not bank time that would later burst.
+    if (this.queue.size === 0) this.progress = Math.min(this.progress, 0.999);
+
+    const pose = this.pose();
+    if (pose && (this.current !== before || this.queue.size > 0)) this.onPose(pose);
+    if (this.queue.size > 0) this.animationRequest = requestAnimationFrame(this.tick);
+  };
+
+  private skipStaleFrames(now: number): void {
+    if (!this.current || this.queue.size === 0 || now - this.current.arrivedAt <= MAX_LAG_MS) return;
+    let skip = 0;
+    while (skip < this.queue.size - 1 && now - this.queue.arrivalTimeAt(skip) > RESUME_LAG_MS) skip++;
+    if (skip === 0) return;
+    this.queue.drop(skip);
+    this.framesSkipped += skip;
+    this.progress = 0;
+    this.current = null;
+  }
+
+  private advanceOne(): void {
+    const next = this.queue.shift();
+    if (!next) return;
+    const previous = this.current;
+    this.currentIsJump =
+      !previous || previous.episode !== next.episode || previous.phase !== next.phase || next.step !== previous.step + 1;
+    this.current = next;
+    this.framesPlayed++;
+  }
+
+  /** The current frame, moved part of the way toward the next one for smooth motion at 1×. */
+  private pose(): PendulumPose | null {
+    const frame = this.current;
+    if (!frame) return null;
+    const next = this.queue.peek(0);
+    let theta = frame.theta;
+    if (next && next.episode === frame.episode && next.phase === frame.phase && next.step === frame.step + 1) {
+      theta += angleDelta(frame.theta, next.theta) * this.progress;
+    }
+    return {
+      theta,
+      torque: frame.torque,
+      episode: frame.episode,
+      step: frame.step,
+      phase: frame.phase,
+      continuous: !this.currentIsJump,
+    };
+  }
+}
