@@ -1,0 +1,385 @@
+/**
+ * The Runs view: runs (newest first) → their checkpoints. Live runs take their state from the
+ * run manager; the rest come from their folders. Updates on run events and on file changes in the
+ * runs directory (a FileSystemWatcher), so checkpoints written by any process appear.
+ */
+
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type * as vscode from 'vscode';
+import type { CheckpointManifest, RunInfo, RunStatus } from '../protocol';
+import { listCheckpoints, listRuns, METRICS_FILE, parseMetrics } from '../agent/runDirectory';
+import { Disposable } from './disposable';
+import { isTerminal } from './runHistory';
+import type { RunManager } from './runManager';
+import type { VSCode } from './vscodeApi';
+
+export const RUNS_VIEW_ID = 'ddpgLab.runs';
+
+export interface RunNode {
+  readonly kind: 'run';
+  readonly runDir: string;
+  runId: string;
+  info?: RunInfo;
+  /** Why the folder could not be read as a run. */
+  error?: string;
+}
+
+export interface CheckpointNode {
+  readonly kind: 'checkpoint';
+  readonly dir: string;
+  runId: string;
+  runDir: string;
+  manifest?: CheckpointManifest;
+  error?: string;
+}
+
+export type RunsTreeNode = RunNode | CheckpointNode;
+
+export function isRunNode(value: unknown): value is RunNode {
+  return typeof value === 'object' && value !== null && (value as RunNode).kind === 'run' && typeof (value as RunNode).runDir === 'string';
+}
+
+export function isCheckpointNode(value: unknown): value is CheckpointNode {
+  return typeof value === 'object' && value !== null && (value as CheckpointNode).kind === 'checkpoint' && typeof (value as CheckpointNode).dir === 'string';
+}
+
+/** What the tree shows for a run; 'interrupted' is a run whose files say it is active but no trainer here runs it. */
+export type DisplayedState = RunStatus | 'interrupted' | 'unreadable';
+
+export function displayedState(state: RunStatus | undefined, live: boolean): DisplayedState {
+  if (state === undefined) return 'unreadable';
+  if (!live && !isTerminal(state)) return 'interrupted';
+  return state;
+}
+
+/** Codicon and theme colour per state. */
+export function stateIcon(state: DisplayedState): { id: string; color?: string } {
+  switch (state) {
+    case 'starting':
+    case 'stopping':
+      return { id: 'loading~spin' };
+    case 'running':
+      return { id: 'sync~spin', color: 'charts.blue' };
+    case 'paused':
+      return { id: 'debug-pause', color: 'charts.yellow' };
+    case 'finished':
+      return { id: 'pass', color: 'testing.iconPassed' };
+    case 'stopped':
+      return { id: 'debug-stop' };
+    case 'crashed':
+      return { id: 'error', color: 'errorForeground' };
+    case 'interrupted':
+      return { id: 'debug-disconnect', color: 'charts.orange' };
+    case 'unreadable':
+      return { id: 'warning', color: 'problemsWarningIcon.foreground' };
+  }
+}
+
+export function formatReturn(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  return value.toFixed(1).replace('-', '−');
+}
+
+export function runDescription(state: DisplayedState, episode: number, totalEpisodes: number | null, bestEval: number | null): string {
+  const parts: string[] = [state];
+  parts.push(totalEpisodes ? `ep ${episode}/${totalEpisodes}` : `ep ${episode}`);
+  if (bestEval !== null) parts.push(`best ${formatReturn(bestEval)}`);
+  return parts.join(' · ');
+}
+
+export function checkpointLabel(manifest: CheckpointManifest): string {
+  return `ep ${manifest.episode} · step ${manifest.step.toLocaleString('en-US')}`;
+}
+
+export function checkpointDescription(manifest: CheckpointManifest): string {
+  return `return ${formatReturn(manifest.recentReturn)} · ${manifest.reason}`;
+}
+
+/** The manifest as a small markdown table (the checkpoint's tooltip). */
+export function manifestMarkdown(manifest: CheckpointManifest, dir: string): string {
+  const rows: Array<[string, string]> = [
+    ['Run', manifest.runId],
+    ['Episode', String(manifest.episode)],
+    ['Step', manifest.step.toLocaleString('en-US')],
+    ['Recent return (last 10)', formatReturn(manifest.recentReturn)],
+    ['Best evaluation', formatReturn(manifest.bestEval)],
+    ['Reason', manifest.reason],
+    ['Created', manifest.created],
+    ['Engine', manifest.engine ? `${manifest.engine.engine} (${manifest.engine.backend})` : '–'],
+    ['Replay buffer', manifest.hasReplayBuffer ? 'saved' : 'not saved'],
+    ['Config hash', manifest.configHash],
+  ];
+  const escape = (s: string) => s.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
+  const table = ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${escape(v)} |`)].join('\n');
+  const config = manifest.config
+    ? '\n\n' + Object.entries(manifest.config).map(([k, v]) => `\`${k}\` = ${escape(JSON.stringify(v))}`).join(' · ')
+    : '';
+  return `**Checkpoint ${escape(manifest.name)}**\n\n${table}${config}\n\n${escape(dir)}`;
+}
+
+interface MetricsSummary {
+  mtimeMs: number;
+  size: number;
+  episode: number;
+  bestEval: number | null;
+}
+
+const REFRESH_DELAY_MS = 300;
+
+export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvider<RunsTreeNode> {
+  private readonly changeEmitter: vscode.EventEmitter<RunsTreeNode | RunsTreeNode[] | undefined | void>;
+  readonly onDidChangeTreeData: vscode.Event<RunsTreeNode | RunsTreeNode[] | undefined | void>;
+  /** Nodes are reused across refreshes: VS Code refreshes one element by object identity. */
+  private readonly runNodes = new Map<string, RunNode>();
+  private readonly checkpointNodes = new Map<string, CheckpointNode>();
+  private readonly metricsCache = new Map<string, MetricsSummary>();
+  private pendingNodes = new Set<RunsTreeNode>();
+  private pendingFull = false;
+  private timer: NodeJS.Timeout | undefined;
+  private watcher: vscode.FileSystemWatcher | undefined;
+  private runsDir: string;
+
+  constructor(
+    private readonly api: VSCode,
+    private readonly runManager: RunManager,
+    runsDir: string,
+    /** Told how many runs the root shows (drives the `ddpg.hasRuns` context key). */
+    private readonly onRunCount: (count: number) => void,
+  ) {
+    super();
+    this.runsDir = runsDir;
+    this.changeEmitter = this._register(new api.EventEmitter<RunsTreeNode | RunsTreeNode[] | undefined | void>());
+    this.onDidChangeTreeData = this.changeEmitter.event;
+    this._register(
+      runManager.onDidChangeRun(({ runDir, change, liveness }) => {
+        const node = this.runNodes.get(path.resolve(runDir));
+        if (!node || liveness) this.scheduleRefresh();
+        else if (change.status || change.episodes || change.checkpoints) this.scheduleRefresh(node);
+      }),
+    );
+    this.watch();
+    this._register({ dispose: () => this.watcher?.dispose() });
+    this._register({ dispose: () => clearTimeout(this.timer) });
+  }
+
+  get runsDirectory(): string {
+    return this.runsDir;
+  }
+
+  setRunsDirectory(runsDir: string): void {
+    if (path.resolve(runsDir) === path.resolve(this.runsDir)) return;
+    this.runsDir = runsDir;
+    this.runNodes.clear();
+    this.checkpointNodes.clear();
+    this.watch();
+    this.refresh();
+  }
+
+  /** Full refresh now (the Refresh command). */
+  refresh(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pendingFull = false;
+    this.pendingNodes.clear();
+    this.changeEmitter.fire();
+  }
+
+  /** Coalesces bursts (an episode, a checkpoint and a status in the same instant) into one redraw. */
+  scheduleRefresh(node?: RunsTreeNode): void {
+    if (node) this.pendingNodes.add(node);
+    else this.pendingFull = true;
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.pendingFull) this.changeEmitter.fire();
+      else if (this.pendingNodes.size > 0) this.changeEmitter.fire([...this.pendingNodes]);
+      this.pendingFull = false;
+      this.pendingNodes.clear();
+    }, REFRESH_DELAY_MS);
+  }
+
+  private watch(): void {
+    this.watcher?.dispose();
+    const base = this.api.Uri.file(this.runsDir);
+    // Run folders, run.json, checkpoint folders and manifests; not metrics.jsonl (run events cover live runs).
+    const pattern = new this.api.RelativePattern(base, '{*,*/run.json,*/checkpoints/*,*/checkpoints/*/checkpoint.json}');
+    const watcher = this.api.workspace.createFileSystemWatcher(pattern);
+    const onFile = () => this.scheduleRefresh();
+    watcher.onDidCreate(onFile);
+    watcher.onDidChange(onFile);
+    watcher.onDidDelete(onFile);
+    this.watcher = watcher;
+  }
+
+  async getChildren(element?: RunsTreeNode): Promise<RunsTreeNode[]> {
+    if (!element) return this.runs();
+    if (element.kind === 'run') return this.checkpointsOf(element);
+    return [];
+  }
+
+  getParent(element: RunsTreeNode): RunsTreeNode | undefined {
+    if (element.kind === 'checkpoint') return this.runNodes.get(path.resolve(element.runDir));
+    return undefined;
+  }
+
+  /** Finds the run node of a run id (for reveal). */
+  runNode(runId: string): RunNode | undefined {
+    for (const node of this.runNodes.values()) if (node.runId === runId) return node;
+    return undefined;
+  }
+
+  private async runs(): Promise<RunNode[]> {
+    let entries: Awaited<ReturnType<typeof listRuns>>;
+    try {
+      entries = await listRuns(this.runsDir);
+    } catch (err) {
+      void this.api.window.showErrorMessage(`DDPG: cannot list runs in ${this.runsDir}: ${(err as Error).message}`);
+      entries = [];
+    }
+    const seen = new Set<string>();
+    const nodes: RunNode[] = [];
+    for (const entry of entries) {
+      const key = path.resolve(entry.dir);
+      seen.add(key);
+      nodes.push(this.runNodeFor(key, entry.info?.id ?? path.basename(entry.dir), entry.info, entry.error));
+    }
+    // A live run whose folder is elsewhere (the runs directory setting changed mid-run) still shows.
+    for (const live of this.runManager.liveRuns()) {
+      const key = path.resolve(live.runDir);
+      if (seen.has(key)) continue;
+      const history = this.runManager.history(live.runId);
+      nodes.unshift(this.runNodeFor(key, live.runId, history?.info, undefined));
+    }
+    for (const key of [...this.runNodes.keys()]) if (!nodes.some((n) => n.runDir === key)) this.runNodes.delete(key);
+    this.onRunCount(nodes.length);
+    return nodes;
+  }
+
+  private runNodeFor(runDir: string, runId: string, info: RunInfo | undefined, error: string | undefined): RunNode {
+    let node = this.runNodes.get(runDir);
+    if (!node) {
+      node = { kind: 'run', runDir, runId };
+      this.runNodes.set(runDir, node);
+    }
+    node.runId = runId;
+    node.info = info;
+    node.error = error;
+    return node;
+  }
+
+  private async checkpointsOf(run: RunNode): Promise<CheckpointNode[]> {
+    if (run.error) return [];
+    let entries: Awaited<ReturnType<typeof listCheckpoints>>;
+    try {
+      entries = await listCheckpoints(run.runDir);
+    } catch (err) {
+      void this.api.window.showErrorMessage(`DDPG: cannot list checkpoints of ${run.runId}: ${(err as Error).message}`);
+      return [];
+    }
+    // Newest first: the checkpoint one usually wants is the latest.
+    return entries.reverse().map((entry) => {
+      const key = path.resolve(entry.dir);
+      let node = this.checkpointNodes.get(key);
+      if (!node) {
+        node = { kind: 'checkpoint', dir: key, runId: run.runId, runDir: run.runDir };
+        this.checkpointNodes.set(key, node);
+      }
+      node.manifest = entry.manifest;
+      node.error = entry.error;
+      return node;
+    });
+  }
+
+  async getTreeItem(element: RunsTreeNode): Promise<vscode.TreeItem> {
+    return element.kind === 'run' ? this.runItem(element) : this.checkpointItem(element);
+  }
+
+  private async runItem(node: RunNode): Promise<vscode.TreeItem> {
+    const api = this.api;
+    const live = this.runManager.liveRun(node.runId);
+    const history = this.runManager.history(node.runId);
+    const info = history?.info ?? node.info;
+    const item = new api.TreeItem(info?.name ?? node.runId, api.TreeItemCollapsibleState.Collapsed);
+    item.id = `run:${node.runDir}`;
+    const state = displayedState(live?.state ?? history?.state ?? info?.status, live !== undefined);
+    const icon = stateIcon(state);
+    item.iconPath = new api.ThemeIcon(icon.id, icon.color ? new api.ThemeColor(icon.color) : undefined);
+    item.contextValue = `ddpgRun.${state}${live ? '.live' : ''}`;
+    if (node.error) {
+      item.description = 'unreadable';
+      item.tooltip = node.error;
+      item.collapsibleState = api.TreeItemCollapsibleState.None;
+      return item;
+    }
+    if (history) {
+      item.description = runDescription(state, history.status.episode, history.status.totalEpisodes, history.bestEval);
+    } else {
+      const summary = await this.metricsSummary(node.runDir);
+      const total = info && info.config.episodes > 0 ? info.config.episodes : null;
+      item.description = runDescription(state, summary.episode, total, summary.bestEval);
+    }
+    item.tooltip = this.runTooltip(node, info, state);
+    item.command = { command: 'ddpg.openDashboard', title: 'Open Dashboard', arguments: [node] };
+    return item;
+  }
+
+  private runTooltip(node: RunNode, info: RunInfo | undefined, state: DisplayedState): vscode.MarkdownString {
+    const md = new this.api.MarkdownString(undefined, true);
+    md.appendMarkdown(`**${info?.name ?? node.runId}** — ${state}\n\n`);
+    if (state === 'interrupted') md.appendMarkdown('Its files say it was active, but no trainer runs it in this window (VS Code closed mid-run?).\n\n');
+    if (info) {
+      md.appendMarkdown(`Created ${info.created}  \n`);
+      if (info.engine) md.appendMarkdown(`Engine ${info.engine.engine} (${info.engine.backend})  \n`);
+      md.appendMarkdown(`Seed ${info.seed}  \n`);
+      if (info.resumedFrom) md.appendMarkdown(`Resumed from ${info.resumedFrom.runId} at episode ${info.resumedFrom.episode}  \n`);
+      if (info.error) md.appendText(`Error: ${info.error}\n`);
+    }
+    md.appendText(`\n${node.runDir}`);
+    return md;
+  }
+
+  private checkpointItem(node: CheckpointNode): vscode.TreeItem {
+    const api = this.api;
+    if (!node.manifest) {
+      const item = new api.TreeItem(path.basename(node.dir), api.TreeItemCollapsibleState.None);
+      item.id = `checkpoint:${node.dir}`;
+      item.description = 'unreadable';
+      item.tooltip = node.error ?? 'unreadable checkpoint';
+      item.iconPath = new api.ThemeIcon('warning', new api.ThemeColor('problemsWarningIcon.foreground'));
+      item.contextValue = 'ddpgCheckpointBroken';
+      return item;
+    }
+    const manifest = node.manifest;
+    const item = new api.TreeItem(checkpointLabel(manifest), api.TreeItemCollapsibleState.None);
+    item.id = `checkpoint:${node.dir}`;
+    item.description = checkpointDescription(manifest);
+    item.tooltip = new api.MarkdownString(manifestMarkdown(manifest, node.dir));
+    const iconId = manifest.reason === 'best' ? 'star-full' : manifest.reason === 'final' ? 'flag' : manifest.reason === 'manual' ? 'bookmark' : 'save';
+    item.iconPath = new api.ThemeIcon(iconId);
+    item.contextValue = 'ddpgCheckpoint';
+    item.command = { command: 'ddpg.inspectCheckpoint', title: 'Inspect Checkpoint', arguments: [node] };
+    return item;
+  }
+
+  /** Episode count and best evaluation of a run on disk, re-read only when metrics.jsonl changed. */
+  private async metricsSummary(runDir: string): Promise<MetricsSummary> {
+    const file = path.join(runDir, METRICS_FILE);
+    try {
+      const stat = await fs.stat(file);
+      const cached = this.metricsCache.get(runDir);
+      if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached;
+      const metrics = parseMetrics(await fs.readFile(file, 'utf8'));
+      const summary: MetricsSummary = {
+        mtimeMs: stat.mtimeMs,
+        size: stat.size,
+        episode: metrics.episodes[metrics.episodes.length - 1]?.episode ?? 0,
+        bestEval: metrics.evals.reduce<number | null>((b, e) => (b === null || e.mean > b ? e.mean : b), null),
+      };
+      this.metricsCache.set(runDir, summary);
+      return summary;
+    } catch {
+      return { mtimeMs: 0, size: 0, episode: 0, bestEval: null };
+    }
+  }
+}

@@ -1,0 +1,423 @@
+/**
+ * Every DDPG command: what each one acts on (the argument from a menu, else the run in view, else
+ * the only candidate, else a quick pick), and the notifications it shows.
+ */
+
+import * as path from 'node:path';
+import type * as vscode from 'vscode';
+import type { CheckpointManifest, RunStatus } from '../protocol';
+import { CONFIG_KEYS, type RunConfig } from '../agent/config';
+import { listCheckpoints, listRuns, readCheckpointManifest } from '../agent/runDirectory';
+import { deleteCheckpoint } from './checkpointDeletion';
+import { checkpointDescription, checkpointLabel, formatReturn, isCheckpointNode, isRunNode, type RunsTreeProvider } from './checkpointTree';
+import { allows, type RunCommandKind } from './contextKeys';
+import type { DashboardController, DashboardTarget } from './dashboardPanel';
+import { Disposable } from './disposable';
+import type { LiveRunSummary, RunManager } from './runManager';
+import { evaluationEpisodes, readRunConfig, settingName, SETTINGS_SECTION } from './settings';
+import type { VSCode } from './vscodeApi';
+
+export const COMMAND_IDS = {
+  train: 'ddpg.train',
+  pause: 'ddpg.pause',
+  resume: 'ddpg.resume',
+  stop: 'ddpg.stop',
+  saveCheckpoint: 'ddpg.saveCheckpoint',
+  openDashboard: 'ddpg.openDashboard',
+  inspectCheckpoint: 'ddpg.inspectCheckpoint',
+  evaluateCheckpoint: 'ddpg.evaluateCheckpoint',
+  resumeFromCheckpoint: 'ddpg.resumeFromCheckpoint',
+  deleteCheckpoint: 'ddpg.deleteCheckpoint',
+  revealCheckpoint: 'ddpg.revealCheckpoint',
+  editHyperparameters: 'ddpg.editHyperparameters',
+  refresh: 'ddpg.refresh',
+  showLog: 'ddpg.showLog',
+} as const;
+
+const CHECKPOINT_WAIT_MS = 60_000;
+
+export interface CommandDependencies {
+  extensionId: string;
+  runManager: RunManager;
+  dashboard: DashboardController;
+  tree: RunsTreeProvider;
+  /** The runs directory as the settings say now. */
+  runsDirectory(): string;
+  mainLog: { info(message: string): void; error(message: string): void };
+}
+
+interface CheckpointChoice {
+  runId: string;
+  runDir: string;
+  dir: string;
+  manifest: CheckpointManifest;
+}
+
+/** Which networks a checkpoint holds; a run resuming it must build the same ones. */
+export function architectureMismatch(config: RunConfig, checkpointConfig: RunConfig): string[] {
+  const problems: string[] = [];
+  for (const key of ['actorHidden', 'criticHidden'] as const) {
+    if (JSON.stringify(config[key]) !== JSON.stringify(checkpointConfig[key])) {
+      problems.push(`${settingName(key)} is ${JSON.stringify(config[key])} but the checkpoint's networks use ${JSON.stringify(checkpointConfig[key])}`);
+    }
+  }
+  return problems;
+}
+
+/** A resumed run continues the counters, so a limit already reached would end it at once. */
+export function limitAlreadyReached(config: RunConfig, manifest: Pick<CheckpointManifest, 'episode' | 'step'>): string | undefined {
+  if (config.episodes > 0 && config.episodes <= manifest.episode) {
+    return `${settingName('episodes')} is ${config.episodes} but the checkpoint is already at episode ${manifest.episode}: raise it to continue training`;
+  }
+  if (config.totalSteps > 0 && config.totalSteps <= manifest.step) {
+    return `${settingName('totalSteps')} is ${config.totalSteps} but the checkpoint is already at step ${manifest.step}: raise it to continue training`;
+  }
+  return undefined;
+}
+
+/** Settings that differ from the checkpoint's configuration, for the "resuming with" notice. */
+export function changedSettings(config: RunConfig, checkpointConfig: RunConfig): string[] {
+  return CONFIG_KEYS.filter((k) => JSON.stringify(config[k]) !== JSON.stringify(checkpointConfig[k])).map(
+    (k) => `${settingName(k)} ${JSON.stringify(checkpointConfig[k])} → ${JSON.stringify(config[k])}`,
+  );
+}
+
+export class DdpgCommands extends Disposable {
+  constructor(
+    private readonly api: VSCode,
+    private readonly deps: CommandDependencies,
+  ) {
+    super();
+    const register = (id: string, handler: (...args: unknown[]) => unknown) => {
+      this._register(
+        api.commands.registerCommand(id, async (...args: unknown[]) => {
+          try {
+            return await handler(...args);
+          } catch (err) {
+            const message = (err as Error).message ?? String(err);
+            deps.mainLog.error(`${id} failed: ${(err as Error).stack ?? message}`);
+            void api.window.showErrorMessage(`DDPG: ${message}`);
+            return undefined;
+          }
+        }),
+      );
+    };
+    register(COMMAND_IDS.train, () => this.train());
+    register(COMMAND_IDS.pause, (arg) => this.control('pause', arg));
+    register(COMMAND_IDS.resume, (arg) => this.control('resume', arg));
+    register(COMMAND_IDS.stop, (arg) => this.stop(arg));
+    register(COMMAND_IDS.saveCheckpoint, (arg) => this.saveCheckpoint(arg));
+    register(COMMAND_IDS.openDashboard, (arg) => this.openDashboard(arg));
+    register(COMMAND_IDS.inspectCheckpoint, (arg) => this.inspect(arg));
+    register(COMMAND_IDS.evaluateCheckpoint, (arg) => this.evaluate(arg));
+    register(COMMAND_IDS.resumeFromCheckpoint, (arg) => this.resumeFromCheckpoint(arg));
+    register(COMMAND_IDS.deleteCheckpoint, (arg) => this.delete(arg));
+    register(COMMAND_IDS.revealCheckpoint, (arg) => this.reveal(arg));
+    register(COMMAND_IDS.editHyperparameters, () => this.editHyperparameters());
+    register(COMMAND_IDS.refresh, () => deps.tree.refresh());
+    register(COMMAND_IDS.showLog, (arg) => this.showLog(arg));
+  }
+
+  // ─── training ───────────────────────────────────────────────────────────────────────────────
+
+  /** Validates the settings and starts a run. Returns the run id, or undefined when nothing started. */
+  async train(): Promise<string | undefined> {
+    const config = this.configFromSettings('start training');
+    if (!config) return undefined;
+    const runsDir = this.deps.runsDirectory();
+    const run = await this.startRun(runsDir, config);
+    return run.runId;
+  }
+
+  private async startRun(runsDir: string, config: RunConfig, resumeFrom?: string): Promise<LiveRunSummary> {
+    let run: LiveRunSummary;
+    try {
+      run = await this.deps.runManager.startTraining(runsDir, config, resumeFrom ? { resumeFrom } : {});
+    } catch (err) {
+      throw new Error(`cannot create a run in ${runsDir}: ${(err as Error).message}`);
+    }
+    this.deps.mainLog.info(`started run ${run.runId} in ${run.runDir}`);
+    this.deps.tree.scheduleRefresh();
+    this.deps.dashboard.open({ runId: run.runId, runDir: run.runDir, mode: { kind: 'live' } });
+    return run;
+  }
+
+  /** The validated settings, or undefined after telling the user which settings are wrong. */
+  private configFromSettings(action: string): RunConfig | undefined {
+    const result = readRunConfig(this.api.workspace.getConfiguration(SETTINGS_SECTION));
+    if (result.errors.length > 0) {
+      const count = result.errors.length === 1 ? 'an invalid setting' : `${result.errors.length} invalid settings`;
+      void this.api.window.showErrorMessage(`DDPG: cannot ${action}: ${count}. ${result.errors.join('. ')}.`, 'Edit Hyperparameters').then((choice) => {
+        if (choice) void this.editHyperparameters();
+      });
+      return undefined;
+    }
+    for (const warning of result.warnings) void this.api.window.showWarningMessage(`DDPG: ${warning}`);
+    return result.config;
+  }
+
+  private async control(kind: 'pause' | 'resume', arg: unknown): Promise<string | undefined> {
+    const run = await this.pickLiveRun(kind, arg);
+    if (!run) return undefined;
+    const ok = kind === 'pause' ? this.deps.runManager.pause(run.runId) : this.deps.runManager.resume(run.runId);
+    if (!ok) throw new Error(`could not ${kind} run ${run.runId}: its trainer is not reachable`);
+    return run.runId;
+  }
+
+  private async stop(arg: unknown): Promise<string | undefined> {
+    const run = await this.pickLiveRun('stop', arg);
+    if (!run) return undefined;
+    await this.api.window.withProgress(
+      { location: this.api.ProgressLocation.Window, title: `DDPG: stopping ${run.runId} (saving a final checkpoint)` },
+      () => this.deps.runManager.stop(run.runId, true),
+    );
+    return run.runId;
+  }
+
+  /** Requests a checkpoint and resolves with its folder once the trainer has written it. */
+  private async saveCheckpoint(arg: unknown): Promise<string | undefined> {
+    const run = await this.pickLiveRun('checkpoint', arg);
+    if (!run) return undefined;
+    const manager = this.deps.runManager;
+    let subscription: { dispose(): unknown } | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const saved = new Promise<string | undefined>((resolve) => {
+      let requestId: number | undefined;
+      subscription = manager.onDidReceiveEvent(({ runId, event }) => {
+        if (runId !== run.runId) return;
+        if (event.type === 'checkpoint' && requestId !== undefined && event.requestId === requestId) resolve(event.dir);
+        if (event.type === 'exiting') resolve(undefined);
+      });
+      requestId = manager.saveCheckpoint(run.runId);
+      if (requestId === undefined) resolve(undefined);
+      timer = setTimeout(() => resolve(undefined), CHECKPOINT_WAIT_MS);
+    });
+    const dir = await saved.finally(() => {
+      subscription?.dispose();
+      clearTimeout(timer);
+    });
+    if (dir === undefined) throw new Error(`run ${run.runId} did not confirm the checkpoint`);
+    void this.api.window.showInformationMessage(`DDPG: saved checkpoint ${path.basename(dir)} of ${run.runId}.`);
+    return dir;
+  }
+
+  // ─── dashboard ──────────────────────────────────────────────────────────────────────────────
+
+  private async openDashboard(arg: unknown): Promise<void> {
+    const dashboard = this.deps.dashboard;
+    if (isRunNode(arg)) {
+      dashboard.open({ runId: arg.runId, runDir: arg.runDir, mode: { kind: 'live' } });
+      return;
+    }
+    if (typeof arg === 'string') {
+      const runDir = this.deps.runManager.history(arg)?.runDir ?? (await this.locateRun(arg));
+      if (!runDir) throw new Error(`there is no run ${arg} in ${this.deps.runsDirectory()}`);
+      dashboard.open({ runId: arg, runDir, mode: { kind: 'live' } });
+      return;
+    }
+    if (dashboard.currentTarget) {
+      dashboard.open();
+      return;
+    }
+    const live = this.deps.runManager.liveRuns();
+    const latestLive = live[live.length - 1];
+    if (latestLive) {
+      dashboard.open({ runId: latestLive.runId, runDir: latestLive.runDir, mode: { kind: 'live' } });
+      return;
+    }
+    const newest = (await listRuns(this.deps.runsDirectory())).find((r) => r.info);
+    dashboard.open(newest?.info ? { runId: newest.info.id, runDir: newest.dir, mode: { kind: 'live' } } : undefined);
+  }
+
+  /** The folder of a run id in the current runs directory, if it is there. */
+  async locateRun(runId: string): Promise<string | undefined> {
+    const known = this.deps.runManager.history(runId);
+    if (known) return known.runDir;
+    const runs = await listRuns(this.deps.runsDirectory());
+    return runs.find((r) => r.info?.id === runId || path.basename(r.dir) === runId)?.dir;
+  }
+
+  private async inspect(arg: unknown): Promise<void> {
+    const checkpoint = await this.pickCheckpoint(arg, 'Inspect which checkpoint?');
+    if (!checkpoint) return;
+    this.deps.dashboard.open(this.checkpointTarget(checkpoint, 'inspect'));
+  }
+
+  private async evaluate(arg: unknown): Promise<void> {
+    const checkpoint = await this.pickCheckpoint(arg, 'Evaluate which checkpoint?');
+    if (!checkpoint) return;
+    this.deps.dashboard.open(this.checkpointTarget(checkpoint, 'evaluate'));
+  }
+
+  private checkpointTarget(checkpoint: CheckpointChoice, kind: 'inspect' | 'evaluate'): DashboardTarget {
+    const base = { runId: checkpoint.runId, runDir: checkpoint.runDir };
+    if (kind === 'inspect') return { ...base, mode: { kind, checkpoint: checkpoint.manifest, checkpointDir: checkpoint.dir } };
+    const episodes = evaluationEpisodes(this.api.workspace.getConfiguration(SETTINGS_SECTION), checkpoint.manifest.config.evalEpisodes);
+    return { ...base, mode: { kind, checkpoint: checkpoint.manifest, checkpointDir: checkpoint.dir, episodes } };
+  }
+
+  // ─── checkpoints ────────────────────────────────────────────────────────────────────────────
+
+  private async resumeFromCheckpoint(arg: unknown): Promise<string | undefined> {
+    const checkpoint = await this.pickCheckpoint(arg, 'Continue training from which checkpoint?');
+    if (!checkpoint) return undefined;
+    const config = this.configFromSettings('resume training');
+    if (!config) return undefined;
+    const problems = architectureMismatch(config, checkpoint.manifest.config);
+    const limit = limitAlreadyReached(config, checkpoint.manifest);
+    if (limit) problems.push(limit);
+    if (problems.length > 0) {
+      void this.api.window
+        .showErrorMessage(`DDPG: cannot resume from checkpoint ${checkpoint.manifest.name} of ${checkpoint.runId}: ${problems.join('. ')}.`, 'Edit Hyperparameters')
+        .then((choice) => choice && this.editHyperparameters());
+      return undefined;
+    }
+    const changed = changedSettings(config, checkpoint.manifest.config);
+    if (changed.length > 0) {
+      void this.api.window.showInformationMessage(
+        `DDPG: continuing ${checkpoint.runId} from episode ${checkpoint.manifest.episode} with the current settings; changed since the checkpoint: ${changed.join(', ')}.`,
+      );
+    }
+    const run = await this.startRun(this.deps.runsDirectory(), config, checkpoint.dir);
+    return run.runId;
+  }
+
+  private async delete(arg: unknown): Promise<boolean> {
+    const target = isCheckpointNode(arg) ? { dir: arg.dir, runId: arg.runId, runDir: arg.runDir, label: arg.manifest ? checkpointLabel(arg.manifest) : path.basename(arg.dir) } : undefined;
+    const choice = target ?? (await this.pickCheckpoint(arg, 'Delete which checkpoint?').then((c) => c && { dir: c.dir, runId: c.runId, runDir: c.runDir, label: checkpointLabel(c.manifest) }));
+    if (!choice) return false;
+    const confirm = await this.api.window.showWarningMessage(
+      `Delete checkpoint ${choice.label} of run ${choice.runId}?`,
+      { modal: true, detail: `Its folder is removed from disk:\n${choice.dir}` },
+      'Delete',
+    );
+    if (confirm !== 'Delete') return false;
+    await deleteCheckpoint(this.runsRootFor(choice.runDir), choice.dir);
+    this.deps.mainLog.info(`deleted checkpoint ${choice.dir}`);
+    this.deps.tree.scheduleRefresh();
+    return true;
+  }
+
+  /**
+   * The runs directory that may contain `runDir`: the configured one, or — for a live run started
+   * before the setting changed — the one that run was created in.
+   */
+  private runsRootFor(runDir: string): string {
+    const configured = this.deps.runsDirectory();
+    const parent = path.dirname(path.resolve(runDir));
+    const liveParent = this.deps.runManager.liveRuns().some((r) => path.dirname(path.resolve(r.runDir)) === parent);
+    return liveParent ? parent : configured;
+  }
+
+  private async reveal(arg: unknown): Promise<void> {
+    const checkpoint = isCheckpointNode(arg) ? arg : await this.pickCheckpoint(arg, 'Reveal which checkpoint?');
+    if (!checkpoint) return;
+    const api = this.api;
+    const uri = api.Uri.file(checkpoint.dir);
+    // The OS file manager exists only for a local desktop window; in a remote or browser window
+    // reveal in the Explorer when the folder is inside the workspace.
+    if (api.env.uiKind === api.UIKind.Desktop && api.env.remoteName === undefined) {
+      await api.commands.executeCommand('revealFileInOS', uri);
+      return;
+    }
+    if (api.workspace.getWorkspaceFolder(uri)) {
+      await api.commands.executeCommand('revealInExplorer', uri);
+      return;
+    }
+    const copy = await api.window.showInformationMessage(`DDPG: the checkpoint is outside the workspace: ${checkpoint.dir}`, 'Copy Path');
+    if (copy) await api.env.clipboard.writeText(checkpoint.dir);
+  }
+
+  private async editHyperparameters(): Promise<void> {
+    await this.api.commands.executeCommand('workbench.action.openSettings', `@ext:${this.deps.extensionId}`);
+  }
+
+  private async showLog(arg: unknown): Promise<void> {
+    const runId = typeof arg === 'string' ? arg : isRunNode(arg) ? arg.runId : (await this.pickLiveRun('stop', undefined, true))?.runId;
+    if (!runId) return;
+    const log = this.deps.runManager.logOf(runId);
+    if (!log) {
+      void this.api.window.showInformationMessage(`DDPG: run ${runId} has no log in this window (it was not trained here).`);
+      return;
+    }
+    log.show();
+  }
+
+  // ─── choosing what to act on ────────────────────────────────────────────────────────────────
+
+  /**
+   * The live run a command acts on: the menu's run, else the run in the visible dashboard, else
+   * the only run in a suitable state, else the user's choice.
+   */
+  private async pickLiveRun(kind: RunCommandKind, arg: unknown, anyState = false): Promise<LiveRunSummary | undefined> {
+    const manager = this.deps.runManager;
+    const suitable = (state: RunStatus) => anyState || allows(kind, state);
+    const explicit = typeof arg === 'string' ? arg : isRunNode(arg) ? arg.runId : undefined;
+    if (explicit !== undefined) {
+      const run = manager.liveRun(explicit);
+      if (!run) throw new Error(`run ${explicit} is not training in this window`);
+      if (!suitable(run.state)) throw new Error(`run ${explicit} is ${run.state}; ${kind} needs it to be ${describeStates(kind)}`);
+      return run;
+    }
+    const candidates = manager.liveRuns().filter((r) => suitable(r.state));
+    if (candidates.length === 0) {
+      void this.api.window.showInformationMessage(`DDPG: no run is ${describeStates(kind)}.`);
+      return undefined;
+    }
+    const inView = candidates.find((r) => r.runId === this.deps.dashboard.visibleRunId);
+    if (inView) return inView;
+    if (candidates.length === 1) return candidates[0];
+    const picked = await this.api.window.showQuickPick(
+      candidates.map((r) => ({ label: r.name, description: `${r.state} · ep ${r.episode} · R ${formatReturn(r.latestReturn)}`, run: r })),
+      { title: `DDPG: ${kind} which run?`, placeHolder: 'Several runs are training' },
+    );
+    return picked?.run;
+  }
+
+  private async pickCheckpoint(arg: unknown, title: string): Promise<CheckpointChoice | undefined> {
+    if (isCheckpointNode(arg)) {
+      const manifest = arg.manifest ?? (await readCheckpointManifest(arg.dir));
+      return { runId: arg.runId, runDir: arg.runDir, dir: arg.dir, manifest };
+    }
+    if (typeof arg === 'string') {
+      const manifest = await readCheckpointManifest(arg);
+      const runDir = path.dirname(path.dirname(arg));
+      return { runId: manifest.runId, runDir, dir: arg, manifest };
+    }
+    const runsDir = this.deps.runsDirectory();
+    const runs = (await listRuns(runsDir)).filter((r) => r.info);
+    const items: Array<vscode.QuickPickItem & { choice?: CheckpointChoice }> = [];
+    for (const run of runs) {
+      const checkpoints = (await listCheckpoints(run.dir)).filter((c) => c.manifest).reverse();
+      if (checkpoints.length === 0) continue;
+      items.push({ label: run.info!.name, kind: this.api.QuickPickItemKind.Separator });
+      for (const c of checkpoints) {
+        items.push({
+          label: checkpointLabel(c.manifest!),
+          description: checkpointDescription(c.manifest!),
+          detail: c.dir,
+          choice: { runId: run.info!.id, runDir: run.dir, dir: c.dir, manifest: c.manifest! },
+        });
+      }
+    }
+    if (items.length === 0) {
+      void this.api.window.showInformationMessage(`DDPG: no checkpoints in ${runsDir} yet.`);
+      return undefined;
+    }
+    const picked = await this.api.window.showQuickPick(items, { title: `DDPG: ${title}`, matchOnDetail: true });
+    return picked?.choice;
+  }
+}
+
+function describeStates(kind: RunCommandKind): string {
+  switch (kind) {
+    case 'pause':
+      return 'running';
+    case 'resume':
+      return 'paused';
+    case 'stop':
+      return 'training';
+    case 'checkpoint':
+      return 'running or paused';
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Context keys that decide which DDPG commands and buttons are shown: Pause only while a run is
+ * running, Resume only while one is paused, and so on. Computed from the live runs' states.
+ */
+
+import type { RunStatus } from '../protocol';
+import type { DisposableLike } from './disposable';
+import type { RunManager } from './runManager';
+import type { VSCode } from './vscodeApi';
+
+export const CONTEXT_KEYS = {
+  canPause: 'ddpg.canPause',
+  canResume: 'ddpg.canResume',
+  canStop: 'ddpg.canStop',
+  canSaveCheckpoint: 'ddpg.canSaveCheckpoint',
+  hasLiveRun: 'ddpg.hasLiveRun',
+  hasRuns: 'ddpg.hasRuns',
+  extensionTestsEnabled: 'ddpg.extensionTestsEnabled',
+} as const;
+
+/** The states in which each command means something. */
+export const COMMAND_STATES = {
+  pause: ['running'],
+  resume: ['paused'],
+  stop: ['starting', 'running', 'paused'],
+  checkpoint: ['running', 'paused'],
+} as const satisfies Record<string, readonly RunStatus[]>;
+
+export type RunCommandKind = keyof typeof COMMAND_STATES;
+
+export function allows(kind: RunCommandKind, state: RunStatus): boolean {
+  return (COMMAND_STATES[kind] as readonly RunStatus[]).includes(state);
+}
+
+export function runContextKeys(liveStates: readonly RunStatus[]): Record<string, boolean> {
+  return {
+    [CONTEXT_KEYS.canPause]: liveStates.some((s) => allows('pause', s)),
+    [CONTEXT_KEYS.canResume]: liveStates.some((s) => allows('resume', s)),
+    [CONTEXT_KEYS.canStop]: liveStates.some((s) => allows('stop', s)),
+    [CONTEXT_KEYS.canSaveCheckpoint]: liveStates.some((s) => allows('checkpoint', s)),
+    [CONTEXT_KEYS.hasLiveRun]: liveStates.length > 0,
+  };
+}
+
+/** Keeps the run context keys in step with the run manager, calling setContext only on change. */
+export class ContextKeys implements DisposableLike {
+  private readonly current = new Map<string, unknown>();
+  private readonly subscription: DisposableLike;
+
+  constructor(
+    private readonly api: VSCode,
+    private readonly runManager: RunManager,
+  ) {
+    this.subscription = runManager.onDidChangeRun(() => this.update());
+    this.update();
+  }
+
+  update(): void {
+    const keys = runContextKeys(this.runManager.liveRuns().map((r) => r.state));
+    for (const [key, value] of Object.entries(keys)) this.set(key, value);
+  }
+
+  set(key: string, value: unknown): void {
+    if (this.current.get(key) === value) return;
+    this.current.set(key, value);
+    void this.api.commands.executeCommand('setContext', key, value);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}

@@ -1,0 +1,377 @@
+/**
+ * The dashboard webview panel, host side: HTML with a fresh nonce, the ready handshake, history
+ * replay, event forwarding, frame streaming on demand, evaluation sessions, and revival after a
+ * window reload (WebviewPanelSerializer).
+ *
+ * retainContextWhenHidden stays off: a hidden panel's document is destroyed, and when it comes
+ * back it says `ready` again and receives a fresh `showRun` snapshot built from the run history.
+ */
+
+import * as path from 'node:path';
+import type * as vscode from 'vscode';
+import {
+  isWebviewToHost,
+  type CheckpointManifest,
+  type DashboardMode,
+  type HostToWebview,
+  type ShowRunMessage,
+  type TrainerToHost,
+  type WebviewToHost,
+} from '../protocol';
+import { readCheckpointManifest } from '../agent/runDirectory';
+import { Disposable } from './disposable';
+import type { EvaluationSession, RunManager } from './runManager';
+import type { VSCode } from './vscodeApi';
+import { WebviewChannel } from './webviewChannel';
+import { createNonce, dashboardHtml } from './webviewHtml';
+
+export const DASHBOARD_VIEW_TYPE = 'ddpgLab.dashboard';
+
+/** What a panel shows: a run in one of the three modes, or nothing yet. */
+export interface DashboardTarget {
+  runId: string;
+  runDir: string;
+  mode: DashboardMode;
+}
+
+/** The state the webview stores with setState; all the serializer gets back after a reload. */
+export interface PersistedDashboardState {
+  runId?: unknown;
+  mode?: unknown;
+}
+
+export interface DashboardDependencies {
+  runManager: RunManager;
+  extensionUri: vscode.Uri;
+  /** Where a run lives when this window has not seen it (the current runs directory). */
+  locateRun(runId: string): Promise<string | undefined>;
+  log: { info(message: string): void; warn(message: string): void; error(message: string): void };
+}
+
+function titleFor(target: DashboardTarget | undefined): string {
+  if (!target) return 'DDPG Dashboard';
+  switch (target.mode.kind) {
+    case 'live':
+      return `DDPG: ${target.runId}`;
+    case 'inspect':
+      return `DDPG: ${target.runId} @ ep ${target.mode.checkpoint.episode}`;
+    case 'evaluate':
+      return `DDPG: evaluate ${target.runId} @ ep ${target.mode.checkpoint.episode}`;
+  }
+}
+
+/** One webview panel and the conversation with the script inside it. */
+export class DashboardPanel extends Disposable {
+  private readonly channel: WebviewChannel<HostToWebview>;
+  private target: DashboardTarget | undefined;
+  private framesWanted = false;
+  /** Bumped on every retarget and every `ready`: a snapshot built for an older one is dropped. */
+  private generation = 0;
+  private evaluation: EvaluationSession | undefined;
+  /** Evaluation results and errors, replayed after each `ready` (frames are not: they are live only). */
+  private evaluationEvents: TrainerToHost[] = [];
+  private disposedByUser = false;
+
+  constructor(
+    private readonly api: VSCode,
+    readonly panel: vscode.WebviewPanel,
+    private readonly deps: DashboardDependencies,
+    private readonly onChange: () => void,
+  ) {
+    super();
+    const webview = panel.webview;
+    webview.options = dashboardWebviewOptions(api, deps.extensionUri);
+    this.channel = new WebviewChannel<HostToWebview>((message) => webview.postMessage(message));
+    webview.html = this.html();
+    this._register(webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
+    this._register(
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) {
+          // The document is about to be destroyed; it will say `ready` again when shown.
+          this.channel.close();
+          this.setFramesWanted(false);
+        }
+        this.onChange();
+      }),
+    );
+    this._register(
+      panel.onDidDispose(() => {
+        this.disposedByUser = true;
+        this.dispose();
+      }),
+    );
+  }
+
+  get currentTarget(): DashboardTarget | undefined {
+    return this.target;
+  }
+
+  get isVisible(): boolean {
+    return !this.disposedByUser && this.panel.visible;
+  }
+
+  get isActive(): boolean {
+    return !this.disposedByUser && this.panel.active;
+  }
+
+  /** True when this panel animates the live run `runId` right now. */
+  wantsFramesOf(runId: string): boolean {
+    return this.framesWanted && this.channel.isReady && this.panel.visible && this.target?.runId === runId && this.target.mode.kind === 'live';
+  }
+
+  /** Shows a run (or a checkpoint of it). Starts an evaluation for mode 'evaluate'. */
+  show(target: DashboardTarget | undefined): void {
+    void this.evaluation?.cancel();
+    this.evaluation = undefined;
+    this.evaluationEvents = [];
+    this.target = target;
+    this.panel.title = titleFor(target);
+    if (target?.mode.kind === 'evaluate') this.startEvaluation(target, target.mode.checkpoint, target.mode.checkpointDir, target.mode.episodes);
+    this.generation++;
+    if (this.channel.isReady) void this.sendSnapshot(this.generation);
+    this.onChange();
+  }
+
+  /** A trainer event of a live run: forwarded when this panel shows that run live. */
+  forward(runId: string, event: TrainerToHost): void {
+    if (this.target?.runId !== runId || this.target.mode.kind !== 'live') return;
+    if (event.type === 'frames') {
+      if (this.wantsFramesOf(runId)) this.channel.send({ type: 'runEvent', runId, event }, true);
+      return;
+    }
+    this.channel.send({ type: 'runEvent', runId, event });
+  }
+
+  /** The run gained or lost its trainer: redraw from a fresh snapshot so buttons match reality. */
+  refreshIfShowing(runId: string): void {
+    if (this.target?.runId !== runId || !this.channel.isReady) return;
+    this.generation++;
+    void this.sendSnapshot(this.generation);
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, false);
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const asUri = (...segments: string[]) => webview.asWebviewUri(this.api.Uri.joinPath(this.deps.extensionUri, ...segments)).toString();
+    return dashboardHtml({
+      cspSource: webview.cspSource,
+      nonce: createNonce(),
+      scriptUri: asUri('dist', 'webview.js'),
+      styleUri: asUri('media', 'dashboard.css'),
+      title: 'DDPG Dashboard',
+    });
+  }
+
+  private receive(message: unknown): void {
+    if (!isWebviewToHost(message)) {
+      this.deps.log.warn(`dashboard: ignored an invalid message from the webview: ${safePreview(message)}`);
+      return;
+    }
+    this.handle(message);
+  }
+
+  private handle(message: WebviewToHost): void {
+    switch (message.type) {
+      case 'ready':
+        this.channel.close();
+        this.channel.discardQueued(); // the snapshot below covers everything that was queued
+        this.generation++;
+        void this.sendSnapshot(this.generation);
+        return;
+      case 'command': {
+        if (this.target?.runId !== message.runId || !this.deps.runManager.isLive(message.runId)) {
+          void this.api.window.showWarningMessage(`DDPG: run ${message.runId} is not training in this window, so it cannot ${message.command}.`);
+          return;
+        }
+        this.deps.runManager.dashboardCommand(message.runId, message.command);
+        return;
+      }
+      case 'framesWanted':
+        this.setFramesWanted(message.enabled);
+        return;
+      case 'webviewError':
+        this.deps.log.error(`dashboard script error: ${message.message}`);
+        return;
+    }
+  }
+
+  private setFramesWanted(enabled: boolean): void {
+    if (this.framesWanted === enabled) return;
+    this.framesWanted = enabled;
+    this.onChange();
+  }
+
+  private async sendSnapshot(generation: number): Promise<void> {
+    const target = this.target;
+    let message: HostToWebview;
+    try {
+      message = target ? await this.buildShowRun(target) : { type: 'noRun' };
+    } catch (err) {
+      this.deps.log.error(`dashboard: cannot load run ${target?.runId}: ${(err as Error).message}`);
+      void this.api.window.showErrorMessage(`DDPG: cannot show run ${target?.runId}: ${(err as Error).message}`);
+      message = { type: 'noRun' };
+    }
+    if (generation !== this.generation || this.isDisposed) return;
+    this.channel.sendNow(message);
+    for (const event of this.evaluationEvents) if (target) this.channel.sendNow({ type: 'runEvent', runId: target.runId, event });
+    this.channel.open();
+    this.onChange();
+  }
+
+  private async buildShowRun(target: DashboardTarget): Promise<ShowRunMessage> {
+    const manager = this.deps.runManager;
+    if (target.mode.kind === 'live') {
+      return { type: 'showRun', snapshot: await manager.snapshot(target.runId, target.runDir), mode: target.mode };
+    }
+    const history = await manager.loadHistory(target.runId, target.runDir);
+    return { type: 'showRun', snapshot: history.snapshotUpTo(target.mode.checkpoint.step), mode: target.mode };
+  }
+
+  private startEvaluation(target: DashboardTarget, manifest: CheckpointManifest, checkpointDir: string, episodes: number): void {
+    const session = this.deps.runManager.evaluate(manifest, checkpointDir, episodes, (event) => {
+      if (this.evaluation !== session) return;
+      if (event.type === 'frames') {
+        this.channel.send({ type: 'runEvent', runId: target.runId, event }, true);
+        return;
+      }
+      if (event.type === 'evaluation' || event.type === 'error') this.evaluationEvents.push(event);
+      this.channel.send({ type: 'runEvent', runId: target.runId, event });
+    });
+    this.evaluation = session;
+    session.result.then(
+      (result) => {
+        if (this.evaluation !== session) return;
+        this.deps.log.info(`evaluation of ${checkpointDir}: mean ${result.mean.toFixed(1)} ± ${result.std.toFixed(1)} over ${result.returns.length} episodes`);
+      },
+      (err: Error) => {
+        if (this.evaluation !== session) return;
+        void this.api.window.showErrorMessage(`DDPG: evaluating checkpoint ${manifest.name} of ${manifest.runId} failed: ${err.message}`);
+      },
+    );
+  }
+
+  override dispose(): void {
+    void this.evaluation?.cancel();
+    this.evaluation = undefined;
+    this.framesWanted = false;
+    const wasDisposedByUser = this.disposedByUser;
+    super.dispose();
+    if (!wasDisposedByUser) this.panel.dispose();
+    this.onChange();
+  }
+}
+
+export function dashboardWebviewOptions(api: VSCode, extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [api.Uri.joinPath(extensionUri, 'dist'), api.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+/**
+ * Owns the dashboard panel (one at a time; a revived panel takes the role), routes run events to
+ * it, decides which runs stream frames, and revives the panel after a reload.
+ */
+export class DashboardController extends Disposable implements vscode.WebviewPanelSerializer<PersistedDashboardState> {
+  private panel: DashboardPanel | undefined;
+
+  constructor(
+    private readonly api: VSCode,
+    private readonly deps: DashboardDependencies,
+  ) {
+    super();
+    this._register(api.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, this));
+    this._register(deps.runManager.onDidReceiveEvent(({ runId, event }) => this.panel?.forward(runId, event)));
+    this._register(
+      deps.runManager.onDidChangeRun(({ runId, liveness }) => {
+        if (liveness) {
+          this.panel?.refreshIfShowing(runId);
+          this.updateFrameStreaming();
+        }
+      }),
+    );
+    this._register({ dispose: () => this.panel?.dispose() });
+  }
+
+  /** The run the user is looking at in the dashboard, if it is open and visible. */
+  get visibleRunId(): string | undefined {
+    return this.panel?.isVisible ? this.panel.currentTarget?.runId : undefined;
+  }
+
+  get currentTarget(): DashboardTarget | undefined {
+    return this.panel?.currentTarget;
+  }
+
+  /** Opens (or reveals) the dashboard on `target`; without a target it keeps what it shows. */
+  open(target?: DashboardTarget): void {
+    if (!this.panel) {
+      const panel = this.api.window.createWebviewPanel(
+        DASHBOARD_VIEW_TYPE,
+        'DDPG Dashboard',
+        { viewColumn: this.api.ViewColumn.Active, preserveFocus: false },
+        { ...dashboardWebviewOptions(this.api, this.deps.extensionUri), retainContextWhenHidden: false, enableFindWidget: false },
+      );
+      this.adopt(panel);
+    } else {
+      this.panel.reveal();
+    }
+    if (target) this.panel!.show(target);
+  }
+
+  async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: PersistedDashboardState | undefined): Promise<void> {
+    const adopted = this.adopt(webviewPanel);
+    adopted.show(await this.targetFromState(state));
+  }
+
+  /** Turns a stored webview state back into a target; an evaluation is revived as an inspection (it is not re-run). */
+  async targetFromState(state: PersistedDashboardState | undefined): Promise<DashboardTarget | undefined> {
+    if (!state || typeof state.runId !== 'string') return undefined;
+    const runId = state.runId;
+    const mode = state.mode as DashboardMode | undefined;
+    if (mode && typeof mode === 'object' && (mode.kind === 'inspect' || mode.kind === 'evaluate') && typeof mode.checkpointDir === 'string') {
+      try {
+        const checkpoint = await readCheckpointManifest(mode.checkpointDir);
+        return { runId, runDir: path.dirname(path.dirname(mode.checkpointDir)), mode: { kind: 'inspect', checkpoint, checkpointDir: mode.checkpointDir } };
+      } catch (err) {
+        this.deps.log.warn(`dashboard: the checkpoint shown before the reload is gone (${(err as Error).message}); showing the run`);
+      }
+    }
+    const runDir = await this.deps.locateRun(runId);
+    if (!runDir) {
+      this.deps.log.warn(`dashboard: run ${runId} shown before the reload no longer exists`);
+      return undefined;
+    }
+    return { runId, runDir, mode: { kind: 'live' } };
+  }
+
+  private adopt(webviewPanel: vscode.WebviewPanel): DashboardPanel {
+    // One dashboard at a time: a second revived panel replaces the first.
+    this.panel?.dispose();
+    const created = new DashboardPanel(this.api, webviewPanel, this.deps, () => this.updateFrameStreaming());
+    webviewPanel.onDidDispose(() => {
+      if (this.panel === created) this.panel = undefined;
+      this.updateFrameStreaming();
+    });
+    this.panel = created;
+    return created;
+  }
+
+  /** Frames flow only for live runs a visible dashboard is animating. */
+  updateFrameStreaming(): void {
+    for (const run of this.deps.runManager.liveRuns()) {
+      this.deps.runManager.setFrameStreaming(run.runId, this.panel?.wantsFramesOf(run.runId) ?? false);
+    }
+  }
+}
+
+function safePreview(message: unknown): string {
+  try {
+    const text = JSON.stringify(message) ?? String(message);
+    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  } catch {
+    return String(message);
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Entry point: wires the run manager, the dashboard, the Runs view, the status bar, the context
+ * keys and the commands. This is the only file that imports the vscode module as a value; every
+ * other piece receives it, so the logic loads in plain Node for unit tests.
+ */
+
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { listRuns } from '../agent/runDirectory';
+import { RunsTreeProvider, RUNS_VIEW_ID } from './checkpointTree';
+import { DdpgCommands } from './commands';
+import { CONTEXT_KEYS, ContextKeys } from './contextKeys';
+import { DashboardController } from './dashboardPanel';
+import { registerExtensionTestCommand } from './extensionTestCommand';
+import { RunManager, type RunLog } from './runManager';
+import { resolveRunsDirectory, RUNS_DIRECTORY_SETTING, SETTINGS_SECTION } from './settings';
+import { TrainingStatusBar } from './statusBar';
+
+/** How long deactivation waits for trainers to save a final checkpoint and exit before killing them. */
+const DEACTIVATE_STOP_MS = 4000;
+
+/** What activate() returns: used by the in-extension-host test suite. */
+export interface DdpgLabApi {
+  runManager: RunManager;
+  tree: RunsTreeProvider;
+  dashboard: DashboardController;
+  runsDirectory(): string;
+}
+
+/** Kept for deactivate(), which VS Code calls without arguments. */
+let activeRunManager: RunManager | undefined;
+
+function runLog(channel: vscode.LogOutputChannel): RunLog {
+  return {
+    info: (m) => channel.info(m),
+    warn: (m) => channel.warn(m),
+    error: (m) => channel.error(m),
+    append: (line) => channel.appendLine(line),
+    show: () => channel.show(true),
+    dispose: () => channel.dispose(),
+  };
+}
+
+export function activate(context: vscode.ExtensionContext): DdpgLabApi {
+  const mainLog = vscode.window.createOutputChannel('DDPG Lab', { log: true });
+  context.subscriptions.push(mainLog);
+
+  const runsDirectory = () =>
+    resolveRunsDirectory(
+      vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>(RUNS_DIRECTORY_SETTING),
+      (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+      context.globalStorageUri.fsPath,
+    ).dir;
+
+  const runManager = new RunManager({
+    trainerScript: context.asAbsolutePath(path.join('dist', 'trainer.js')),
+    createLog: (name) => runLog(vscode.window.createOutputChannel(name, { log: true })),
+  });
+  context.subscriptions.push(runManager);
+
+  const contextKeys = new ContextKeys(vscode, runManager);
+  context.subscriptions.push(contextKeys);
+
+  const tree = new RunsTreeProvider(vscode, runManager, runsDirectory(), (count) => contextKeys.set(CONTEXT_KEYS.hasRuns, count > 0));
+  context.subscriptions.push(tree);
+  const view = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  context.subscriptions.push(view);
+
+  let commands: DdpgCommands | undefined;
+  const dashboard = new DashboardController(vscode, {
+    runManager,
+    extensionUri: context.extensionUri,
+    locateRun: (runId) => commands!.locateRun(runId),
+    log: mainLog,
+  });
+  context.subscriptions.push(dashboard);
+
+  commands = new DdpgCommands(vscode, { extensionId: context.extension.id, runManager, dashboard, tree, runsDirectory, mainLog });
+  context.subscriptions.push(commands);
+
+  context.subscriptions.push(new TrainingStatusBar(vscode, runManager, () => dashboard.visibleRunId));
+
+  context.subscriptions.push(
+    runManager.onDidCrash((crash) => {
+      const last = crash.stderrTail.filter((l) => l.trim() !== '').slice(-3).join(' ⏎ ');
+      const detail = last ? ` Last output: ${last}` : '';
+      void vscode.window.showErrorMessage(`DDPG: run ${crash.runId} crashed: ${crash.reason}. Its files are kept in ${crash.runDir}.${detail}`, 'Show Log').then((choice) => {
+        if (choice) crash.log.show();
+      });
+    }),
+  );
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${SETTINGS_SECTION}.${RUNS_DIRECTORY_SETTING}`)) tree.setRunsDirectory(runsDirectory());
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => tree.setRunsDirectory(runsDirectory())),
+  );
+
+  // The palette's checkpoint commands need ddpg.hasRuns before the Runs view has ever been opened.
+  void listRuns(runsDirectory()).then(
+    (runs) => contextKeys.set(CONTEXT_KEYS.hasRuns, runs.length > 0 || runManager.liveRuns().length > 0),
+    () => undefined,
+  );
+
+  const testCommand = registerExtensionTestCommand(vscode);
+  if (testCommand) context.subscriptions.push(testCommand);
+
+  activeRunManager = runManager;
+  mainLog.info(`activated; runs directory ${runsDirectory()}`);
+  return { runManager, tree, dashboard, runsDirectory };
+}
+
+/** Stops every trainer with a final checkpoint (bounded), before VS Code disposes the subscriptions. */
+export async function deactivate(): Promise<void> {
+  const runManager = activeRunManager;
+  activeRunManager = undefined;
+  await runManager?.stopAll(DEACTIVATE_STOP_MS);
+}

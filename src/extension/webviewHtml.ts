@@ -1,0 +1,52 @@
+/**
+ * The dashboard's HTML: one root element and one script, locked down by a CSP whose only script
+ * source is a fresh nonce. The markup is a contract with webview/ (it mounts into #app).
+ */
+
+import { randomBytes } from 'node:crypto';
+
+export interface DashboardHtmlOptions {
+  /** webview.cspSource */
+  cspSource: string;
+  nonce: string;
+  /** webview.asWebviewUri(dist/webview.js) as a string */
+  scriptUri: string;
+  /** webview.asWebviewUri(media/dashboard.css) as a string */
+  styleUri: string;
+  title: string;
+}
+
+/** 128 random bits; hex so it never needs escaping in an attribute or a CSP. */
+export function createNonce(): string {
+  return randomBytes(16).toString('hex');
+}
+
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `img-src ${cspSource} data:`,
+    `style-src ${cspSource}`,
+    `font-src ${cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function dashboardHtml(options: DashboardHtmlOptions): string {
+  const csp = contentSecurityPolicy(options.cspSource, options.nonce);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${escapeAttribute(options.styleUri)}">
+<title>${escapeAttribute(options.title)}</title>
+</head>
+<body><div id="app" data-testid="dashboard-root"></div><script nonce="${options.nonce}" src="${escapeAttribute(options.scriptUri)}"></script></body>
+</html>
+`;
+}
