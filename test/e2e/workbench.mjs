@@ -1,0 +1,236 @@
+// Driving the VS Code workbench (code-server in Chromium) the way a person does: the command
+// palette, the activity bar, tree rows, context menus, and the DOM inside webviews.
+//
+// Nothing here sleeps for a fixed time and then asserts: every wait polls a condition until it
+// holds or a generous deadline passes, and a timeout says what it was waiting for and what it
+// saw last.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.DDPG_LAB_CHROMIUM ?? '/usr/bin/chromium';
+
+// Without the networking flags Chromium keeps trying to reach Google services offline.
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function launchBrowser() {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Polls `probe` until it returns { ok: true, ... } and returns that object. `probe` may also
+ * return { ok: false, seen } so that a timeout can report what it saw last.
+ */
+export async function waitUntil(description, probe, { timeoutMs = 60_000, intervalMs = 250 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last?.ok) return last;
+    } catch (error) {
+      last = { error: error.message.split('\n')[0] };
+    }
+    if (Date.now() > deadline) {
+      const seen = last && 'seen' in last ? last.seen : last;
+      throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${description}; last seen: ${JSON.stringify(seen)}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+/** Opens a new page on the workbench and waits until it is interactive. */
+export async function openWorkbench(browser, url, consoleLog) {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  // Console output of the workbench and of every webview frame, for debugging failures.
+  page.on('console', (message) => consoleLog?.push(`[${message.type()}] ${message.text()}`));
+  page.on('pageerror', (error) => consoleLog?.push(`[pageerror] ${error.message}`));
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+  return page;
+}
+
+const normalise = (text) => (text ?? '').replace(/\s+/g, ' ').trim();
+
+/** F1, type the command's title, Enter on that exact entry. */
+export async function runPaletteCommand(page, title, { timeoutMs = 60_000 } = {}) {
+  const input = page.locator('.quick-input-widget input');
+  await waitUntil(`the command palette to offer "${title}"`, async () => {
+    if (!(await input.isVisible())) {
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+    }
+    // Retyping each round: a command whose `when` clause just became true only shows up when
+    // the palette filters again.
+    await input.fill(`>${title}`);
+    const labels = await page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+    const found = labels.map(normalise).includes(title);
+    if (!found) {
+      await page.keyboard.press('Escape');
+    }
+    return { ok: found, seen: labels.slice(0, 5).map(normalise) };
+  }, { timeoutMs, intervalMs: 1000 });
+  const focused = normalise(await page.locator('.quick-input-list .monaco-list-row.focused .label-name').first().innerText());
+  if (focused === title) {
+    await page.keyboard.press('Enter');
+  } else {
+    // Another entry matched better (e.g. a recently used one): pick ours explicitly.
+    await page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: title }) }).first().click();
+  }
+  await input.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/** Clicks the activity bar entry (e.g. "DDPG") unless its view container is already showing. */
+export async function openActivityBarContainer(page, name) {
+  const entry = page.locator(`.part.activitybar .action-item[aria-label^="${name}"], .part.activitybar .action-label[aria-label^="${name}"]`).first();
+  await entry.waitFor({ state: 'visible', timeout: 60_000 });
+  const sidebarTitle = normalise(await page.locator('.part.sidebar .composite.title').first().innerText().catch(() => ''));
+  if (!sidebarTitle.toUpperCase().startsWith(name.toUpperCase())) await entry.click();
+  await waitUntil(`the "${name}" side bar`, async () => {
+    const text = normalise(await page.locator('.part.sidebar .composite.title').first().innerText());
+    return { ok: text.toUpperCase().startsWith(name.toUpperCase()), seen: text };
+  });
+}
+
+/** Rows of the tree in the side bar: { index, level, expanded, text }. */
+export async function sideBarTreeRows(page) {
+  return page.locator('.part.sidebar .monaco-list-row').evaluateAll((rows) =>
+    rows.map((row, index) => ({
+      index,
+      level: Number(row.getAttribute('aria-level') ?? '0'),
+      expanded: row.getAttribute('aria-expanded'),
+      text: (row.textContent ?? '').replace(/\s+/g, ' ').trim(),
+    })),
+  );
+}
+
+export function sideBarRow(page, index) {
+  return page.locator('.part.sidebar .monaco-list-row').nth(index);
+}
+
+/** Clicks an entry of the open context menu (VS Code draws it inside a shadow root). */
+export async function clickContextMenuItem(page, label) {
+  const item = page.locator('.monaco-menu .action-item .action-label', { hasText: label }).first();
+  await item.waitFor({ state: 'visible', timeout: 15_000 });
+  await item.click();
+}
+
+/**
+ * Looks up an element by data-testid in every frame of the page (a webview's DOM lives two
+ * iframes deep) and returns { frame, text, visible } or null.
+ */
+export async function findByTestId(page, testId) {
+  for (const frame of page.frames()) {
+    let found;
+    try {
+      found = await frame.evaluate((id) => {
+        const element = document.querySelector(`[data-testid="${id}"]`);
+        if (!element) return null;
+        return { text: (element.textContent ?? '').replace(/\s+/g, ' ').trim(), visible: !element.closest('[hidden]') };
+      }, testId);
+    } catch {
+      continue; // The frame navigated or went away while we looked.
+    }
+    if (found) return { frame, ...found };
+  }
+  return null;
+}
+
+/** The first integer in an element's text ("1,234 / 5,000" → 1234), or NaN. */
+export function firstInteger(text) {
+  const match = /-?\d[\d,]*/.exec(text ?? '');
+  return match ? Number(match[0].replace(/,/g, '')) : Number.NaN;
+}
+
+export async function readTestIdText(page, testId) {
+  return (await findByTestId(page, testId))?.text;
+}
+
+export async function readTestIdInteger(page, testId) {
+  return firstInteger(await readTestIdText(page, testId));
+}
+
+export async function clickTestId(page, testId) {
+  const found = await waitUntil(`the element [data-testid=${testId}]`, async () => {
+    const hit = await findByTestId(page, testId);
+    return { ok: Boolean(hit?.visible), seen: hit ? { text: hit.text, visible: hit.visible } : 'absent', hit };
+  });
+  await found.hit.frame.locator(`[data-testid="${testId}"]`).click({ timeout: 15_000 });
+}
+
+/** Writes what a person would see: the workbench's text, notifications and every frame's text. */
+export async function dumpPage(page, file, error) {
+  const sections = [`Error: ${error?.stack ?? error}`, `URL: ${page.url()}`];
+  for (const frame of page.frames()) {
+    try {
+      const text = await frame.evaluate(() => document.body?.innerText ?? '');
+      sections.push(`── frame ${frame.url().slice(0, 160)}\n${text.trim()}`);
+    } catch (frameError) {
+      sections.push(`── frame ${frame.url().slice(0, 160)}: unreadable (${frameError.message.split('\n')[0]})`);
+    }
+  }
+  writeFileSync(file, `${sections.join('\n\n')}\n`);
+}
+
+/**
+ * Runs named steps in order, each followed by a full-workbench screenshot NN-<slug>.png.
+ * Once a step fails, later steps of the same flow depend on it and are reported as not run.
+ */
+export class StepRunner {
+  constructor({ outDir, counter, results }) {
+    this.outDir = outDir;
+    this.counter = counter; // shared { next } so that screenshot numbers run across flows
+    this.results = results; // shared array of { name, status, detail }
+    this.page = null;
+    this.blocked = false;
+  }
+
+  setPage(page) {
+    this.page = page;
+  }
+
+  async step(name, slug, action) {
+    if (this.blocked) {
+      this.results.push({ name, status: 'not run', detail: 'an earlier step failed' });
+      console.log(`  -  ${name} (not run)`);
+      return undefined;
+    }
+    const number = String(this.counter.next++).padStart(2, '0');
+    const started = Date.now();
+    try {
+      const detail = await action();
+      await this.screenshot(join(this.outDir, `${number}-${slug}.png`));
+      this.results.push({ name, status: 'passed', detail });
+      console.log(`  ✓  ${name}${detail ? `: ${detail}` : ''} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      return detail;
+    } catch (error) {
+      this.blocked = true;
+      await this.screenshot(join(this.outDir, `${number}-${slug}-FAILED.png`));
+      if (this.page) await dumpPage(this.page, join(this.outDir, `${number}-${slug}-FAILED.txt`), error).catch(() => {});
+      this.results.push({ name, status: 'failed', detail: error.message });
+      console.log(`  ✗  ${name}: ${error.message}`);
+      return undefined;
+    }
+  }
+
+  /** Marks the rest of a flow as not run after a failure outside any step (e.g. startup). */
+  fail(name, error) {
+    this.blocked = true;
+    this.results.push({ name, status: 'failed', detail: error.message });
+    console.log(`  ✗  ${name}: ${error.message}`);
+  }
+
+  async screenshot(file) {
+    if (!this.page) return;
+    await this.page.screenshot({ path: file }).catch((error) => console.log(`     (screenshot failed: ${error.message})`));
+  }
+}
