@@ -149,6 +149,7 @@ process.on('exit', () => {
 });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, async () => {
+    if (liveServers.size > 0) log(`${signal}: stopping code-server and everything it started…`);
     await Promise.allSettled([...liveServers].map((server) => server.stop()));
     process.exit(signal === 'SIGINT' ? 130 : 143);
   });
@@ -215,7 +216,8 @@ export async function startCodeServer({
   const server = {
     pid: child.pid,
     url,
-    folderUrl: folder ? `${url}?folder=${encodeURIComponent(folder)}` : url,
+    // Slashes stay readable; everything else that could upset a query string is encoded.
+    folderUrl: folder ? `${url}?folder=${encodeURIComponent(folder).replace(/%2F/g, '/')}` : url,
     logFile,
     recentOutput: () => recent.join('\n'),
     exited,
