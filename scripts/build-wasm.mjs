@@ -1,0 +1,61 @@
+// Compiles the fused DDPG engine (src/agent/engine/wasm/assembly) with AssemblyScript into dist/,
+// in two feature levels from the same source:
+//   ddpg-engine.wasm          SIMD128: runs wherever WebAssembly SIMD does (Node ≥ 16, Electron).
+//   ddpg-engine-relaxed.wasm  SIMD128 + relaxed SIMD, whose fused multiply-add makes the matrix
+//                             kernels ~25% faster; Node 20 accepts it only with
+//                             --experimental-wasm-relaxed-simd, Node ≥ 22 and Electron ≥ 25 always.
+// The loader (wasmEngine.ts) picks the best one the runtime validates.
+// Called by esbuild.mjs before bundling; also runnable alone: `node scripts/build-wasm.mjs`.
+import asc from 'assemblyscript/asc';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const sourceDir = join(root, 'src', 'agent', 'engine', 'wasm', 'assembly');
+const entry = join(sourceDir, 'index.ts');
+const dist = join(root, 'dist');
+
+export const WASM_VARIANTS = [
+  { file: 'ddpg-engine.wasm', features: ['simd'] },
+  { file: 'ddpg-engine-relaxed.wasm', features: ['simd', 'relaxed-simd'] },
+];
+
+function newestInput() {
+  const inputs = [fileURLToPath(import.meta.url), ...readdirSync(sourceDir).map((f) => join(sourceDir, f))];
+  return Math.max(...inputs.map((f) => statSync(f).mtimeMs));
+}
+
+function isUpToDate(output, since) {
+  return existsSync(output) && statSync(output).mtimeMs >= since;
+}
+
+/**
+ * Builds both variants. Skips a variant whose output is newer than every source, unless
+ * `production` (a release build always recompiles).
+ */
+export async function buildWasm({ production = false } = {}) {
+  mkdirSync(dist, { recursive: true });
+  const since = newestInput();
+  for (const { file, features } of WASM_VARIANTS) {
+    const output = join(dist, file);
+    if (!production && isUpToDate(output, since)) continue;
+    const started = Date.now();
+    const args = [
+      entry,
+      '--outFile', output,
+      '-O3',
+      '--noAssert',
+      // No garbage collector: the engine allocates only in configure() and never frees.
+      '--runtime', 'stub',
+      ...features.flatMap((feature) => ['--enable', feature]),
+    ];
+    const { error, stderr } = await asc.main(args);
+    if (error) throw new Error(`AssemblyScript build of ${file} failed: ${error.message}\n${stderr.toString()}`);
+    console.log(`built dist/${file} in ${Date.now() - started} ms`);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await buildWasm({ production: process.argv.includes('--production') });
+}
