@@ -1,0 +1,191 @@
+/**
+ * The trainer child-process wrapper, against small real child processes that speak the protocol
+ * (the real trainer is tested in test/process): event validation, output lines, exit
+ * classification, stop → clean exit, stop timeout → tree kill.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { TrainerToHost } from '../../src/protocol';
+import { classifyExit, LineSplitter, Tail, TrainerProcess, type TrainerListeners } from '../../src/extension/trainerProcess';
+import { descendantsOf, parsePsTable } from '../../src/extension/processTree';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'ddpg-fake-trainer-'));
+
+/** Writes a fake trainer; `onStop` is the JS run when it receives `stop`. */
+function fakeTrainer(name: string, body: string): string {
+  const file = path.join(dir, `${name}.js`);
+  writeFileSync(file, body);
+  return file;
+}
+
+const polite = fakeTrainer(
+  'polite',
+  `
+process.on('message', (m) => {
+  if (m.type === 'start') {
+    process.send({ type: 'started', engine: { engine: 'wasm', backend: 'fake' }, run: { id: 'r1' } });
+    process.send({ type: 'episode', row: 'not a row' });
+    process.send({ type: 'log', level: 'info', message: 'execArgv=' + JSON.stringify(process.execArgv) });
+    process.stderr.write('line one\\nline tw');
+    process.stderr.write('o\\npartial at exit');
+  }
+  if (m.type === 'stop') process.send({ type: 'exiting', status: 'stopped' }, () => process.exit(0));
+});
+`,
+);
+
+const stubborn = fakeTrainer(
+  'stubborn',
+  `
+const { spawn } = require('node:child_process');
+// A grandchild, so that killing the tree is what it takes.
+const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+process.on('message', (m) => {
+  if (m.type === 'start') process.send({ type: 'log', level: 'info', message: 'grandchild ' + child.pid });
+});
+process.on('SIGTERM', () => {});
+setInterval(() => {}, 1000);
+`,
+);
+
+const crasher = fakeTrainer(
+  'crasher',
+  `
+process.on('message', (m) => {
+  if (m.type === 'start') {
+    process.send({ type: 'error', message: 'engine exploded' });
+    process.stderr.write('Error: engine exploded\\n    at somewhere\\n');
+    setTimeout(() => process.exit(3), 20);
+  }
+});
+`,
+);
+
+const silent = fakeTrainer('silent', `process.on('message', () => process.exit(0));`);
+
+function collect(): TrainerListeners & { events: TrainerToHost[]; invalid: unknown[]; lines: string[] } {
+  const events: TrainerToHost[] = [];
+  const invalid: unknown[] = [];
+  const lines: string[] = [];
+  return {
+    events,
+    invalid,
+    lines,
+    onEvent: (e) => events.push(e),
+    onInvalidMessage: (m) => invalid.push(m),
+    onOutput: (line, stream) => lines.push(`${stream}:${line}`),
+  };
+}
+
+/** Alive = exists and is not a zombie (an orphan's zombie may linger when init does not reap). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (macOS): the signal check is all we have
+  }
+}
+
+const startCommand = { type: 'start' as const, runDir: dir, config: {} as never, streamFrames: false };
+
+test('valid events are delivered, invalid ones reported, stderr kept as lines, no inherited execArgv', async () => {
+  const listeners = collect();
+  const trainer = TrainerProcess.launch({ script: polite }, listeners);
+  assert.equal(trainer.send(startCommand), true);
+  await new Promise((r) => setTimeout(r, 400));
+  const exit = await trainer.stop(true, 5000);
+  assert.deepEqual(listeners.events.map((e) => e.type), ['started', 'log', 'exiting']);
+  assert.equal(listeners.invalid.length, 1, 'the malformed episode event is rejected');
+  const log = listeners.events.find((e) => e.type === 'log') as { message: string };
+  assert.equal(log.message, 'execArgv=[]');
+  assert.deepEqual(trainer.stderrTail(), ['line one', 'line two', 'partial at exit']);
+  assert.deepEqual(exit, { code: 0, signal: null, exitingStatus: 'stopped' });
+  assert.deepEqual(classifyExit(exit), { crashed: false });
+  assert.equal(trainer.isRunning, false);
+  assert.equal(trainer.send({ type: 'pause' }), false, 'nothing can be sent to an exited trainer');
+});
+
+test('a trainer that ignores stop is killed with its children after the timeout', async () => {
+  const listeners = collect();
+  const trainer = TrainerProcess.launch({ script: stubborn }, listeners);
+  trainer.send(startCommand);
+  await new Promise((r) => setTimeout(r, 400));
+  const grandchild = Number((listeners.events[0] as { message: string }).message.split(' ')[1]);
+  assert.ok(grandchild > 0);
+  const started = Date.now();
+  const exit = await trainer.stop(true, 300);
+  assert.ok(Date.now() - started < 4000);
+  assert.equal(exit.signal, 'SIGKILL');
+  assert.match(exit.killedBecause ?? '', /did not stop within 0\.3 s/);
+  const verdict = classifyExit(exit);
+  assert.equal(verdict.crashed, true);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(isAlive(grandchild), false, 'the grandchild is gone too');
+});
+
+test('a non-zero exit is a crash and its stderr is kept', async () => {
+  const listeners = collect();
+  const trainer = TrainerProcess.launch({ script: crasher }, listeners);
+  trainer.send(startCommand);
+  const exit = await trainer.exited;
+  assert.equal(exit.code, 3);
+  assert.deepEqual(classifyExit(exit), { crashed: true, reason: 'the trainer exited with code 3' });
+  assert.deepEqual(trainer.stderrTail(), ['Error: engine exploded', '    at somewhere']);
+  assert.equal(listeners.events[0]?.type, 'error');
+});
+
+test('exit code 0 without an exiting event is still a crash', async () => {
+  const trainer = TrainerProcess.launch({ script: silent }, collect());
+  trainer.send(startCommand);
+  const exit = await trainer.exited;
+  assert.equal(exit.code, 0);
+  assert.deepEqual(classifyExit(exit), { crashed: true, reason: 'the trainer exited without reporting its final status' });
+});
+
+test('a script that does not exist ends as a crash, not a hang', async () => {
+  const trainer = TrainerProcess.launch({ script: path.join(dir, 'missing.js') }, collect());
+  const exit = await trainer.exited;
+  assert.equal(classifyExit(exit).crashed, true);
+  assert.ok(trainer.stderrTail().some((l) => l.includes('Cannot find module')));
+});
+
+test('classifyExit: signals, spawn errors and host kills are crashes with a reason', () => {
+  assert.deepEqual(classifyExit({ code: null, signal: 'SIGSEGV' }), { crashed: true, reason: 'the trainer was killed by signal SIGSEGV' });
+  assert.deepEqual(classifyExit({ code: null, signal: null, spawnError: 'ENOENT' }), { crashed: true, reason: 'the trainer could not be started: ENOENT' });
+  assert.deepEqual(classifyExit({ code: 0, signal: null, exitingStatus: 'stopped', killedBecause: 'too slow' }), { crashed: true, reason: 'too slow' });
+  assert.deepEqual(classifyExit({ code: 0, signal: null, exitingStatus: 'finished' }), { crashed: false });
+});
+
+test('LineSplitter joins chunks, strips CR, cuts runaway lines and flushes the last partial line', () => {
+  const lines: string[] = [];
+  const splitter = new LineSplitter((l) => lines.push(l), 10);
+  splitter.push('ab');
+  splitter.push('c\r\nde');
+  splitter.push('f\n');
+  splitter.push('0123456789ABC');
+  splitter.push('tail');
+  splitter.end();
+  assert.deepEqual(lines, ['abc', 'def', '0123456789ABC'.slice(0, 10) + '… (line cut)', 'tail']);
+});
+
+test('Tail keeps the last n items', () => {
+  const tail = new Tail<number>(3);
+  for (let i = 1; i <= 5; i++) tail.push(i);
+  assert.deepEqual(tail.toArray(), [3, 4, 5]);
+});
+
+test('descendantsOf lists the whole subtree, deepest first, and survives cycles', () => {
+  const table = parsePsTable('  10     1\n  11    10\n  12    11\n  13    10\n  20     1\n garbage\n  30    31\n  31    30\n');
+  assert.deepEqual(descendantsOf(10, table), [12, 11, 13]);
+  assert.deepEqual(descendantsOf(30, table), [31]);
+  assert.deepEqual(descendantsOf(99, table), []);
+});

@@ -1,0 +1,216 @@
+/**
+ * What the Runs view, the status bar and the context keys show, from fixture run directories:
+ * tree contents and labels, state icons, command availability, resume checks, and loading a
+ * run's history from disk (a half-written last metrics line is skipped).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { CheckpointManifest, RunInfo } from '../../src/protocol';
+import { defaultConfig } from '../../src/agent/config';
+import {
+  checkpointDescription,
+  checkpointLabel,
+  displayedState,
+  formatReturn,
+  manifestMarkdown,
+  RunsTreeProvider,
+  runDescription,
+  stateIcon,
+  type CheckpointNode,
+  type RunNode,
+} from '../../src/extension/checkpointTree';
+import { architectureMismatch, changedSettings, limitAlreadyReached } from '../../src/extension/commands';
+import { allows, runContextKeys } from '../../src/extension/contextKeys';
+import { RunHistory } from '../../src/extension/runHistory';
+import { RunManager } from '../../src/extension/runManager';
+import { statusBarText } from '../../src/extension/statusBar';
+import type { VSCode } from '../../src/extension/vscodeApi';
+
+const config = { ...defaultConfig(), episodes: 50 };
+const engine = { engine: 'wasm' as const, backend: 'simd' };
+
+function manifest(runId: string, name: string, episode: number, reason: CheckpointManifest['reason'], recentReturn: number | null): CheckpointManifest {
+  return { formatVersion: 1, name, runId, episode, step: episode * 200, recentReturn, bestEval: -300, reason, created: '2025-01-01T00:00:00.000Z', configHash: 'abcd1234', config, engine, hasReplayBuffer: true };
+}
+
+/** A runs directory with a finished run (2 checkpoints, one broken), a crashed run, and a stray folder. */
+function fixtureRuns(): string {
+  const runsDir = mkdtempSync(path.join(os.tmpdir(), 'ddpg-tree-'));
+  const write = (id: string, status: RunInfo['status'], created: string) => {
+    const dir = path.join(runsDir, id);
+    mkdirSync(path.join(dir, 'checkpoints'), { recursive: true });
+    const info: RunInfo = { id, name: id, created, updated: created, config, engine, seed: 1, status };
+    writeFileSync(path.join(dir, 'run.json'), JSON.stringify(info));
+    return dir;
+  };
+  const finished = write('2025-01-01_10-00-00', 'finished', '2025-01-01T10:00:00.000Z');
+  for (const [name, ep, reason, ret] of [['ep-10', 10, 'periodic', -900.25], ['ep-50', 50, 'final', -180.5]] as const) {
+    mkdirSync(path.join(finished, 'checkpoints', name));
+    writeFileSync(path.join(finished, 'checkpoints', name, 'checkpoint.json'), JSON.stringify(manifest('2025-01-01_10-00-00', name, ep, reason, ret)));
+  }
+  mkdirSync(path.join(finished, 'checkpoints', 'broken'));
+  writeFileSync(path.join(finished, 'checkpoints', 'broken', 'checkpoint.json'), '{"formatVersion": 1');
+  const rows = [
+    { type: 'episode', episode: 1, step: 200, return: -1500, length: 200, criticLoss: null, actorLoss: null, meanQ: null, wallTime: 1 },
+    { type: 'eval', episode: 25, step: 5000, mean: -400, std: 20, returns: [-400], wallTime: 20 },
+    { type: 'eval', episode: 50, step: 10000, mean: -160.4, std: 10, returns: [-160.4], wallTime: 40 },
+    { type: 'episode', episode: 50, step: 10000, return: -170, length: 200, criticLoss: 0.1, actorLoss: 20, meanQ: -20, wallTime: 41 },
+  ];
+  writeFileSync(path.join(finished, 'metrics.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  appendFileSync(path.join(finished, 'metrics.jsonl'), '{"type":"episode","episode":51,"st'); // crash mid-write
+  write('2025-01-02_09-00-00', 'running', '2025-01-02T09:00:00.000Z'); // VS Code closed mid-run
+  mkdirSync(path.join(runsDir, 'not-a-run'));
+  return runsDir;
+}
+
+// A vscode stand-in with just what the tree uses.
+class TreeItem {
+  id?: string;
+  description?: string;
+  tooltip?: unknown;
+  iconPath?: { id: string; color?: { id: string } };
+  contextValue?: string;
+  command?: { command: string; arguments?: unknown[] };
+  constructor(
+    public label: string,
+    public collapsibleState: number,
+  ) {}
+}
+class MarkdownString {
+  value = '';
+  constructor(value = '') {
+    this.value = value;
+  }
+  appendMarkdown(s: string) {
+    this.value += s;
+    return this;
+  }
+  appendText(s: string) {
+    this.value += s;
+    return this;
+  }
+}
+const fakeApi = {
+  TreeItem,
+  MarkdownString,
+  TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+  ThemeIcon: class {
+    constructor(
+      public id: string,
+      public color?: unknown,
+    ) {}
+  },
+  ThemeColor: class {
+    constructor(public id: string) {}
+  },
+  EventEmitter: class {
+    event = () => ({ dispose() {} });
+    fire() {}
+    dispose() {}
+  },
+  RelativePattern: class {
+    constructor(
+      public base: unknown,
+      public pattern: string,
+    ) {}
+  },
+  Uri: { file: (p: string) => ({ fsPath: p }) },
+  workspace: { createFileSystemWatcher: () => ({ onDidCreate() {}, onDidChange() {}, onDidDelete() {}, dispose() {} }) },
+  window: { showErrorMessage: async () => undefined },
+} as unknown as VSCode;
+
+test('the tree lists runs newest first, with state icons and descriptions from their files', async () => {
+  const runsDir = fixtureRuns();
+  const manager = new RunManager({ trainerScript: 'x', createLog: () => ({ info() {}, warn() {}, error() {}, append() {}, show() {}, dispose() {} }) });
+  let count = -1;
+  const tree = new RunsTreeProvider(fakeApi, manager, runsDir, (n) => (count = n));
+  const runs = (await tree.getChildren()) as RunNode[];
+  assert.equal(count, 3);
+  const items = await Promise.all(runs.map((r) => tree.getTreeItem(r) as Promise<unknown> as Promise<TreeItem>));
+  const byLabel = Object.fromEntries(items.map((i) => [i.label, i]));
+  const finished = byLabel['2025-01-01_10-00-00'];
+  assert.equal(finished.description, 'finished · ep 50/50 · best −160.4');
+  assert.equal(finished.iconPath?.id, 'pass');
+  assert.equal(finished.contextValue, 'ddpgRun.finished');
+  assert.equal(finished.command?.command, 'ddpg.openDashboard');
+  const interrupted = byLabel['2025-01-02_09-00-00'];
+  assert.equal(interrupted.iconPath?.id, 'debug-disconnect');
+  assert.match(interrupted.description!, /^interrupted · ep 0\/50$/);
+  assert.equal(byLabel['not-a-run'].description, 'unreadable');
+  assert.equal(items[0].label, '2025-01-02_09-00-00', 'newest first');
+
+  const checkpoints = (await tree.getChildren(runs.find((r) => r.runId === '2025-01-01_10-00-00'))) as CheckpointNode[];
+  const cpItems = await Promise.all(checkpoints.map((c) => tree.getTreeItem(c) as Promise<unknown> as Promise<TreeItem>));
+  assert.deepEqual(
+    cpItems.map((i) => [i.label, i.description, i.contextValue]),
+    [
+      ['broken', 'unreadable', 'ddpgCheckpointBroken'],
+      ['ep 50 · step 10,000', 'return −180.5 · final', 'ddpgCheckpoint'],
+      ['ep 10 · step 2,000', 'return −900.3 · periodic', 'ddpgCheckpoint'],
+    ],
+  );
+  assert.equal(cpItems[1].command?.command, 'ddpg.inspectCheckpoint');
+  assert.match((cpItems[1].tooltip as MarkdownString).value, /\| Episode \| 50 \|/);
+  assert.equal(tree.getParent(checkpoints[1]), runs.find((r) => r.runId === '2025-01-01_10-00-00'), 'the same node object is reused');
+  tree.dispose();
+  manager.dispose();
+});
+
+test('a run history loads from disk; a half-written last line is skipped, a broken checkpoint listed apart', async () => {
+  const runsDir = fixtureRuns();
+  const history = await RunHistory.load(path.join(runsDir, '2025-01-01_10-00-00'));
+  assert.equal(history.episodes.length, 2);
+  assert.equal(history.evals.length, 2);
+  assert.equal(history.skippedMetricLines, 1);
+  assert.deepEqual(history.checkpoints.map((c) => c.manifest.name), ['ep-10', 'ep-50']);
+  assert.equal(history.brokenCheckpoints.length, 1);
+  assert.equal(history.status.state, 'finished');
+  assert.equal(history.status.episode, 50);
+  assert.equal(history.bestEval, -160.4);
+  const cut = history.snapshotUpTo(2000);
+  assert.deepEqual(cut.episodes.map((e) => e.episode), [1]);
+  assert.deepEqual(cut.checkpoints.map((c) => c.name), ['ep-10']);
+  await assert.rejects(RunHistory.load(path.join(runsDir, 'not-a-run')), /run\.json is missing/);
+});
+
+test('context keys: each command only in the states where it means something', () => {
+  assert.deepEqual(runContextKeys([]), { 'ddpg.canPause': false, 'ddpg.canResume': false, 'ddpg.canStop': false, 'ddpg.canSaveCheckpoint': false, 'ddpg.hasLiveRun': false });
+  assert.deepEqual(runContextKeys(['running']), { 'ddpg.canPause': true, 'ddpg.canResume': false, 'ddpg.canStop': true, 'ddpg.canSaveCheckpoint': true, 'ddpg.hasLiveRun': true });
+  assert.deepEqual(runContextKeys(['paused']), { 'ddpg.canPause': false, 'ddpg.canResume': true, 'ddpg.canStop': true, 'ddpg.canSaveCheckpoint': true, 'ddpg.hasLiveRun': true });
+  assert.equal(runContextKeys(['starting'])['ddpg.canPause'], false);
+  assert.equal(runContextKeys(['starting'])['ddpg.canStop'], true);
+  assert.equal(runContextKeys(['stopping'])['ddpg.canStop'], false);
+  assert.equal(allows('checkpoint', 'stopping'), false);
+});
+
+test('states, icons, labels and the status bar text', () => {
+  assert.equal(displayedState('running', false), 'interrupted');
+  assert.equal(displayedState('running', true), 'running');
+  assert.equal(displayedState('crashed', false), 'crashed');
+  assert.equal(displayedState(undefined, false), 'unreadable');
+  assert.deepEqual(stateIcon('crashed'), { id: 'error', color: 'errorForeground' });
+  assert.equal(stateIcon('paused').id, 'debug-pause');
+  assert.equal(formatReturn(-1234.56), '−1234.6');
+  assert.equal(formatReturn(null), '–');
+  assert.equal(runDescription('running', 3, null, null), 'running · ep 3');
+  const m = manifest('r', 'ep-3', 3, 'best', null);
+  assert.equal(checkpointLabel(m), 'ep 3 · step 600');
+  assert.equal(checkpointDescription(m), 'return – · best');
+  assert.match(manifestMarkdown({ ...m, name: 'a|b' }, '/x'), /Checkpoint a\\\|b/, 'markdown in names is escaped');
+  const summary = { runId: 'r', runDir: '/r', name: 'r', state: 'running' as const, episode: 12, totalEpisodes: 100, latestReturn: -812.34, bestEval: null };
+  assert.equal(statusBarText(summary, 0), '$(pulse) DDPG ep 12/100 · R −812.3');
+  assert.equal(statusBarText({ ...summary, state: 'paused' }, 1), '$(debug-pause) DDPG paused · ep 12/100 (+1)');
+});
+
+test('resuming from a checkpoint: same networks required, limits must lie ahead, changes listed', () => {
+  const m = manifest('r', 'ep-10', 10, 'periodic', -900);
+  assert.deepEqual(architectureMismatch(config, m.config), []);
+  assert.deepEqual(architectureMismatch({ ...config, actorHidden: [32] }, m.config), ['ddpg.actorHidden is [32] but the checkpoint\'s networks use [64,64]']);
+  assert.equal(limitAlreadyReached({ ...config, episodes: 10 }, m), 'ddpg.episodes is 10 but the checkpoint is already at episode 10: raise it to continue training');
+  assert.equal(limitAlreadyReached({ ...config, episodes: 0, totalSteps: 2000 }, m), 'ddpg.totalSteps is 2000 but the checkpoint is already at step 2000: raise it to continue training');
+  assert.equal(limitAlreadyReached({ ...config, episodes: 11 }, m), undefined);
+  assert.deepEqual(changedSettings({ ...config, actorLr: 0.0005 }, m.config), ['ddpg.actorLr 0.001 → 0.0005']);
+});
