@@ -201,7 +201,7 @@ test('nothing is posted before ready; ready gets the whole history once, then li
   const panel = panels[0];
   trainer.emit(episodeEvent(2));
   await tick();
-  assert.deepEqual(panel.posted, [], 'the webview is not listening yet');
+  assert.equal(panel.posted.length, 0, 'the webview is not listening yet');
   panel.fromWebview({ type: 'ready' });
   await tick();
   assert.equal(panel.posted.length, 1);
