@@ -1,0 +1,65 @@
+/**
+ * A short real run through the commands: Train, Pause, Resume, Save Checkpoint, Stop — the states
+ * the extension reports and the files the trainer leaves on disk.
+ */
+
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunInfo } from '../../src/protocol';
+import { extensionApi, tempDir, TINY_CONFIG, waitFor, withSettings } from './helpers';
+
+const readRunJson = (runDir: string) => JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')) as RunInfo;
+
+suite('training through the commands', () => {
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('train, pause, resume, checkpoint and stop a short run', async function () {
+    this.timeout(120_000);
+    const api = await extensionApi();
+    const runsDir = tempDir('ddpg-training-');
+    await withSettings({ ...TINY_CONFIG, runsDirectory: runsDir }, async () => {
+      await waitFor('the runs directory setting', () => api.runsDirectory() === runsDir);
+      const runId = await vscode.commands.executeCommand<string | undefined>('ddpg.train');
+      assert.ok(runId, 'Train returns the new run id');
+      const runDir = path.join(runsDir, runId);
+      assert.ok(existsSync(path.join(runDir, 'run.json')), 'run.json exists at once');
+      const state = () => api.runManager.liveRun(runId)?.state;
+
+      await waitFor('the run to be running', () => state() === 'running', 60_000);
+      await waitFor('a first episode', () => (api.runManager.history(runId)?.episodes.length ?? 0) >= 1, 60_000);
+
+      const pausedAt = Date.now();
+      assert.equal(await vscode.commands.executeCommand('ddpg.pause'), runId);
+      await waitFor('paused', () => state() === 'paused', 5_000);
+      assert.ok(Date.now() - pausedAt < 1_500, `pause shows within a second or so (took ${Date.now() - pausedAt} ms)`);
+      await waitFor('run.json to say paused', () => readRunJson(runDir).status === 'paused', 5_000);
+      const stepWhilePaused = api.runManager.history(runId)!.status.step;
+      await new Promise((r) => setTimeout(r, 600));
+      assert.equal(api.runManager.history(runId)!.status.step, stepWhilePaused, 'no steps while paused');
+
+      assert.equal(await vscode.commands.executeCommand('ddpg.resume'), runId);
+      await waitFor('running again', () => state() === 'running', 5_000);
+
+      const checkpointDir = await vscode.commands.executeCommand<string | undefined>('ddpg.saveCheckpoint');
+      assert.ok(checkpointDir && existsSync(path.join(checkpointDir, 'checkpoint.json')), 'the manual checkpoint is on disk');
+
+      assert.equal(await vscode.commands.executeCommand('ddpg.stop'), runId, 'Stop resolves once the trainer has exited');
+      assert.equal(api.runManager.isLive(runId), false);
+      assert.equal(api.runManager.history(runId)?.state, 'stopped');
+      assert.equal(readRunJson(runDir).status, 'stopped');
+      const checkpoints = readdirSync(path.join(runDir, 'checkpoints')).filter((n) => !n.startsWith('.'));
+      assert.ok(checkpoints.length >= 2, `a manual and a final checkpoint: ${checkpoints.join(', ')}`);
+      const manifests = checkpoints.map((n) => JSON.parse(readFileSync(path.join(runDir, 'checkpoints', n, 'checkpoint.json'), 'utf8')));
+      assert.ok(manifests.some((m) => m.reason === 'final'), 'stop wrote a final checkpoint');
+      const metrics = readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n');
+      assert.ok(metrics.length >= 1 && JSON.parse(metrics[0]).type === 'episode', 'episodes are in metrics.jsonl');
+
+      const runs = await api.tree.getChildren();
+      assert.ok(runs.some((n) => n.kind === 'run' && n.runId === runId), 'the run is in the Runs view');
+    });
+  });
+});

@@ -1,0 +1,51 @@
+/** The Runs view over a fixture runs directory: runs, their states, their checkpoints. */
+
+import * as assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type * as vscode from 'vscode';
+import type { CheckpointManifest, RunInfo } from '../../src/protocol';
+import { defaultConfig } from '../../src/agent/config';
+import type { RunNode } from '../../src/extension/checkpointTree';
+import { extensionApi, tempDir, waitFor, withSettings } from './helpers';
+
+function writeFixture(runsDir: string): void {
+  const config = defaultConfig();
+  const engine = { engine: 'wasm' as const, backend: 'simd' };
+  const runDir = path.join(runsDir, '2025-03-01_12-00-00');
+  mkdirSync(path.join(runDir, 'checkpoints', 'ep-20'), { recursive: true });
+  const info: RunInfo = { id: '2025-03-01_12-00-00', name: 'fixture run', created: '2025-03-01T12:00:00.000Z', updated: '2025-03-01T12:10:00.000Z', config, engine, seed: 1, status: 'stopped' };
+  writeFileSync(path.join(runDir, 'run.json'), JSON.stringify(info));
+  const manifest: CheckpointManifest = {
+    formatVersion: 1, name: 'ep-20', runId: info.id, episode: 20, step: 4000, recentReturn: -612.5, bestEval: -480, reason: 'final',
+    created: '2025-03-01T12:10:00.000Z', configHash: '0000beef', config, engine, hasReplayBuffer: false,
+  };
+  writeFileSync(path.join(runDir, 'checkpoints', 'ep-20', 'checkpoint.json'), JSON.stringify(manifest));
+  const episode = { type: 'episode', episode: 20, step: 4000, return: -600, length: 200, criticLoss: 1, actorLoss: 1, meanQ: 1, wallTime: 9 };
+  const evaluation = { type: 'eval', episode: 20, step: 4000, mean: -480, std: 3, returns: [-480], wallTime: 10 };
+  writeFileSync(path.join(runDir, 'metrics.jsonl'), `${JSON.stringify(episode)}\n${JSON.stringify(evaluation)}\n`);
+}
+
+suite('Runs view', () => {
+  test('shows the runs and checkpoints of the configured runs directory', async () => {
+    const api = await extensionApi();
+    const runsDir = tempDir('ddpg-tree-fixture-');
+    writeFixture(runsDir);
+    await withSettings({ runsDirectory: runsDir }, async () => {
+      await waitFor('the tree to follow ddpg.runsDirectory', () => api.tree.runsDirectory === runsDir);
+      const runs = (await api.tree.getChildren()) as RunNode[];
+      assert.equal(runs.length, 1);
+      const item = (await api.tree.getTreeItem(runs[0])) as vscode.TreeItem;
+      assert.equal(item.label, 'fixture run');
+      assert.equal(item.description, 'stopped · ep 20/100 · best −480.0');
+      assert.equal(item.contextValue, 'ddpgRun.stopped');
+      const checkpoints = await api.tree.getChildren(runs[0]);
+      assert.equal(checkpoints.length, 1);
+      const cp = (await api.tree.getTreeItem(checkpoints[0])) as vscode.TreeItem;
+      assert.equal(cp.label, 'ep 20 · step 4,000');
+      assert.equal(cp.description, 'return −612.5 · final');
+      assert.equal(cp.contextValue, 'ddpgCheckpoint');
+      assert.equal(cp.command?.command, 'ddpg.inspectCheckpoint');
+    });
+  });
+});
