@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import type * as TF from '@tensorflow/tfjs';
 
 import type { Batch, Engine, NetworkParameters, NetworkShape, OptimizerState, UpdateHyperparameters } from '../../src/agent/engine/engine';
 import { actorLayers, criticLayers, initialParameters, parameterCount, zeroOptimizerState } from '../../src/agent/engine/parameters';
-import { BACKEND_ENV_VAR, loadTensorFlow } from '../../src/agent/engine/tfjs/backend';
+import { BACKEND_ENV_VAR, findWasmDirectory, loadTensorFlow } from '../../src/agent/engine/tfjs/backend';
 import { createTfjsEngine } from '../../src/agent/engine/tfjs/tfjsEngine';
 import { Random } from '../../src/agent/random';
 import {
@@ -136,6 +138,12 @@ describe('tfjs backend loader', () => {
 
   it("leaves no process-wide crash listeners behind (emscripten's would swallow the trainer's error handling)", () => {
     assert.equal(listenersAddedByLoad, 0);
+  });
+
+  it('finds the tfjs-backend-wasm binaries when running from source', () => {
+    const dir = findWasmDirectory();
+    assert.ok(dir.endsWith(path.sep), 'a prefix that file names are appended to');
+    assert.ok(fs.existsSync(`${dir}tfjs-backend-wasm-simd.wasm`) && fs.existsSync(`${dir}tfjs-backend-wasm.wasm`));
   });
 
   it(`rejects an unknown ${BACKEND_ENV_VAR} with the allowed values`, async () => {

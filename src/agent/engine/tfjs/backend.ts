@@ -56,11 +56,10 @@ function loadNamespace(): { tf: TensorFlow; native: boolean } {
   try {
     // A plain runtime require: the bundler leaves this optional native addon external, and it is
     // absent or unloadable (no libtensorflow, Electron's ABI) on many machines.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     loaded = { tf: require('@tensorflow/tfjs-node') as TensorFlow, native: true };
   } catch (error) {
-    nativeFailure = describe(error);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // The first line says it all (Node appends the require stack).
+    nativeFailure = describe(error).split('\n')[0];
     loaded = { tf: require('@tensorflow/tfjs') as TensorFlow, native: false };
   }
   return loaded;
