@@ -97,8 +97,12 @@ export class RunHistory {
     return this.episodes[this.episodes.length - 1]?.return ?? null;
   }
 
+  /** Set once a stop was sent: status events still in flight must not flip the run back to 'running'. */
+  private stopRequested = false;
+
   /** Sets the state locally (e.g. 'stopping' the moment a stop is sent, 'crashed' after a crash). */
   setState(state: RunStatus, error?: string): void {
+    if (state === 'stopping') this.stopRequested = true;
     this.status = { ...this.status, state };
     this.info = { ...this.info, status: state, ...(error !== undefined ? { error } : {}) };
   }
@@ -111,9 +115,10 @@ export class RunHistory {
         return { ...NO_CHANGE, status: true };
       case 'status': {
         const before = this.status;
-        this.status = event.status;
-        this.info = { ...this.info, status: event.status.state };
-        return { ...NO_CHANGE, status: before.state !== event.status.state || before.episode !== event.status.episode };
+        const state = this.stopRequested && !isTerminal(event.status.state) ? 'stopping' : event.status.state;
+        this.status = { ...event.status, state };
+        this.info = { ...this.info, status: state };
+        return { ...NO_CHANGE, status: before.state !== state || before.episode !== event.status.episode };
       }
       case 'episode': {
         const last = this.episodes[this.episodes.length - 1];

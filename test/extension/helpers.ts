@@ -68,7 +68,7 @@ export const TINY_CONFIG = {
   batchSize: 16,
   bufferSize: 2000,
   warmupSteps: 50,
-  episodes: 1000,
+  episodes: 100000,
   totalSteps: 0,
   evalEverySteps: 0,
   evalEveryEpisodes: 0,

@@ -289,3 +289,19 @@ test('evaluation: the result resolves, frames are forwarded; a crash rejects wit
   await assert.rejects(failing.result, /checkpoint manifest is missing/);
   manager.dispose();
 });
+
+test('once a stop is sent, status events still in flight do not flip the run back to running', async () => {
+  const { runsDir, trainers, manager } = setup();
+  const run = await manager.startTraining(runsDir, config);
+  const trainer = trainers[0];
+  trainer.emit(started(JSON.parse(readFileSync(path.join(run.runDir, 'run.json'), 'utf8'))));
+  trainer.emit(status('running', 1));
+  trainer.onStop = 'hang';
+  const stopping = manager.stop(run.runId);
+  assert.equal(manager.liveRun(run.runId)?.state, 'stopping');
+  trainer.emit(status('running', 2));
+  assert.equal(manager.liveRun(run.runId)?.state, 'stopping');
+  assert.equal(manager.liveRun(run.runId)?.episode, 2, 'the rest of the status still updates');
+  await stopping;
+  manager.dispose();
+});
