@@ -156,7 +156,7 @@ function readString(memory: WasmMemory, pointer: number): string {
 }
 
 /** Creates a wasm engine; rejects with an Error saying why when the module cannot be loaded. */
-export async function createWasmEngine(options: EngineOptions, load: WasmEngineLoadOptions = {}): Promise<Engine> {
+export async function createWasmEngine(options: EngineOptions, load: WasmEngineLoadOptions = {}): Promise<WasmEngine> {
   checkOptions(options);
   const { path, level } = locateModule(load.simd ?? 'auto');
   const module = await compileModule(path);

@@ -1,0 +1,340 @@
+// The fused WebAssembly engine against the float64 reference and the TensorFlow.js engine.
+// Needs `npm run build` first (the .wasm is built into dist/).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import type { Batch, Engine, NetworkParameters, NetworkShape, OptimizerState, UpdateHyperparameters } from '../../src/agent/engine/engine';
+import { actorLayers, criticLayers, initialParameters, parameterCount, zeroOptimizerState } from '../../src/agent/engine/parameters';
+import { createTfjsEngine } from '../../src/agent/engine/tfjs/tfjsEngine';
+import { createWasmEngine, locateModule, type WasmSimdLevel } from '../../src/agent/engine/wasm/wasmEngine';
+import { Random } from '../../src/agent/random';
+import { actorForward, referenceUpdate, type OptimizerStateLike, type ParametersLike } from '../helpers/referenceDdpg';
+
+const AGREEMENT = 1e-4;
+const UPDATES = 50;
+const HYPER: UpdateHyperparameters = { gamma: 0.99, tau: 0.05, actorLr: 3e-3, criticLr: 5e-3 };
+
+/** The SIMD levels this runtime can run; both are tested where both load. */
+const LEVELS: WasmSimdLevel[] = (['simd', 'relaxed-simd'] as const).filter((level) => {
+  try {
+    locateModule(level);
+    return true;
+  } catch {
+    return false;
+  }
+});
+
+function pendulumShape(hidden: number[]): NetworkShape {
+  return { obsDim: 3, actDim: 1, actorHidden: hidden, criticHidden: hidden, actionBound: 2 };
+}
+
+function fillBatch(batch: Batch, rng: Random, actionBound: number): void {
+  const fill = (array: Float32Array, low: number, high: number) => {
+    for (let k = 0; k < array.length; k++) array[k] = rng.uniform(low, high);
+  };
+  fill(batch.obs, -1.5, 1.5);
+  fill(batch.nextObs, -1.5, 1.5);
+  fill(batch.action, -actionBound, actionBound);
+  fill(batch.reward, -16, 0);
+  for (let k = 0; k < batch.terminated.length; k++) batch.terminated[k] = rng.next() < 0.2 ? 1 : 0;
+}
+
+function copyBatch(batch: Batch): Batch {
+  return { obs: batch.obs.slice(), action: batch.action.slice(), reward: batch.reward.slice(), nextObs: batch.nextObs.slice(), terminated: batch.terminated.slice() };
+}
+
+/** Parameters of order one, so every ReLU and the tanh matter; targets differ from the online nets. */
+function orderOneParameters(shape: NetworkShape, seed: number, scale = 0.6): NetworkParameters {
+  const rng = new Random(seed);
+  const vector = (size: number) => Float32Array.from({ length: size }, () => rng.uniform(-scale, scale));
+  const a = parameterCount(actorLayers(shape));
+  const c = parameterCount(criticLayers(shape));
+  return { actor: vector(a), critic: vector(c), targetActor: vector(a), targetCritic: vector(c) };
+}
+
+/**
+ * Largest entry-wise relative difference; entries below a tenth of the vector's largest are
+ * measured against that tenth (float32 cannot resolve them relatively, and a real bug moves the
+ * large entries too).
+ */
+function relativeDifference(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  assert.equal(actual.length, expected.length);
+  let scale = 0;
+  for (let k = 0; k < expected.length; k++) scale = Math.max(scale, Math.abs(expected[k]));
+  let worst = 0;
+  for (let k = 0; k < expected.length; k++) {
+    worst = Math.max(worst, Math.abs(actual[k] - expected[k]) / Math.max(Math.abs(expected[k]), 0.1 * scale, 1e-30));
+  }
+  return worst;
+}
+
+/** ‖actual − expected‖ / ‖expected‖: for runs whose float32 rounding compounds over many updates. */
+function normDifference(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  assert.equal(actual.length, expected.length);
+  let error = 0;
+  let size = 0;
+  for (let k = 0; k < expected.length; k++) {
+    error += (actual[k] - expected[k]) ** 2;
+    size += expected[k] ** 2;
+  }
+  return Math.sqrt(error / Math.max(size, 1e-300));
+}
+
+function scalarDifference(actual: number, expected: number): number {
+  return Math.abs(actual - expected) / Math.max(Math.abs(expected), 1e-6);
+}
+
+function assertStateAgrees(
+  engine: Engine,
+  params: ParametersLike,
+  optimizer: OptimizerStateLike,
+  metric: (a: ArrayLike<number>, b: ArrayLike<number>) => number,
+  context: string,
+): void {
+  const p = engine.getParameters();
+  const o = engine.getOptimizerState();
+  assert.equal(o.actor.step, optimizer.actor.step, `${context}: actor Adam step`);
+  assert.equal(o.critic.step, optimizer.critic.step, `${context}: critic Adam step`);
+  const parts: Array<[string, ArrayLike<number>, ArrayLike<number>]> = [
+    ['actor', p.actor, params.actor],
+    ['critic', p.critic, params.critic],
+    ['targetActor', p.targetActor, params.targetActor],
+    ['targetCritic', p.targetCritic, params.targetCritic],
+    ['actor m', o.actor.m, optimizer.actor.m],
+    ['actor v', o.actor.v, optimizer.actor.v],
+    ['critic m', o.critic.m, optimizer.critic.m],
+    ['critic v', o.critic.v, optimizer.critic.v],
+  ];
+  for (const [name, actual, expected] of parts) {
+    const difference = metric(actual, expected);
+    assert.ok(difference < AGREEMENT, `${context}: ${name} differs by ${difference.toExponential(2)}`);
+  }
+}
+
+const CASES: Array<{ name: string; shape: NetworkShape; batch: number; params: (shape: NetworkShape) => NetworkParameters }> = [
+  { name: 'Pendulum, hidden [64, 64], batch 64, DDPG initialisation', shape: pendulumShape([64, 64]), batch: 64, params: (s) => initialParameters(s, new Random(21)) },
+  { name: 'hidden [1], batch 5', shape: pendulumShape([1]), batch: 5, params: (s) => orderOneParameters(s, 22, 1) },
+  { name: 'hidden [3, 5], batch 7', shape: pendulumShape([3, 5]), batch: 7, params: (s) => orderOneParameters(s, 23) },
+  {
+    name: 'actor [130], critic [5, 130], batch 13',
+    shape: { obsDim: 3, actDim: 1, actorHidden: [130], criticHidden: [5, 130], actionBound: 2 },
+    batch: 13,
+    params: (s) => orderOneParameters(s, 24, 0.2),
+  },
+  {
+    name: 'obs 5, act 3, actor [9, 6], critic [4, 11, 2], batch 10',
+    shape: { obsDim: 5, actDim: 3, actorHidden: [9, 6], criticHidden: [4, 11, 2], actionBound: 0.5 },
+    batch: 10,
+    params: (s) => orderOneParameters(s, 25),
+  },
+];
+
+for (const level of LEVELS) {
+  for (const { name, shape, batch: batchSize, params: makeParams } of CASES) {
+    describe(`wasm engine (${level}) vs float64 reference: ${name}`, () => {
+      let engine: Engine;
+      before(async () => {
+        engine = await createWasmEngine({ shape, hyper: HYPER, batchSize }, { simd: level });
+      });
+      after(() => engine.dispose());
+
+      it(`agrees on losses, all four networks and both Adam states over ${UPDATES} consecutive updates`, () => {
+        let params: ParametersLike = makeParams(shape);
+        let optimizer: OptimizerStateLike = zeroOptimizerState(shape);
+        engine.setParameters(params as NetworkParameters);
+        engine.setOptimizerState(optimizer as OptimizerState);
+        const rng = new Random(30);
+        const batchArrays = engine.batch;
+        const memory = engine.batch.obs.buffer;
+        for (let step = 1; step <= UPDATES; step++) {
+          fillBatch(engine.batch, rng, shape.actionBound);
+          const before = { params: engine.getParameters(), optimizer: engine.getOptimizerState() };
+          const stats = engine.update();
+          // This update alone, from the engine's own state: every entry agrees.
+          const oneStep = referenceUpdate(shape, HYPER, before.params, before.optimizer, engine.batch);
+          for (const key of ['criticLoss', 'actorLoss', 'meanQ'] as const) {
+            assert.ok(scalarDifference(stats[key], oneStep.stats[key]) < AGREEMENT, `update ${step}: ${key} ${stats[key]} vs ${oneStep.stats[key]}`);
+          }
+          assertStateAgrees(engine, oneStep.params, oneStep.optimizer, relativeDifference, `update ${step}`);
+          // The reference chained on its own float64 state since the start.
+          const chained = referenceUpdate(shape, HYPER, params, optimizer, engine.batch);
+          params = chained.params;
+          optimizer = chained.optimizer;
+          assertStateAgrees(engine, params, optimizer, normDifference, `update ${step} of the chained run`);
+          assert.ok(scalarDifference(stats.criticLoss, chained.stats.criticLoss) < AGREEMENT, `update ${step} of the chained run: critic loss`);
+        }
+        assert.equal(engine.batch, batchArrays, 'the batch arrays are never reallocated');
+        assert.equal(engine.batch.obs.buffer, memory, 'wasm memory never grew after creation');
+        assert.equal(engine.batch.obs.length, batchSize * shape.obsDim, 'the batch views are still attached');
+        // The run went somewhere: the networks moved far beyond the tolerance.
+        const start = makeParams(shape);
+        assert.ok(relativeDifference(params.actor, start.actor) > 100 * AGREEMENT);
+        assert.ok(relativeDifference(params.targetCritic, start.targetCritic) > 100 * AGREEMENT);
+      });
+    });
+  }
+}
+
+describe('wasm engine vs tfjs engine: same parameters, same batches', () => {
+  const shape = pendulumShape([64, 64]);
+  let wasm: Engine;
+  let tfjs: Engine;
+  before(async () => {
+    wasm = await createWasmEngine({ shape, hyper: HYPER, batchSize: 64 });
+    tfjs = await createTfjsEngine({ shape, hyper: HYPER, batchSize: 64 });
+  });
+  after(() => {
+    wasm.dispose();
+    tfjs.dispose();
+  });
+
+  it(`agree on losses and parameters over ${UPDATES} consecutive updates`, () => {
+    const start = initialParameters(shape, new Random(70));
+    for (const engine of [wasm, tfjs]) {
+      engine.setParameters(start);
+      engine.setOptimizerState(zeroOptimizerState(shape));
+    }
+    const rng = new Random(71);
+    for (let step = 1; step <= UPDATES; step++) {
+      fillBatch(wasm.batch, rng, shape.actionBound);
+      for (const key of Object.keys(wasm.batch) as Array<keyof Batch>) tfjs.batch[key].set(wasm.batch[key]);
+      const fromWasm = wasm.update();
+      const fromTfjs = tfjs.update();
+      for (const key of ['criticLoss', 'actorLoss', 'meanQ'] as const) {
+        assert.ok(scalarDifference(fromWasm[key], fromTfjs[key]) < AGREEMENT, `update ${step}: ${key} wasm ${fromWasm[key]} vs tfjs ${fromTfjs[key]}`);
+      }
+    }
+    assertStateAgrees(wasm, tfjs.getParameters(), tfjs.getOptimizerState(), normDifference, `after ${UPDATES} updates`);
+    assert.ok(relativeDifference(wasm.getParameters().actor, start.actor) > 100 * AGREEMENT, 'the actor moved');
+  });
+});
+
+describe('wasm engine: info, act and state', () => {
+  const shape: NetworkShape = { obsDim: 3, actDim: 1, actorHidden: [8, 6], criticHidden: [7], actionBound: 2 };
+  let engine: Engine;
+  before(async () => {
+    engine = await createWasmEngine({ shape, hyper: HYPER, batchSize: 6 });
+  });
+  after(() => engine.dispose());
+
+  it('says what it is', () => {
+    assert.equal(engine.info.engine, 'wasm');
+    assert.match(engine.info.backend, /^wasm-(relaxed-)?simd$/);
+    assert.equal(engine.batchSize, 6);
+    assert.deepEqual(engine.shape, shape);
+  });
+
+  it('act matches the reference actor and stays within ±bound, for one observation and for more than one call takes', () => {
+    // Large weights saturate the tanh, so the bound is actually reached.
+    const params = orderOneParameters(shape, 80, 3);
+    engine.setParameters(params);
+    const rng = new Random(81);
+    for (const count of [1, 5, 300, 700]) {
+      const obs = Float32Array.from({ length: count * 3 }, () => rng.uniform(-4, 4));
+      const actions = engine.act(obs, count);
+      assert.equal(actions.length, count);
+      const expected = actorForward(shape, params.actor, obs, count);
+      assert.ok(relativeDifference(actions, expected) < AGREEMENT, `count ${count}`);
+      for (const a of actions) assert.ok(Math.abs(a) <= shape.actionBound, `action ${a} within ±${shape.actionBound}`);
+      assert.ok(actions.some((a) => Math.abs(a) > 0.99 * shape.actionBound), 'the tanh saturates somewhere');
+    }
+  });
+
+  it('getParameters and getOptimizerState return exactly what was set, as copies', () => {
+    const p = orderOneParameters(shape, 82);
+    const given = { actor: p.actor.slice(), critic: p.critic.slice(), targetActor: p.targetActor.slice(), targetCritic: p.targetCritic.slice() };
+    engine.setParameters(given);
+    given.actor.fill(9);
+    const got = engine.getParameters();
+    assert.deepEqual(got, p);
+    got.critic.fill(9);
+    assert.deepEqual(engine.getParameters(), p);
+
+    const rng = new Random(83);
+    const moments = (size: number) => Float32Array.from({ length: size }, () => rng.next());
+    const o: OptimizerState = {
+      actor: { m: moments(p.actor.length), v: moments(p.actor.length), step: 17 },
+      critic: { m: moments(p.critic.length), v: moments(p.critic.length), step: 4 },
+    };
+    engine.setOptimizerState(o);
+    assert.deepEqual(engine.getOptimizerState(), o);
+  });
+
+  it('rejects parameters or optimizer state of the wrong size', () => {
+    const p = orderOneParameters(shape, 84);
+    assert.throws(() => engine.setParameters({ ...p, critic: p.critic.subarray(1) }), /critic has \d+ parameters; this network shape needs \d+/);
+    const o = zeroOptimizerState(shape);
+    assert.throws(() => engine.setOptimizerState({ ...o, critic: { ...o.critic, m: new Float32Array(2) } }), /critic optimizer state has 2\/\d+ moments/);
+    assert.throws(() => engine.setOptimizerState({ ...o, actor: { ...o.actor, step: 1.5 } }), /non-negative integer/);
+  });
+
+  it('a restored state replays the same updates bit for bit', () => {
+    engine.setParameters(orderOneParameters(shape, 85));
+    engine.setOptimizerState(zeroOptimizerState(shape));
+    const rng = new Random(86);
+    const batches: Batch[] = [];
+    const nextUpdate = () => {
+      fillBatch(engine.batch, rng, 2);
+      batches.push(copyBatch(engine.batch));
+      return engine.update();
+    };
+    for (let k = 0; k < 3; k++) nextUpdate();
+    const savedParams = engine.getParameters();
+    const savedOptimizer = engine.getOptimizerState();
+    assert.equal(savedOptimizer.actor.step, 3);
+    assert.equal(savedOptimizer.critic.step, 3);
+    const firstRun = [0, 1, 2].map(nextUpdate);
+    const firstEnd = { params: engine.getParameters(), optimizer: engine.getOptimizerState() };
+
+    engine.setParameters(orderOneParameters(shape, 87));
+    engine.setOptimizerState(zeroOptimizerState(shape));
+    engine.setParameters(savedParams);
+    engine.setOptimizerState(savedOptimizer);
+    const replay = batches.slice(3).map((b) => {
+      for (const key of Object.keys(b) as Array<keyof Batch>) engine.batch[key].set(b[key]);
+      return engine.update();
+    });
+    assert.deepEqual(replay, firstRun);
+    assert.deepEqual({ params: engine.getParameters(), optimizer: engine.getOptimizerState() }, firstEnd);
+  });
+
+  it('soft update: τ = 1 copies the online networks into the targets; zero learning rates leave them alone', () => {
+    const p = orderOneParameters(shape, 88);
+    engine.setParameters(p);
+    engine.setOptimizerState(zeroOptimizerState(shape));
+    engine.setHyperparameters({ ...HYPER, actorLr: 0, criticLr: 0, tau: 1 });
+    fillBatch(engine.batch, new Random(89), 2);
+    engine.update();
+    const after = engine.getParameters();
+    assert.deepEqual(after.actor, p.actor);
+    assert.deepEqual(after.critic, p.critic);
+    assert.deepEqual(after.targetActor, p.actor);
+    assert.deepEqual(after.targetCritic, p.critic);
+    engine.setHyperparameters(HYPER);
+  });
+
+  it('rejects bad options and non-finite hyperparameters', async () => {
+    await assert.rejects(createWasmEngine({ shape, hyper: HYPER, batchSize: 0 }), /batchSize must be a positive integer/);
+    await assert.rejects(createWasmEngine({ shape: { ...shape, criticHidden: [4, 2.5] }, hyper: HYPER, batchSize: 4 }), /criticHidden\[1\] must be a positive integer/);
+    assert.throws(() => engine.setHyperparameters({ ...HYPER, tau: Number.NaN }), /tau must be a finite number/);
+  });
+
+  it('throws after dispose', async () => {
+    const short = await createWasmEngine({ shape, hyper: HYPER, batchSize: 2 });
+    short.dispose();
+    assert.throws(() => short.update(), /disposed/);
+    assert.throws(() => short.getParameters(), /disposed/);
+  });
+});
+
+describe('wasm module loader', () => {
+  it('finds the plain SIMD module in dist/ (built by npm run build)', () => {
+    const { path, level } = locateModule('simd');
+    assert.equal(level, 'simd');
+    assert.match(path, /dist[\\/]ddpg-engine\.wasm$/);
+  });
+
+  it("'auto' takes relaxed SIMD exactly when this runtime validates it", () => {
+    assert.equal(locateModule('auto').level, LEVELS.includes('relaxed-simd') ? 'relaxed-simd' : 'simd');
+  });
+});
