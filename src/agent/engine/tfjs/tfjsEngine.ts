@@ -93,7 +93,7 @@ class TfjsEngine implements Engine {
   /** Host copy of the online actor for act(); null when the variable has changed since. */
   private actorOnHost: Float32Array | null = null;
   private actionOut: Float32Array;
-  private readonly hiddenScratch: [Float64Array, Float64Array];
+  private readonly hostForwardScratch: [Float64Array, Float64Array];
 
   constructor(
     private readonly tf: TensorFlow,
@@ -125,7 +125,7 @@ class TfjsEngine implements Engine {
     this.targetCritic = this.variable(initial.targetCritic, false);
     this.actionOut = new Float32Array(actDim);
     const widest = Math.max(obsDim, actDim, ...this.shape.actorHidden);
-    this.hiddenScratch = [new Float64Array(widest), new Float64Array(widest)];
+    this.hostForwardScratch = [new Float64Array(widest), new Float64Array(widest)];
   }
 
   private trained(initial: Float32Array): Trained {
@@ -288,7 +288,7 @@ class TfjsEngine implements Engine {
     const params = this.actorOnHost;
     const layers = this.actorLayers;
     const { obsDim, actDim, actionBound } = this.shape;
-    let [input, sums] = this.hiddenScratch;
+    let [input, sums] = this.hostForwardScratch;
     for (let n = 0; n < count; n++) {
       for (let i = 0; i < obsDim; i++) input[i] = obs[n * obsDim + i];
       let offset = 0;
