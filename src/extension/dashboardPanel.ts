@@ -86,11 +86,10 @@ export class DashboardPanel extends Disposable {
     this._register(webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
     this._register(
       panel.onDidChangeViewState(() => {
-        if (!panel.visible) {
-          // The document is about to be destroyed; it will say `ready` again when shown.
-          this.channel.close();
-          this.setFramesWanted(false);
-        }
+        // Hidden, the document is destroyed (no retainContextWhenHidden) and VS Code drops posts to
+        // it; shown again, it says `ready` and gets a fresh snapshot. The channel is left open so
+        // that, should a document ever survive, it keeps receiving events.
+        if (!panel.visible) this.setFramesWanted(false);
         this.onChange();
       }),
     );

@@ -51,7 +51,9 @@ class FakePanel {
     html: '',
     cspSource: 'https://fake.vscode-cdn.net',
     asWebviewUri: (u: FakeUri) => uri(`/webview${u.path}`),
+    /** Like VS Code: a hidden webview's document is gone, and posts to it are dropped. */
     postMessage: async (m: HostToWebview) => {
+      if (!this.visible) return false;
       this.posted.push(structuredClone(m));
       return true;
     },
