@@ -38,6 +38,7 @@ export class Dashboard {
   private readonly hyperparameters: HyperparameterTable;
   private readonly toasts = new Toasts();
   private readonly content: HTMLElement;
+  private readonly topGrid: HTMLElement;
   private framesWanted: boolean | null = null;
 
   constructor(
@@ -48,14 +49,20 @@ export class Dashboard {
     const palette = readPalette();
     const view = bridge.state;
     const updateView = bridge.updateState.bind(bridge);
-    this.pendulum = new PendulumPanel(palette, view.speed, (speed) => updateView({ speed }));
     this.status = new StatusPanel((command) => this.sendCommand(command));
+    this.pendulum = new PendulumPanel(
+      palette,
+      view.speed,
+      (speed) => updateView({ speed }),
+      (phase, episode) => this.status.showPlayingEpisode(phase, episode),
+    );
     this.charts = new ChartsPanel(palette, view, updateView);
     this.hyperparameters = new HyperparameterTable(view.hyperparametersOpen, view.onlyChangedHyperparameters, updateView);
+    this.topGrid = element('div', { className: 'top-grid' }, [this.pendulum.element, this.status.element]);
     this.content = element('main', { className: 'dashboard' }, [
       this.header.element,
       this.banner.element,
-      element('div', { className: 'top-grid' }, [this.pendulum.element, this.status.element]),
+      this.topGrid,
       this.charts.element,
       this.hyperparameters.element,
     ]);
@@ -104,10 +111,13 @@ export class Dashboard {
     this.emptyState.element.hidden = true;
     this.content.hidden = false;
     this.content.dataset.mode = model.mode.kind;
+    // Inspecting a checkpoint plays nothing and steers nothing: the banner and the curves say it all.
+    this.topGrid.hidden = model.mode.kind === 'inspect';
     this.header.showRun(model.run);
     this.header.showState(model.status.state);
     this.banner.show(model.mode);
     this.pendulum.setMaxEpisodeSteps(this.maxEpisodeSteps(model));
+    this.pendulum.setPolicy(model.mode.kind === 'evaluate' ? 'play-all' : 'keep-up');
     this.status.showRun(model);
     this.charts.setRows(model.episodes, model.evals, model.mode.kind === 'live' ? null : model.mode.checkpoint.step);
     this.hyperparameters.show(model.run.config as unknown as Record<string, unknown>);
@@ -136,6 +146,7 @@ export class Dashboard {
       this.updatePendulumNote();
       this.updateFramesWanted();
     }
+    if (changes.has('episodes')) this.status.showStatus(model);
     if (changes.has('episodes') || changes.has('evals')) this.charts.rowsChanged();
     if (changes.has('checkpoint') && model.newestCheckpoint) {
       const checkpoint = model.newestCheckpoint;
@@ -165,6 +176,8 @@ export class Dashboard {
     let idle = 'Waiting for the first frames…';
     if (model.mode.kind === 'inspect') {
       note = 'No animation while inspecting a checkpoint: evaluate it to watch the policy act.';
+    } else if (model.mode.kind === 'evaluate') {
+      idle = 'Loading the checkpoint for evaluation…';
     } else if (model.status.state === 'paused') {
       note = 'Paused: the animation continues when training resumes.';
     } else if (!model.live) {

@@ -75,18 +75,13 @@ export class RunModel {
     return Math.max(this.status.episode, lastRow?.episode ?? 0);
   }
 
-  get latestCheckpoint(): CheckpointManifest | null {
-    let latest: CheckpointManifest | null = null;
-    for (const checkpoint of this.checkpoints) {
-      if (!latest || checkpoint.step > latest.step || (checkpoint.step === latest.step && checkpoint.created > latest.created)) {
-        latest = checkpoint;
-      }
-    }
-    return latest;
-  }
-
-  /** Applies one trainer event; malformed events change nothing. Frames are not model data. */
+  /**
+   * Applies one trainer event; malformed events change nothing. Frames are not model data.
+   * Outside live mode the events come from an evaluation process, not the run's trainer: its
+   * lifecycle (started, status, exiting) says nothing about the run and is not applied.
+   */
   apply(event: TrainerToHost): ModelChange[] {
+    if (this.mode.kind !== 'live' && event.type !== 'evaluation' && event.type !== 'log' && event.type !== 'error') return [];
     switch (event.type) {
       case 'started':
         if (!isRunInfo(event.run)) return [];

@@ -21,6 +21,8 @@ export function createChartCard(title: string, canvasTestId: string, controls: r
     canvas,
     showEmptyNote(text) {
       emptyNote.hidden = text === null;
+      // Empty axes (0 to 1) mean nothing: the note alone is clearer.
+      box.classList.toggle('is-empty', text !== null);
       setText(emptyNote, text ?? '');
     },
   };

@@ -64,12 +64,23 @@ export function baseOptions(palette: ThemePalette): ChartOptions<'line'> {
   };
 }
 
+/**
+ * Episodes and steps both count from 0 (before training), which gives round ticks; the axis ends
+ * at the newest point, whose label is kept, and a round tick crowding it is dropped.
+ */
 export function linearXAxis(axis: XAxisKind, palette: ThemePalette): ScaleOptions<'linear'> {
   return {
     type: 'linear',
     bounds: 'data',
+    min: 0,
     title: { display: true, text: xAxisTitle(axis), color: palette.mutedForeground },
     ticks: { maxRotation: 0, autoSkip: true, precision: 0, color: palette.mutedForeground },
+    afterBuildTicks: (scale) => {
+      const ticks = scale.ticks;
+      if (ticks.length < 3) return;
+      const spacing = ticks[ticks.length - 2].value - ticks[ticks.length - 3].value;
+      if (ticks[ticks.length - 1].value - ticks[ticks.length - 2].value < 0.6 * spacing) ticks.splice(ticks.length - 2, 1);
+    },
     grid: { color: palette.gridLines },
     border: { color: palette.gridLines },
   };

@@ -1,17 +1,28 @@
 /**
- * Results of evaluating a checkpoint: while it runs, how many episodes are expected; when the
+ * Results of evaluating a checkpoint: while it runs, which episode is playing; when the
  * `evaluation` event arrives, the mean ± std and each episode's return with a bar for comparison.
+ * The episode the pendulum is showing is marked, since the animation usually lags the result.
  */
 
-import { element } from '../dom';
+import { element, setText } from '../dom';
 import { formatMeanStd, formatReturn } from '../format';
 import type { EvaluationResult } from '../runModel';
 
 export class EvaluationResults {
   readonly element: HTMLElement;
+  private readonly summary: HTMLElement;
+  private readonly list: HTMLOListElement;
+  private expectedEpisodes = 0;
+  private result: EvaluationResult | null = null;
+  private playingEpisode: number | null = null;
 
   constructor() {
-    this.element = element('section', { className: 'eval-results', testId: 'eval-results', attributes: { 'aria-live': 'polite' } });
+    this.summary = element('p', { className: 'eval-summary', testId: 'eval-summary' });
+    this.list = element('ol', { className: 'eval-returns' });
+    this.element = element('section', { className: 'eval-results', testId: 'eval-results', attributes: { 'aria-live': 'polite' } }, [
+      this.summary,
+      this.list,
+    ]);
     this.element.hidden = true;
   }
 
@@ -21,39 +32,64 @@ export class EvaluationResults {
 
   showRunning(episodes: number): void {
     this.element.hidden = false;
-    this.element.replaceChildren(
-      element('h3', { className: 'subsection-title', text: 'Evaluation' }),
-      element('p', { className: 'eval-summary muted', text: `Running ${episodes} deterministic episode${episodes === 1 ? '' : 's'}…` }),
-    );
+    this.expectedEpisodes = episodes;
+    this.result = null;
+    this.list.replaceChildren();
+    this.renderRunningSummary();
   }
 
   showResult(result: EvaluationResult): void {
     this.element.hidden = false;
+    this.result = result;
+    this.summary.classList.remove('muted');
+    const count = result.returns.length;
+    this.summary.replaceChildren(
+      element('span', { className: 'muted', text: 'Mean return ' }),
+      element('strong', { className: 'eval-mean', testId: 'eval-mean', text: formatMeanStd(result.mean, result.std) }),
+      element('span', { className: 'muted', text: ` over ${count} episode${count === 1 ? '' : 's'}` }),
+    );
     // Bars grow with the return: the worst episode gets a short bar, the best a full one.
-    const worst = Math.min(...result.returns, result.mean - result.std);
-    const best = Math.max(...result.returns, 0);
+    const worst = Math.min(...result.returns);
+    const best = Math.max(...result.returns);
     const span = best - worst || 1;
-    const list = element(
-      'ol',
-      { className: 'eval-returns' },
-      result.returns.map((value, index) => {
+    this.list.replaceChildren(
+      ...result.returns.map((value, index) => {
         const bar = element('span', { className: 'eval-bar' });
-        bar.style.width = `${(8 + (92 * (value - worst)) / span).toFixed(1)}%`;
-        return element('li', { className: 'eval-return' }, [
+        bar.style.width = `${(12 + (88 * (value - worst)) / span).toFixed(1)}%`;
+        return element('li', { className: 'eval-return', attributes: { 'data-episode': String(index + 1) } }, [
           element('span', { className: 'eval-episode muted', text: `#${index + 1}` }),
           element('span', { className: 'eval-bar-track' }, [bar]),
           element('span', { className: 'eval-value', text: formatReturn(value) }),
         ]);
       }),
     );
-    this.element.replaceChildren(
-      element('h3', { className: 'subsection-title', text: 'Evaluation' }),
-      element('p', { className: 'eval-summary' }, [
-        element('span', { className: 'muted', text: 'Mean return ' }),
-        element('strong', { className: 'eval-mean', text: formatMeanStd(result.mean, result.std) }),
-        element('span', { className: 'muted', text: ` over ${result.returns.length} episode${result.returns.length === 1 ? '' : 's'}` }),
-      ]),
-      list,
+    this.markPlaying(this.playingEpisode);
+  }
+
+  /** The evaluation episode on the pendulum canvas (1-based), or null. */
+  markPlaying(episode: number | null): void {
+    this.playingEpisode = episode;
+    if (!this.result) {
+      this.renderRunningSummary();
+      return;
+    }
+    for (const item of this.list.children) {
+      const playing = episode !== null && (item as HTMLElement).dataset.episode === String(episode);
+      item.classList.toggle('playing', playing);
+      if (playing) item.setAttribute('aria-current', 'true');
+      else item.removeAttribute('aria-current');
+    }
+  }
+
+  private renderRunningSummary(): void {
+    const n = this.expectedEpisodes;
+    const plural = n === 1 ? '' : 's';
+    setText(
+      this.summary,
+      this.playingEpisode === null
+        ? `Running ${n} deterministic episode${plural}…`
+        : `Playing episode ${this.playingEpisode} of ${n}; the result appears when all ${n} have run.`,
     );
+    this.summary.classList.add('muted');
   }
 }

@@ -13,8 +13,6 @@ interface ControlState {
   state: RunStatus;
   /** The trainer process accepts commands. */
   live: boolean;
-  /** Only Stop makes sense while a checkpoint is being evaluated. */
-  evaluating: boolean;
 }
 
 export class RunControls {
@@ -23,7 +21,7 @@ export class RunControls {
   private readonly checkpoint: HTMLButtonElement;
   private readonly stop: HTMLButtonElement;
   private readonly pending = new Map<DashboardCommand, number>();
-  private current: ControlState = { state: 'starting', live: false, evaluating: false };
+  private current: ControlState = { state: 'starting', live: false };
 
   constructor(private readonly send: (command: DashboardCommand) => void) {
     this.pauseResume = element('button', { className: 'button primary', testId: 'btn-pause-resume', text: 'Pause' });
@@ -82,7 +80,7 @@ export class RunControls {
   }
 
   private render(): void {
-    const { state, live, evaluating } = this.current;
+    const { state, live } = this.current;
     const steerable = live && (state === 'running' || state === 'paused');
     const paused = state === 'paused';
 
@@ -92,8 +90,6 @@ export class RunControls {
     this.setEnabled(this.checkpoint, steerable && !this.isPending('checkpoint', 'stop'), this.isPending('checkpoint'));
     const stoppable = live && !['stopping', 'stopped', 'finished', 'crashed'].includes(state);
     this.setEnabled(this.stop, stoppable && !this.isPending('stop'), this.isPending('stop') || state === 'stopping');
-    this.pauseResume.hidden = evaluating;
-    this.checkpoint.hidden = evaluating;
   }
 
   private setEnabled(button: HTMLButtonElement, enabled: boolean, busy: boolean): void {

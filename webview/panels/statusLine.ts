@@ -1,10 +1,10 @@
 /**
  * The live numbers of a run: episode k/N with a progress bar, step, steps per second, elapsed time,
- * latest and best deterministic evaluation. Elapsed time keeps ticking between status messages
- * while the run is running.
+ * the latest return and its recent mean, latest and best deterministic evaluation. Elapsed time
+ * keeps ticking between status messages while the run is running.
  */
 
-import type { StatusSnapshot } from '../../src/protocol';
+import type { EpisodeRow, StatusSnapshot } from '../../src/protocol';
 import { element, setText } from '../dom';
 import { formatDuration, formatInteger, formatRate, formatReturn } from '../format';
 
@@ -27,6 +27,8 @@ export class StatusLine {
   private readonly step: Metric;
   private readonly rate: Metric;
   private readonly elapsed: Metric;
+  private readonly lastReturn: Metric;
+  private readonly recentReturn: Metric;
   private readonly latestEval: Metric;
   private readonly bestEval: Metric;
   private status: StatusSnapshot | null = null;
@@ -42,6 +44,8 @@ export class StatusLine {
     this.step = metric('Step', 'status-step', 'Environment steps taken by the run');
     this.rate = metric('Steps/s', 'status-rate', 'Environment steps per second, updates included');
     this.elapsed = metric('Elapsed', 'status-elapsed', 'Training time of the run');
+    this.lastReturn = metric('Last return', 'status-last-return', 'Return of the latest training episode (with exploration noise)');
+    this.recentReturn = metric('Mean of last 10', 'status-recent-return', 'Mean return of the last 10 training episodes');
     this.latestEval = metric('Latest eval', 'status-latest-eval', 'Mean return of the latest deterministic evaluation');
     this.bestEval = metric('Best eval', 'status-best-eval', 'Best mean return of any deterministic evaluation so far');
     this.element = element('div', { className: 'status-line', testId: 'status-line' }, [
@@ -50,17 +54,26 @@ export class StatusLine {
         this.episode,
         this.progressBar,
       ]),
-      element('dl', { className: 'metrics' }, [this.step.item, this.rate.item, this.elapsed.item, this.latestEval.item, this.bestEval.item]),
+      element('dl', { className: 'metrics', attributes: { 'aria-label': 'Progress' } }, [this.step.item, this.rate.item, this.elapsed.item]),
+      element('dl', { className: 'metrics', attributes: { 'aria-label': 'Returns' } }, [
+        this.lastReturn.item,
+        this.recentReturn.item,
+        this.latestEval.item,
+        this.bestEval.item,
+      ]),
     ]);
   }
 
-  update(status: StatusSnapshot, completedEpisodes: number, statusReceivedAt: number): void {
+  update(status: StatusSnapshot, completedEpisodes: number, statusReceivedAt: number, episodes: readonly EpisodeRow[]): void {
     this.status = status;
     this.statusReceivedAt = statusReceivedAt;
     const total = status.totalEpisodes;
     setText(this.episode, total ? `${formatInteger(completedEpisodes)} / ${formatInteger(total)}` : formatInteger(completedEpisodes));
     setText(this.step.value, status.totalSteps ? `${formatInteger(status.step)} / ${formatInteger(status.totalSteps)}` : formatInteger(status.step));
     setText(this.rate.value, status.state === 'running' ? formatRate(status.stepsPerSecond) : '—');
+    const recent = episodes.slice(-10);
+    setText(this.lastReturn.value, formatReturn(episodes[episodes.length - 1]?.return));
+    setText(this.recentReturn.value, recent.length ? formatReturn(recent.reduce((sum, row) => sum + row.return, 0) / recent.length) : '—');
     setText(this.latestEval.value, formatReturn(status.latestEval));
     setText(this.bestEval.value, formatReturn(status.bestEval));
 

@@ -1,12 +1,12 @@
 /**
- * The card beside the pendulum: the status line, the run controls (live runs only), the checkpoint
- * summary, evaluation results (when evaluating a checkpoint) and the trainer's last problem.
+ * The card beside the pendulum: the status line, the run controls and the checkpoint list of a live
+ * run, or the results when evaluating a checkpoint; and the trainer's last problem.
  */
 
 import type { DashboardCommand } from '../../src/protocol';
 import { element, setText } from '../dom';
 import type { RunModel } from '../runModel';
-import { CheckpointSummary } from './checkpointSummary';
+import { CheckpointList } from './checkpointList';
 import { EvaluationResults } from './evaluationResults';
 import { ProblemNotice } from './problemNotice';
 import { RunControls } from './runControls';
@@ -17,7 +17,7 @@ export class StatusPanel {
   readonly controls: RunControls;
   private readonly title: HTMLElement;
   private readonly statusLine = new StatusLine();
-  private readonly checkpoints = new CheckpointSummary();
+  private readonly checkpoints = new CheckpointList();
   private readonly evaluation = new EvaluationResults();
   private readonly problem = new ProblemNotice();
 
@@ -34,11 +34,17 @@ export class StatusPanel {
     ]);
   }
 
+  /**
+   * Live: the run's status, controls and checkpoints. Evaluating a checkpoint: only its results,
+   * because the run's final status (e.g. 150 / 150) beside curves cut at the checkpoint misleads.
+   */
   showRun(model: RunModel): void {
-    const kind = model.mode.kind;
-    setText(this.title, kind === 'live' ? 'Training' : 'Run status');
-    this.controls.element.hidden = kind === 'inspect';
-    if (kind === 'evaluate') this.showEvaluation(model);
+    const live = model.mode.kind === 'live';
+    setText(this.title, live ? 'Training' : 'Evaluation');
+    this.statusLine.element.hidden = !live;
+    this.controls.element.hidden = !live;
+    this.checkpoints.element.hidden = !live;
+    if (model.mode.kind === 'evaluate') this.showEvaluation(model);
     else this.evaluation.hide();
     this.showStatus(model);
     this.showCheckpoints(model);
@@ -46,17 +52,22 @@ export class StatusPanel {
   }
 
   showStatus(model: RunModel): void {
-    this.statusLine.update(model.status, model.completedEpisodes, model.statusReceivedAt);
-    this.controls.update({ state: model.status.state, live: model.live, evaluating: model.mode.kind === 'evaluate' });
+    this.statusLine.update(model.status, model.completedEpisodes, model.statusReceivedAt, model.episodes);
+    this.controls.update({ state: model.status.state, live: model.live });
   }
 
   showCheckpoints(model: RunModel): void {
-    this.checkpoints.show(model.checkpoints.length, model.latestCheckpoint);
+    this.checkpoints.show(model.checkpoints);
   }
 
   showEvaluation(model: RunModel): void {
     if (model.evaluation) this.evaluation.showResult(model.evaluation);
     else if (model.mode.kind === 'evaluate') this.evaluation.showRunning(model.mode.episodes);
+  }
+
+  /** The pendulum started playing another episode: the evaluation list marks it. */
+  showPlayingEpisode(phase: 'train' | 'eval', episode: number): void {
+    this.evaluation.markPlaying(phase === 'eval' ? episode : null);
   }
 
   showProblem(model: RunModel): void {

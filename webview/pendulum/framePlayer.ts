@@ -7,6 +7,9 @@
  * training runs far faster than real time this shows contiguous stretches of ~1 s of real motion
  * with a jump between them, instead of a frame-count bound that would jump every batch (~100 ms).
  * "max" plays whatever has arrived within about a quarter of a second.
+ *
+ * Evaluating a checkpoint is different: its episodes are the point and all arrive within a second
+ * or so, so that policy plays every frame ("max" is then 20× real time).
  */
 
 import type { FrameBatch } from '../../src/protocol';
@@ -30,7 +33,14 @@ const RESUME_LAG_MS = 250;
 const MAX_SPEED_DRAIN_SECONDS = 0.25;
 /** After the tab was hidden a long frame gap must not fast-forward through the queue. */
 const LONGEST_TICK_SECONDS = 0.1;
-const QUEUE_CAPACITY = 8192;
+/** 160 episodes of 200 steps: a whole evaluation fits, live playback never gets near it. */
+const QUEUE_CAPACITY = 32768;
+
+/**
+ * 'keep-up' (live training) bounds the latency by skipping; 'play-all' (evaluating a checkpoint,
+ * whose few episodes arrive within a second) plays every frame.
+ */
+export type PlaybackPolicy = 'keep-up' | 'play-all';
 
 /** The shortest signed angular difference b − a, in (−π, π]. */
 function angleDelta(a: number, b: number): number {
@@ -47,6 +57,7 @@ export class FramePlayer {
   /** Progress from the current frame toward the next one, in steps (0 ≤ p < 1 while waiting). */
   private progress = 0;
   private speed: PlaybackSpeed = '1';
+  private policy: PlaybackPolicy = 'keep-up';
   private lastTick: number | null = null;
   private animationRequest: number | null = null;
   framesPlayed = 0;
@@ -65,8 +76,8 @@ export class FramePlayer {
     this.speed = speed;
   }
 
-  get hasFrames(): boolean {
-    return this.current !== null;
+  setPolicy(policy: PlaybackPolicy): void {
+    this.policy = policy;
   }
 
   enqueue(batch: FrameBatch): void {
@@ -98,6 +109,7 @@ export class FramePlayer {
 
   private stepsPerSecond(): number {
     const realTime = 1 / this.stepSeconds;
+    if (this.speed === 'max' && this.policy === 'play-all') return realTime * 20;
     if (this.speed === 'max') return Math.max(realTime * 10, this.queue.size / MAX_SPEED_DRAIN_SECONDS);
     return realTime * Number(this.speed);
   }
@@ -124,6 +136,7 @@ export class FramePlayer {
   };
 
   private skipStaleFrames(now: number): void {
+    if (this.policy === 'play-all') return;
     if (!this.current || this.queue.size === 0 || now - this.current.arrivedAt <= MAX_LAG_MS) return;
     let skip = 0;
     while (skip < this.queue.size - 1 && now - this.queue.arrivalTimeAt(skip) > RESUME_LAG_MS) skip++;

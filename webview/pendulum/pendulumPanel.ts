@@ -8,7 +8,7 @@ import { PENDULUM } from '../../src/agent/env/pendulum';
 import { element, labelledSelect, setText } from '../dom';
 import type { ThemePalette } from '../theme';
 import type { PlaybackSpeed } from '../viewState';
-import { FramePlayer, type PendulumPose } from './framePlayer';
+import { FramePlayer, type PendulumPose, type PlaybackPolicy } from './framePlayer';
 import { PendulumRenderer } from './pendulumRenderer';
 
 const SPEED_OPTIONS: { value: PlaybackSpeed; label: string }[] = [
@@ -35,7 +35,15 @@ export class PendulumPanel {
   private statusNote: string | null = null;
   private counterTimer: number | null = null;
 
-  constructor(palette: ThemePalette, speed: PlaybackSpeed, onSpeedChange: (speed: PlaybackSpeed) => void) {
+  /**
+   * @param onEpisodeShown called when the canvas starts showing another episode
+   */
+  constructor(
+    palette: ThemePalette,
+    speed: PlaybackSpeed,
+    onSpeedChange: (speed: PlaybackSpeed) => void,
+    private readonly onEpisodeShown: (phase: PendulumPose['phase'], episode: number) => void,
+  ) {
     this.canvas = element('canvas', {
       testId: 'pendulum-canvas',
       className: 'pendulum-canvas',
@@ -76,6 +84,10 @@ export class PendulumPanel {
     this.updateCaption();
   }
 
+  setPolicy(policy: PlaybackPolicy): void {
+    this.player.setPolicy(policy);
+  }
+
   setMaxEpisodeSteps(maxEpisodeSteps: number): void {
     this.renderer.setLabels({ maxEpisodeSteps, maxTorque: PENDULUM.maxTorque });
   }
@@ -111,7 +123,10 @@ export class PendulumPanel {
     const phaseChanged = !this.lastPose || this.lastPose.phase !== pose.phase || this.lastPose.episode !== pose.episode;
     this.lastPose = pose;
     this.renderer.draw(pose);
-    if (phaseChanged) this.updateCaption();
+    if (phaseChanged) {
+      this.updateCaption();
+      this.onEpisodeShown(pose.phase, pose.episode);
+    }
     this.counterTimer ??= window.setTimeout(() => this.refreshCounter(), COUNTER_REFRESH_MS);
   }
 

@@ -161,7 +161,8 @@ export class PendulumRenderer {
     const rodAngle = Math.atan2(-Math.cos(theta), -Math.sin(theta));
     const sweep = fraction * FULL_TORQUE_SWEEP;
     const direction = counterClockwise ? -1 : 1;
-    const headLength = Math.max(7, size * 0.035);
+    // A weak torque still shows a short arc behind its head: the head shrinks with the sweep.
+    const headLength = Math.min(Math.max(7, size * 0.035), 0.55 * sweep * radius);
     // Stop the line short of the arrowhead so the head's tip marks the sweep's end.
     const lineEnd = rodAngle + direction * Math.max(0, sweep - headLength / radius);
     const end = rodAngle + direction * sweep;

@@ -1,0 +1,100 @@
+/**
+ * Opens the dashboard harness in Debian's Chromium through playwright-core, for the test and the
+ * screenshot script.
+ */
+
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { HarnessHandle, HarnessScenario } from './harnessTypes';
+import type { HarnessTheme } from './themes';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--headless',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+export interface HarnessPageOptions {
+  scenario?: HarnessScenario;
+  theme?: HarnessTheme;
+  /** false: the fake host sends the snapshot and nothing more, the test drives the rest. */
+  stream?: boolean;
+  /** false: the fake host ignores commands, so the test decides what the trainer answers. */
+  respond?: boolean;
+  episodes?: number;
+  width?: number;
+  height?: number;
+  deviceScaleFactor?: number;
+}
+
+export interface HarnessPage {
+  page: Page;
+  /** Uncaught page errors and console errors, collected for assertions. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** The page's globals as the Node side sees them (this program has no DOM types). */
+interface HarnessGlobal {
+  harness: HarnessHandle;
+}
+
+/** Every message the webview has posted to the fake host so far. */
+export function postedMessages(page: Page): Promise<unknown[]> {
+  return page.evaluate(() => (globalThis as unknown as HarnessGlobal).harness.posted);
+}
+
+/** Delivers a host message to the webview. */
+export function sendToWebview(page: Page, message: unknown): Promise<void> {
+  return page.evaluate((m) => (globalThis as unknown as HarnessGlobal).harness.send(m), message);
+}
+
+export function savedViewState(page: Page): Promise<unknown> {
+  return page.evaluate(() => (globalThis as unknown as HarnessGlobal).harness.savedState);
+}
+
+export function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (globalThis as unknown as HarnessGlobal).harness.cspViolations);
+}
+
+export function harnessRunId(page: Page): Promise<string> {
+  return page.evaluate(() => (globalThis as unknown as HarnessGlobal).harness.runId);
+}
+
+export function setHarnessTheme(page: Page, theme: HarnessTheme): Promise<void> {
+  return page.evaluate((t) => (globalThis as unknown as HarnessGlobal).harness.setTheme(t), theme);
+}
+
+/** Stops the simulated trainer, so that a screenshot shows one settled moment. */
+export function freezeHarness(page: Page): Promise<void> {
+  return page.evaluate(() => (globalThis as unknown as HarnessGlobal).harness.freeze());
+}
+
+export async function openHarness(browser: Browser, baseUrl: string, options: HarnessPageOptions = {}): Promise<HarnessPage> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1200, height: options.height ?? 800 },
+    deviceScaleFactor: options.deviceScaleFactor ?? 1,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  const query = new URLSearchParams({
+    scenario: options.scenario ?? 'live',
+    theme: options.theme ?? 'dark',
+    stream: options.stream === false ? '0' : '1',
+    respond: options.respond === false ? '0' : '1',
+    episodes: String(options.episodes ?? 60),
+  });
+  await page.goto(`${baseUrl}?${query}`);
+  return { page, errors, close: () => context.close() };
+}

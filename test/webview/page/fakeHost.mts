@@ -1,0 +1,298 @@
+/**
+ * A fake VS Code for the dashboard harness page: `acquireVsCodeApi` (once per page, state kept in
+ * sessionStorage across reloads as VS Code keeps it across panel revivals) and a simulated
+ * extension host that answers `ready` with a run snapshot and then streams a synthetic run the way
+ * the real host and trainer do: frame batches every ~100 ms faster than real time, episode rows,
+ * evaluations every 5 episodes, checkpoints, status, and answers to Pause/Resume/Save/Stop.
+ *
+ * Query parameters: scenario (see HarnessScenario), theme (dark|light|high-contrast),
+ * stream=0 (send the snapshot only), respond=0 (do not answer commands), episodes=N (episodes
+ * completed in the live snapshot), rate=N (simulated training steps per 100 ms batch).
+ */
+
+import type {
+  CheckpointManifest,
+  DashboardMode,
+  EvaluationEvent,
+  HostToWebview,
+  RunSnapshot,
+  RunStatus,
+  TrainerToHost,
+} from '../../../src/protocol';
+import type { HarnessHandle, HarnessScenario } from '../harnessTypes';
+import { simulateEpisode, SYNTHETIC_ENGINE, SyntheticRun, type SimulatedEpisode } from '../syntheticRun';
+import { BODY_CLASS, THEME_VARIABLES, type HarnessTheme } from '../themes';
+
+declare global {
+  interface Window {
+    acquireVsCodeApi?: () => unknown;
+    harness?: HarnessHandle;
+  }
+}
+
+const SCENARIOS: readonly HarnessScenario[] = ['live', 'starting', 'inspect', 'evaluate', 'none'];
+const THEMES: readonly HarnessTheme[] = ['dark', 'light', 'high-contrast'];
+const STATE_KEY = 'ddpg-harness-state';
+const BATCH_INTERVAL_MS = 100;
+/** The trainer reports status about twice a second. */
+const STATUS_EVERY_BATCHES = 5;
+const EVALUATION_EPISODES = 5;
+
+const params = new URLSearchParams(location.search);
+const scenario = SCENARIOS.find((s) => s === params.get('scenario')) ?? 'live';
+const streaming = params.get('stream') !== '0';
+const answersCommands = params.get('respond') !== '0';
+const initialEpisodes = Math.max(0, Math.min(150, Number(params.get('episodes') ?? 60) || 0));
+const stepsPerBatch = Math.max(1, Number(params.get('rate') ?? 40) || 40);
+
+// ─── Theme, as VS Code applies it ─────────────────────────────────────────────────────────────
+
+function applyTheme(theme: HarnessTheme): void {
+  const root = document.documentElement;
+  for (const name of Object.values(THEME_VARIABLES).flatMap((variables) => Object.keys(variables))) {
+    root.style.removeProperty(name);
+  }
+  for (const [name, value] of Object.entries(THEME_VARIABLES[theme])) root.style.setProperty(name, value);
+  document.body.classList.remove(...Object.values(BODY_CLASS));
+  document.body.classList.add(BODY_CLASS[theme]);
+  document.body.dataset.vscodeThemeKind = BODY_CLASS[theme];
+}
+
+applyTheme(THEMES.find((t) => t === params.get('theme')) ?? 'dark');
+
+const cspViolations: string[] = [];
+document.addEventListener('securitypolicyviolation', (event) => {
+  cspViolations.push(`${event.violatedDirective}: ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`);
+});
+
+// ─── The simulated host and trainer ───────────────────────────────────────────────────────────
+
+class FakeHost {
+  readonly posted: unknown[] = [];
+  private readonly run: SyntheticRun;
+  private state: RunStatus;
+  private live: boolean;
+  private engineKnown: boolean;
+  private readonly mode: DashboardMode;
+  private framesWanted = false;
+  private ready = false;
+  private frozen = false;
+  private timer: number | null = null;
+  private episodeInProgress: SimulatedEpisode | null = null;
+  private stepsSent = 0;
+  private batches = 0;
+  private evaluationStarted = false;
+  private readonly replayedEvaluationEvents: TrainerToHost[] = [];
+
+  constructor(private readonly scenario: HarnessScenario) {
+    const finishedRun = scenario === 'inspect' || scenario === 'evaluate';
+    this.run = new SyntheticRun(finishedRun ? 150 : scenario === 'starting' ? 0 : initialEpisodes);
+    this.state = finishedRun ? 'finished' : scenario === 'starting' ? 'starting' : 'running';
+    this.live = !finishedRun;
+    this.engineKnown = scenario !== 'starting';
+    if (scenario === 'inspect') {
+      this.mode = { kind: 'inspect', checkpoint: this.checkpoint('ep0075'), checkpointDir: '/runs/pendulum/checkpoints/ep0075' };
+    } else if (scenario === 'evaluate') {
+      this.mode = { kind: 'evaluate', checkpoint: this.checkpoint('best'), checkpointDir: '/runs/pendulum/checkpoints/best', episodes: EVALUATION_EPISODES };
+    } else {
+      this.mode = { kind: 'live' };
+    }
+  }
+
+  get runId(): string {
+    return this.run.runInfo(this.state).id;
+  }
+
+  freeze(): void {
+    this.frozen = true;
+    if (this.timer !== null) window.clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** A message from the webview. VS Code delivers them asynchronously; so does the harness. */
+  receive(message: unknown): void {
+    this.posted.push(message);
+    const { type } = message as { type?: unknown };
+    window.setTimeout(() => {
+      if (type === 'ready') this.onReady();
+      else if (type === 'framesWanted') this.framesWanted = (message as { enabled?: unknown }).enabled === true;
+      else if (type === 'command' && answersCommands) this.onCommand((message as { command?: unknown }).command);
+    }, 0);
+  }
+
+  private checkpoint(name: string): CheckpointManifest {
+    const found = this.run.checkpoints.find((c) => c.name === name);
+    if (!found) throw new Error(`the synthetic run has no checkpoint ${name}`);
+    return found;
+  }
+
+  private send(message: HostToWebview): void {
+    if (this.frozen) return;
+    window.postMessage(message, '*');
+  }
+
+  private event(event: TrainerToHost): void {
+    this.send({ type: 'runEvent', runId: this.runId, event });
+  }
+
+  private snapshot(): RunSnapshot {
+    const cutAt = this.mode.kind === 'live' ? Infinity : this.mode.checkpoint.step;
+    return {
+      run: this.run.runInfo(this.state, this.engineKnown ? SYNTHETIC_ENGINE : null),
+      status: this.run.status(this.state, this.stepsSent),
+      episodes: this.run.episodes.filter((row) => row.step <= cutAt),
+      evals: this.run.evals.filter((row) => row.step <= cutAt),
+      checkpoints: [...this.run.checkpoints],
+      live: this.live,
+    };
+  }
+
+  /** Like the real host: every `ready` gets the whole history again. */
+  private onReady(): void {
+    this.send(scenario === 'none' ? { type: 'noRun' } : { type: 'showRun', snapshot: this.snapshot(), mode: this.mode });
+    for (const event of this.replayedEvaluationEvents) this.event(event);
+    if (this.ready || !streaming) return;
+    this.ready = true;
+    if (this.scenario === 'live') this.startTraining();
+    if (this.scenario === 'starting') window.setTimeout(() => this.announceStart(), 1500);
+    if (this.scenario === 'evaluate') this.runEvaluation();
+  }
+
+  private announceStart(): void {
+    this.engineKnown = true;
+    this.state = 'running';
+    this.event({ type: 'started', engine: SYNTHETIC_ENGINE, run: this.run.runInfo('running') });
+    this.event({ type: 'status', status: this.run.status('running') });
+    this.startTraining();
+  }
+
+  private startTraining(): void {
+    if (this.timer === null && !this.frozen) this.timer = window.setInterval(() => this.trainBatch(), BATCH_INTERVAL_MS);
+  }
+
+  private trainBatch(): void {
+    if (this.state !== 'running') return;
+    const steps = this.run.config.maxEpisodeSteps;
+    this.episodeInProgress ??= this.run.simulateNextEpisode();
+    const count = Math.min(stepsPerBatch, steps - this.stepsSent);
+    if (this.framesWanted) {
+      const data = this.episodeInProgress.frames.slice(2 * this.stepsSent, 2 * (this.stepsSent + count));
+      this.event({ type: 'frames', frames: { episode: this.run.nextEpisode, firstStep: this.stepsSent, phase: 'train', data } });
+    }
+    this.stepsSent += count;
+    if (++this.batches % STATUS_EVERY_BATCHES === 0) this.event({ type: 'status', status: this.run.status('running', this.stepsSent) });
+    if (this.stepsSent < steps) return;
+
+    const { row, evaluation, checkpoints } = this.run.finishEpisode(this.episodeInProgress.return);
+    this.episodeInProgress = null;
+    this.stepsSent = 0;
+    this.event({ type: 'episode', row });
+    if (evaluation) this.event({ type: 'eval', row: evaluation });
+    for (const manifest of checkpoints) this.event({ type: 'checkpoint', dir: `/runs/pendulum/checkpoints/${manifest.name}`, manifest });
+    if (this.run.finished) this.finish('finished');
+    else this.event({ type: 'status', status: this.run.status('running') });
+  }
+
+  private finish(state: 'finished' | 'stopped'): void {
+    if (this.timer !== null) window.clearInterval(this.timer);
+    this.timer = null;
+    const final = this.run.saveCheckpoint('final', 'final');
+    this.event({ type: 'checkpoint', dir: '/runs/pendulum/checkpoints/final', manifest: final });
+    this.state = state;
+    this.live = false;
+    this.event({ type: 'status', status: this.run.status(state) });
+    this.event({ type: 'exiting', status: state });
+  }
+
+  private onCommand(command: unknown): void {
+    if (!this.live) return;
+    switch (command) {
+      case 'pause':
+      case 'resume':
+        window.setTimeout(() => {
+          this.state = command === 'pause' ? 'paused' : 'running';
+          this.event({ type: 'status', status: this.run.status(this.state, this.stepsSent) });
+        }, 150);
+        return;
+      case 'checkpoint':
+        window.setTimeout(() => {
+          const manifest = this.run.saveCheckpoint(`manual-ep${String(this.run.episodes.length).padStart(4, '0')}`, 'manual');
+          this.event({ type: 'checkpoint', dir: `/runs/pendulum/checkpoints/${manifest.name}`, manifest, requestId: 1 });
+        }, 300);
+        return;
+      case 'stop':
+        this.state = 'stopping';
+        this.event({ type: 'status', status: this.run.status('stopping', this.stepsSent) });
+        window.setTimeout(() => this.finish('stopped'), 400);
+        return;
+    }
+  }
+
+  /**
+   * Evaluates the checkpoint as the trainer process does: deterministic episodes from fixed seeds
+   * at full speed (all frames within a second), then the result, then exit.
+   */
+  private runEvaluation(): void {
+    if (this.evaluationStarted || this.mode.kind !== 'evaluate') return;
+    this.evaluationStarted = true;
+    const checkpoint = this.mode.checkpoint;
+    const episodes = Array.from({ length: this.mode.episodes }, (_, i) =>
+      simulateEpisode(checkpoint.episode, 100_000 + i, 'eval', this.run.config),
+    );
+    const batches: { episode: number; firstStep: number; data: number[] }[] = [];
+    episodes.forEach((episode, index) => {
+      for (let first = 0; first < episode.frames.length / 2; first += 100) {
+        batches.push({ episode: index + 1, firstStep: first, data: episode.frames.slice(2 * first, 2 * (first + 100)) });
+      }
+    });
+    let next = 0;
+    const timer = window.setInterval(() => {
+      const batch = batches[next++];
+      if (batch) {
+        this.event({ type: 'frames', frames: { ...batch, phase: 'eval' } });
+        return;
+      }
+      window.clearInterval(timer);
+      const returns = episodes.map((e) => e.return);
+      const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+      const std = Math.sqrt(returns.reduce((a, r) => a + (r - mean) ** 2, 0) / returns.length);
+      const result: EvaluationEvent = { type: 'evaluation', checkpointDir: '/runs/pendulum/checkpoints/best', returns, mean, std };
+      this.replayedEvaluationEvents.push(result);
+      this.event(result);
+      this.event({ type: 'exiting', status: 'finished' });
+    }, 40);
+  }
+}
+
+const host = new FakeHost(scenario);
+
+let apiAcquired = false;
+let savedState: unknown = JSON.parse(sessionStorage.getItem(STATE_KEY) ?? 'null') ?? undefined;
+
+window.acquireVsCodeApi = () => {
+  // VS Code throws on a second call; a dashboard that calls it twice must fail here too.
+  if (apiAcquired) throw new Error('An instance of the VS Code API has already been acquired');
+  apiAcquired = true;
+  return {
+    postMessage: (message: unknown) => host.receive(message),
+    getState: () => savedState,
+    setState: (state: unknown) => {
+      savedState = state;
+      sessionStorage.setItem(STATE_KEY, JSON.stringify(state));
+      return state;
+    },
+  };
+};
+
+window.harness = {
+  scenario,
+  posted: host.posted,
+  get savedState() {
+    return savedState;
+  },
+  cspViolations,
+  runId: host.runId,
+  send: (message: unknown) => window.postMessage(message, '*'),
+  setTheme: applyTheme,
+  freeze: () => host.freeze(),
+};

@@ -1,0 +1,84 @@
+/**
+ * Screenshots of the dashboard harness in VS Code's dark, light and high-contrast themes, at a
+ * typical editor size (1200×800) and a narrow one (600×800), into test-results/webview/.
+ *
+ *   npm run build && node --import tsx test/webview/screenshots.ts [--only live-dark-1200]
+ */
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { freezeHarness, launchChromium, openHarness, type HarnessPageOptions } from './harnessBrowser';
+import { startHarnessServer } from './harnessServer';
+import type { HarnessScenario } from './harnessTypes';
+import type { HarnessTheme } from './themes';
+
+const outputDir = join(__dirname, '..', '..', 'test-results', 'webview');
+
+interface Shot {
+  scenario: HarnessScenario;
+  theme: HarnessTheme;
+  width: number;
+  height?: number;
+  /** Whole page rather than the viewport. */
+  fullPage?: boolean;
+  /** Open the hyperparameter table first. */
+  openHyperparameters?: boolean;
+  /** Let the simulated run stream this long before the picture. */
+  streamMs?: number;
+}
+
+const THEMES: HarnessTheme[] = ['dark', 'light', 'high-contrast'];
+
+const SHOTS: Shot[] = [
+  ...THEMES.flatMap((theme): Shot[] => [
+    { scenario: 'live', theme, width: 1200, streamMs: 2500 },
+    { scenario: 'live', theme, width: 600, fullPage: true, openHyperparameters: true, streamMs: 2500 },
+  ]),
+  { scenario: 'live', theme: 'dark', width: 1200, fullPage: true, openHyperparameters: true, streamMs: 1500 },
+  { scenario: 'inspect', theme: 'dark', width: 1200, fullPage: true },
+  { scenario: 'inspect', theme: 'light', width: 600, fullPage: true },
+  { scenario: 'evaluate', theme: 'dark', width: 1200, streamMs: 3000 },
+  { scenario: 'evaluate', theme: 'high-contrast', width: 600, fullPage: true, streamMs: 3000 },
+  { scenario: 'starting', theme: 'light', width: 1200, streamMs: 0 },
+  { scenario: 'none', theme: 'dark', width: 600 },
+];
+
+function shotName(shot: Shot): string {
+  return [shot.scenario, shot.theme, shot.width, shot.fullPage ? 'full' : ''].filter(Boolean).join('-');
+}
+
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+
+async function main(): Promise<void> {
+  mkdirSync(outputDir, { recursive: true });
+  const server = await startHarnessServer();
+  const browser = await launchChromium();
+  try {
+    for (const shot of SHOTS) {
+      const name = shotName(shot);
+      if (only && !name.startsWith(only)) continue;
+      const options: HarnessPageOptions = { scenario: shot.scenario, theme: shot.theme, width: shot.width, height: shot.height ?? 800 };
+      const harness = await openHarness(browser, server.url, options);
+      const { page } = harness;
+      await page.waitForSelector(shot.scenario === 'none' ? '[data-testid="empty-state"]' : '[data-testid="returns-chart"]');
+      if (shot.openHyperparameters) await page.getByTestId('hyperparameters').locator('summary').click();
+      await page.waitForTimeout(shot.streamMs ?? 400);
+      await freezeHarness(page);
+      // Let the charts' throttled redraw and the last animation frames land.
+      await page.waitForTimeout(400);
+      const file = join(outputDir, `${name}.png`);
+      await page.screenshot({ path: file, fullPage: shot.fullPage ?? false });
+      if (harness.errors.length > 0) console.error(`${name}: ${harness.errors.join('\n')}`);
+      console.log(file);
+      await harness.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
