@@ -20,6 +20,7 @@ import {
 } from '../protocol';
 import { readCheckpointManifest } from '../agent/runDirectory';
 import { Disposable } from './disposable';
+import { RunEventThrottle } from './runEventThrottle';
 import type { EvaluationSession, RunManager } from './runManager';
 import type { VSCode } from './vscodeApi';
 import { WebviewChannel } from './webviewChannel';
@@ -71,6 +72,14 @@ export class DashboardPanel extends Disposable {
   /** Evaluation results and errors, replayed after each `ready` (frames are not: they are live only). */
   private evaluationEvents: TrainerToHost[] = [];
   private disposedByUser = false;
+  /** Thins out statuses and frames of the live run shown (see RunEventThrottle). */
+  private readonly liveEvents = this._register(
+    new RunEventThrottle((event) => {
+      const target = this.target;
+      if (!target || target.mode.kind !== 'live') return;
+      this.channel.send({ type: 'runEvent', runId: target.runId, event }, event.type === 'frames');
+    }),
+  );
 
   constructor(
     private readonly api: VSCode,
@@ -134,11 +143,8 @@ export class DashboardPanel extends Disposable {
   /** A trainer event of a live run: forwarded when this panel shows that run live. */
   forward(runId: string, event: TrainerToHost): void {
     if (this.target?.runId !== runId || this.target.mode.kind !== 'live') return;
-    if (event.type === 'frames') {
-      if (this.wantsFramesOf(runId)) this.channel.send({ type: 'runEvent', runId, event }, true);
-      return;
-    }
-    this.channel.send({ type: 'runEvent', runId, event });
+    if (event.type === 'frames' && !this.wantsFramesOf(runId)) return;
+    this.liveEvents.push(event);
   }
 
   /** The run gained or lost its trainer: redraw from a fresh snapshot so buttons match reality. */
@@ -204,6 +210,7 @@ export class DashboardPanel extends Disposable {
   }
 
   private async sendSnapshot(generation: number): Promise<void> {
+    this.liveEvents.reset(); // the snapshot carries the latest status
     const target = this.target;
     let message: HostToWebview;
     try {

@@ -9,6 +9,8 @@ import { formatReturn } from './checkpointTree';
 import type { LiveRunSummary, RunManager } from './runManager';
 import type { VSCode } from './vscodeApi';
 
+const UPDATE_INTERVAL_MS = 250;
+
 export function statusBarText(run: LiveRunSummary, othersLive: number): string {
   const episodes = run.totalEpisodes ? `${run.episode}/${run.totalEpisodes}` : `${run.episode}`;
   const more = othersLive > 0 ? ` (+${othersLive})` : '';
@@ -36,8 +38,28 @@ export class TrainingStatusBar extends Disposable {
     super();
     this.item = this._register(api.window.createStatusBarItem('ddpgLab.training', api.StatusBarAlignment.Left, 50));
     this.item.name = 'DDPG Training';
-    this._register(runManager.onDidChangeRun(() => this.update()));
+    this._register(runManager.onDidChangeRun(({ liveness }) => this.scheduleUpdate(liveness)));
+    this._register({ dispose: () => clearTimeout(this.timer) });
     this.update();
+  }
+
+  private timer: NodeJS.Timeout | undefined;
+
+  /**
+   * A fast run changes hundreds of times a second; the item is redrawn at most every
+   * UPDATE_INTERVAL_MS (a run starting or ending redraws at once).
+   */
+  private scheduleUpdate(immediately: boolean): void {
+    if (immediately) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.update();
+      return;
+    }
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.update();
+    }, UPDATE_INTERVAL_MS);
   }
 
   update(): void {

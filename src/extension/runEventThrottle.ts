@@ -1,0 +1,107 @@
+/**
+ * Rate limits for trainer events on their way to the dashboard. A small network can train at
+ * tens of thousands of steps per second and report hundreds of episodes, statuses and frame
+ * batches per second; every one is a postMessage across the webview boundary. Two kinds of event
+ * can be thinned without losing anything the dashboard shows:
+ * - `status` is a snapshot: only the latest matters, so at most one per interval is sent (a change
+ *   of state — paused, stopping — goes at once, and the last one is never dropped);
+ * - `frames` are animation the webview plays at real time and drops anyway when it falls behind:
+ *   batches beyond the rate limit are dropped whole.
+ * Everything else (episodes, evaluations, checkpoints, logs, errors) passes through in order.
+ */
+
+import type { StatusEvent, TrainerToHost } from '../protocol';
+
+export interface ThrottleClock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const realClock: ThrottleClock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export interface ThrottleOptions {
+  statusIntervalMs: number;
+  framesIntervalMs: number;
+}
+
+export const DEFAULT_THROTTLE: ThrottleOptions = { statusIntervalMs: 200, framesIntervalMs: 50 };
+
+export class RunEventThrottle {
+  private lastStatusAt = -Infinity;
+  private lastState: string | undefined;
+  private pendingStatus: StatusEvent | undefined;
+  private timer: unknown;
+  private lastFramesAt = -Infinity;
+
+  constructor(
+    private readonly forward: (event: TrainerToHost) => void,
+    private readonly options: ThrottleOptions = DEFAULT_THROTTLE,
+    private readonly clock: ThrottleClock = realClock,
+  ) {}
+
+  push(event: TrainerToHost): void {
+    const now = this.clock.now();
+    switch (event.type) {
+      case 'status': {
+        const stateChanged = event.status.state !== this.lastState;
+        if (stateChanged || now - this.lastStatusAt >= this.options.statusIntervalMs) {
+          this.cancelPending();
+          this.sendStatus(event, now);
+        } else {
+          this.pendingStatus = event;
+          this.timer ??= this.clock.setTimeout(() => this.flush(), this.lastStatusAt + this.options.statusIntervalMs - now);
+        }
+        return;
+      }
+      case 'frames':
+        if (now - this.lastFramesAt < this.options.framesIntervalMs) return;
+        this.lastFramesAt = now;
+        this.forward(event);
+        return;
+      case 'exiting':
+      case 'error':
+        // The final status must arrive before the run says goodbye.
+        this.flush();
+        this.forward(event);
+        return;
+      default:
+        this.forward(event);
+    }
+  }
+
+  /** Sends a held-back status now. */
+  flush(): void {
+    const pending = this.pendingStatus;
+    this.cancelPending();
+    if (pending) this.sendStatus(pending, this.clock.now());
+  }
+
+  /** Forgets a held-back status (the dashboard is about to get a full snapshot instead). */
+  reset(): void {
+    this.cancelPending();
+    this.lastState = undefined;
+    this.lastStatusAt = -Infinity;
+    this.lastFramesAt = -Infinity;
+  }
+
+  dispose(): void {
+    this.cancelPending();
+  }
+
+  private sendStatus(event: StatusEvent, now: number): void {
+    this.lastStatusAt = now;
+    this.lastState = event.status.state;
+    this.forward(event);
+  }
+
+  private cancelPending(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pendingStatus = undefined;
+  }
+}
