@@ -1,0 +1,402 @@
+/**
+ * The dashboard webview in Chromium, through the harness page (a fake VS Code host that replays a
+ * synthetic run): the handshake, charts, the pendulum animation, the controls, the status line,
+ * the three modes, theme changes, error reporting and robustness to bad messages.
+ *
+ *   npm run build && node --import tsx --test test/webview/dashboard.test.ts
+ */
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { EpisodeRow, FrameBatch, HostToWebview, StatusSnapshot, TrainerToHost } from '../../src/protocol';
+import {
+  cspViolations,
+  harnessRunId,
+  launchChromium,
+  openHarness,
+  postedMessages,
+  savedViewState,
+  sendToWebview,
+  setHarnessTheme,
+  type HarnessPage,
+  type HarnessPageOptions,
+} from './harnessBrowser';
+import { startHarnessServer, type HarnessServer } from './harnessServer';
+
+let server: HarnessServer;
+let browser: Browser;
+const openPages: HarnessPage[] = [];
+
+before(async () => {
+  server = await startHarnessServer();
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await Promise.all(openPages.map((p) => p.close()));
+  await browser?.close();
+  await server?.close();
+});
+
+// ─── helpers ──────────────────────────────────────────────────────────────────────────────────
+
+async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await condition()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const text = async (page: Page, testId: string) => ((await page.getByTestId(testId).textContent()) ?? '').trim();
+
+async function waitForText(page: Page, testId: string, expected: string | RegExp, timeoutMs = 5000): Promise<void> {
+  let last = '';
+  await waitFor(
+    async () => {
+      last = await text(page, testId);
+      return typeof expected === 'string' ? last === expected : expected.test(last);
+    },
+    `${testId} to read ${expected}`,
+    timeoutMs,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}; last text "${last}"`);
+  });
+}
+
+/** Opens the harness and waits until the dashboard shows the run (or the empty state). */
+async function open(options: HarnessPageOptions = {}): Promise<HarnessPage> {
+  const harness = await openHarness(browser, server.url, { stream: false, respond: false, ...options });
+  openPages.push(harness);
+  const shown = options.scenario === 'none' ? 'empty-state' : 'run-name';
+  await harness.page.getByTestId(shown).waitFor({ state: 'visible' });
+  return harness;
+}
+
+/** Closes the page after checking it logged no errors and broke no CSP rule. */
+async function closeClean(harness: HarnessPage, expectedErrors: RegExp[] = []): Promise<void> {
+  const violations = await cspViolations(harness.page);
+  const unexpected = harness.errors.filter((e) => !expectedErrors.some((pattern) => pattern.test(e)));
+  await harness.close();
+  openPages.splice(openPages.indexOf(harness), 1);
+  assert.deepEqual(violations, [], 'Content-Security-Policy violations');
+  assert.deepEqual(unexpected, [], 'page errors');
+}
+
+async function sendEvent(page: Page, event: TrainerToHost): Promise<void> {
+  const message: HostToWebview = { type: 'runEvent', runId: await harnessRunId(page), event };
+  await sendToWebview(page, message);
+}
+
+function episodeRow(episode: number, overrides: Partial<EpisodeRow> = {}): EpisodeRow {
+  return {
+    type: 'episode', episode, step: episode * 200, return: -150 - episode, length: 200,
+    criticLoss: 0.2, actorLoss: 12, meanQ: -14, wallTime: episode * 0.25, ...overrides,
+  };
+}
+
+function status(overrides: Partial<StatusSnapshot> = {}): StatusSnapshot {
+  return {
+    state: 'running', episode: 60, totalEpisodes: 150, step: 12_000, totalSteps: null, stepsPerSecond: 800,
+    elapsedSeconds: 15, latestEval: -97.8, bestEval: -96.9, ...overrides,
+  };
+}
+
+/** A swinging pendulum: `count` frames of episode `episode` starting at step `firstStep`. */
+function frames(episode: number, firstStep: number, count: number, phase: FrameBatch['phase'] = 'train'): FrameBatch {
+  const data: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = (firstStep + i) * 0.05;
+    data.push(Math.PI * Math.cos(t), 2 * Math.sin(3 * t));
+  }
+  return { episode, firstStep, phase, data };
+}
+
+async function commandsPosted(page: Page): Promise<string[]> {
+  return (await postedMessages(page))
+    .filter((m): m is { type: 'command'; command: string; runId: string } => (m as { type?: unknown }).type === 'command')
+    .map((m) => m.command);
+}
+
+const frameCount = async (page: Page) => Number(await text(page, 'frame-counter'));
+
+// ─── tests ────────────────────────────────────────────────────────────────────────────────────
+
+test('posts ready first, asks for frames, and persists the run and mode for the serializer', async () => {
+  const harness = await open();
+  const { page } = harness;
+  await waitFor(async () => (await postedMessages(page)).length >= 2, 'the first two messages');
+  const posted = await postedMessages(page);
+  assert.deepEqual(posted[0], { type: 'ready' });
+  assert.deepEqual(posted[1], { type: 'framesWanted', enabled: true });
+  const saved = (await savedViewState(page)) as { runId?: string; mode?: { kind: string } };
+  assert.equal(saved.runId, await harnessRunId(page));
+  assert.equal(saved.mode?.kind, 'live');
+  await closeClean(harness);
+});
+
+test('plots every episode of the snapshot and each streamed episode', async () => {
+  const harness = await open({ episodes: 60 });
+  const { page } = harness;
+  await waitForText(page, 'episode-points', '60');
+  await sendEvent(page, { type: 'episode', row: episodeRow(61) });
+  await waitForText(page, 'episode-points', '61');
+  await sendEvent(page, { type: 'episode', row: episodeRow(62) });
+  await sendEvent(page, { type: 'episode', row: episodeRow(63) });
+  await waitForText(page, 'episode-points', '63');
+  assert.match(await text(page, 'status-episode'), /^63 \/ 150$/);
+
+  // The same episode twice (the host replays what it already sent) is drawn once.
+  await sendEvent(page, { type: 'episode', row: episodeRow(63) });
+  await page.waitForTimeout(400);
+  assert.equal(await text(page, 'episode-points'), '63');
+
+  await page.getByTestId('x-axis-select').selectOption('step');
+  await waitFor(async () => ((await savedViewState(page)) as { xAxis?: string }).xAxis === 'step', 'xAxis saved');
+  assert.equal(await text(page, 'episode-points'), '63');
+  await closeClean(harness);
+});
+
+test('plays frames on the HiDPI pendulum canvas at the chosen speed', async () => {
+  const harness = await open({ deviceScaleFactor: 2 });
+  const { page } = harness;
+  const canvas = page.getByTestId('pendulum-canvas');
+  const size = await canvas.evaluate((node) => {
+    const element = node as unknown as { width: number; clientWidth: number };
+    return { backing: element.width, css: element.clientWidth };
+  });
+  assert.equal(size.backing, size.css * 2, 'the backing store follows devicePixelRatio');
+
+  assert.equal(await frameCount(page), 0);
+  const idle = await canvas.screenshot();
+  await sendEvent(page, { type: 'frames', frames: frames(61, 0, 10) });
+  // Real time is 20 steps/s: ten frames take about half a second.
+  await waitFor(async () => (await frameCount(page)) === 10, 'ten frames played', 3000);
+  assert.notDeepEqual(await canvas.screenshot(), idle, 'the canvas shows the pendulum');
+  assert.match(await text(page, 'pendulum-caption'), /Training episode 61/);
+
+  await page.getByTestId('speed-select').selectOption('max');
+  await sendEvent(page, { type: 'frames', frames: frames(61, 10, 100) });
+  await waitFor(async () => (await frameCount(page)) === 110, '100 more frames at max speed', 2000);
+  await closeClean(harness);
+});
+
+test('skips stale frames instead of lagging behind training', async () => {
+  const harness = await open();
+  const { page } = harness;
+  // 200 steps arrive at once at 1× (10 s of animation); 1.8 s later the next episode arrives.
+  await sendEvent(page, { type: 'frames', frames: frames(61, 0, 200) });
+  await page.waitForTimeout(1800);
+  await sendEvent(page, { type: 'frames', frames: frames(62, 0, 200) });
+  await waitForText(page, 'pendulum-caption', /Training episode 62/, 2000);
+  assert.ok((await frameCount(page)) < 100, 'most of episode 61 was skipped, not played');
+  assert.match(await page.locator('.frame-stats').innerText(), /skipped/);
+  await closeClean(harness);
+});
+
+test('Pause/Resume posts the command and follows the state the trainer reports', async () => {
+  const harness = await open();
+  const { page } = harness;
+  const button = page.getByTestId('btn-pause-resume');
+  assert.equal(await text(page, 'btn-pause-resume'), 'Pause');
+  await button.click();
+  await waitFor(async () => (await commandsPosted(page)).includes('pause'), 'the pause command');
+  const command = (await postedMessages(page)).find((m) => (m as { type?: string }).type === 'command');
+  assert.deepEqual(command, { type: 'command', runId: await harnessRunId(page), command: 'pause' });
+  assert.equal(await button.isDisabled(), true, 'disabled until the trainer answers');
+
+  await sendEvent(page, { type: 'status', status: status({ state: 'paused' }) });
+  await waitForText(page, 'btn-pause-resume', 'Resume');
+  await waitForText(page, 'status-state', 'paused');
+  assert.equal(await button.isEnabled(), true);
+  await button.click();
+  await waitFor(async () => (await commandsPosted(page)).includes('resume'), 'the resume command');
+
+  await sendEvent(page, { type: 'status', status: status({ state: 'running' }) });
+  await waitForText(page, 'btn-pause-resume', 'Pause');
+  await waitForText(page, 'status-state', 'running');
+  await closeClean(harness);
+});
+
+test('Save Checkpoint and Stop post their commands; a checkpoint event shows a toast', async () => {
+  const harness = await open();
+  const { page } = harness;
+  const before = Number(await text(page, 'checkpoint-count'));
+  await page.getByTestId('btn-checkpoint').click();
+  await waitFor(async () => (await commandsPosted(page)).includes('checkpoint'), 'the checkpoint command');
+
+  const manifest = {
+    formatVersion: 1 as const, name: 'manual-ep0060', runId: await harnessRunId(page), episode: 60, step: 12_000,
+    recentReturn: -160, bestEval: -96.9, reason: 'manual' as const, created: '2025-11-23T20:16:00.000Z',
+    configHash: '5f3a9c21', config: {} as never, engine: { engine: 'wasm' as const, backend: 'wasm-simd' }, hasReplayBuffer: true,
+  };
+  await sendEvent(page, { type: 'checkpoint', dir: '/runs/x/checkpoints/manual-ep0060', manifest, requestId: 1 });
+  await waitForText(page, 'toast', /manual-ep0060/);
+  await waitForText(page, 'checkpoint-count', String(before + 1));
+  assert.equal(await page.getByTestId('btn-checkpoint').isEnabled(), true);
+
+  await page.getByTestId('btn-stop').click();
+  await waitFor(async () => (await commandsPosted(page)).includes('stop'), 'the stop command');
+  assert.deepEqual(await commandsPosted(page), ['checkpoint', 'stop']);
+  await closeClean(harness);
+});
+
+test('the status line follows status events and the controls close when the trainer exits', async () => {
+  const harness = await open();
+  const { page } = harness;
+  await waitForText(page, 'status-state', 'running');
+  await sendEvent(page, {
+    type: 'status',
+    status: status({ episode: 64, step: 12_345, stepsPerSecond: 999, elapsedSeconds: 125, latestEval: -150.5, bestEval: -120.2 }),
+  });
+  await waitForText(page, 'status-step', '12,345');
+  assert.match(await text(page, 'status-episode'), /\b64\b/);
+  assert.equal(await text(page, 'status-rate'), '999');
+  assert.match(await text(page, 'status-elapsed'), /^2m 0[5-7]s$/);
+  assert.equal(await text(page, 'status-latest-eval'), '-150.5');
+  assert.equal(await text(page, 'status-best-eval'), '-120.2');
+  assert.match(await text(page, 'engine-info'), /wasm/);
+
+  await sendEvent(page, { type: 'exiting', status: 'stopped' });
+  await waitForText(page, 'status-state', 'stopped');
+  for (const id of ['btn-pause-resume', 'btn-checkpoint', 'btn-stop']) {
+    assert.equal(await page.getByTestId(id).isDisabled(), true, `${id} disabled once the trainer is gone`);
+  }
+  await closeClean(harness);
+});
+
+test('ignores messages that are malformed or meant for another run', async () => {
+  const harness = await open({ episodes: 60 });
+  const { page } = harness;
+  const runId = await harnessRunId(page);
+  await waitForText(page, 'episode-points', '60');
+  const junk: unknown[] = [
+    null,
+    'showRun',
+    42,
+    { type: 'bogus' },
+    { type: 'runEvent', runId: 'another-run', event: { type: 'episode', row: episodeRow(61) } },
+    { type: 'runEvent', runId, event: { type: 'episode', row: { ...episodeRow(61), return: 'NaN' } } },
+    { type: 'runEvent', runId, event: { type: 'episode', row: { ...episodeRow(61), step: null } } },
+    { type: 'runEvent', runId, event: { type: 'status', status: { state: 'exploded', step: 1 } } },
+    { type: 'runEvent', runId, event: { type: 'frames', frames: { episode: 61, firstStep: 0, phase: 'train', data: [0.1] } } },
+    { type: 'runEvent', runId, event: { type: 'frames', frames: { episode: 61, firstStep: 0, phase: 'train', data: [0.1, 'x'] } } },
+    { type: 'runEvent', runId, event: { type: 'nonsense' } },
+    { type: 'showRun', snapshot: { run: {} }, mode: { kind: 'live' } },
+  ];
+  for (const message of junk) await sendToWebview(page, message);
+  await page.waitForTimeout(500);
+  assert.equal(await text(page, 'episode-points'), '60');
+  assert.equal(await text(page, 'status-state'), 'running');
+  assert.equal(await frameCount(page), 0);
+  const errors = (await postedMessages(page)).filter((m) => (m as { type?: string }).type === 'webviewError');
+  assert.equal(errors.length, 1, 'only the unreadable showRun is reported to the host');
+  assert.match((errors[0] as { message: string }).message, /showRun/);
+
+  // Still alive: a valid episode afterwards is drawn.
+  await sendEvent(page, { type: 'episode', row: episodeRow(61) });
+  await waitForText(page, 'episode-points', '61');
+  await closeClean(harness, [/showRun carried/]);
+});
+
+test('inspect mode: the checkpoint banner, curves cut at the checkpoint, no controls', async () => {
+  const harness = await open({ scenario: 'inspect' });
+  const { page } = harness;
+  const banner = page.getByTestId('mode-banner');
+  await banner.waitFor({ state: 'visible' });
+  assert.match(await banner.innerText(), /Inspecting checkpoint\s+ep0075/);
+  assert.match(await banner.innerText(), /Reason\s+periodic/);
+  await waitForText(page, 'episode-points', '75');
+  assert.match(await text(page, 'mode-banner'), /15,000/);
+  assert.equal(await page.getByTestId('btn-pause-resume').isVisible(), false);
+  assert.equal(await page.getByTestId('btn-stop').isVisible(), false);
+  assert.equal(await page.getByTestId('returns-chart').isVisible(), true);
+  const framesWanted = (await postedMessages(page)).filter((m) => (m as { type?: string }).type === 'framesWanted');
+  assert.deepEqual(framesWanted, [{ type: 'framesWanted', enabled: false }]);
+  await closeClean(harness);
+});
+
+test('evaluate mode: evaluation episodes animate, then the returns with mean ± std', async () => {
+  const harness = await open({ scenario: 'evaluate', stream: true });
+  const { page } = harness;
+  assert.match(await text(page, 'mode-banner'), /Evaluating checkpoint\s*best/);
+  await page.getByTestId('eval-results').waitFor({ state: 'visible' });
+  await waitForText(page, 'eval-mean', /^-?[\d,.]+ ± [\d,.]+$/, 8000);
+  assert.equal(await page.getByTestId('eval-results').locator('li').count(), 5);
+  assert.match(await text(page, 'eval-summary'), /over 5 episodes/);
+  await waitFor(async () => (await frameCount(page)) > 0, 'evaluation frames played');
+  assert.match(await text(page, 'pendulum-caption'), /Evaluation episode 1/);
+  assert.equal(await page.getByTestId('btn-stop').isVisible(), false);
+  await closeClean(harness);
+});
+
+test('no run: the empty state explains how to start one', async () => {
+  const harness = await open({ scenario: 'none' });
+  assert.match(await text(harness.page, 'empty-state'), /No training run/);
+  await closeClean(harness);
+});
+
+test('follows VS Code theme changes on the canvas and the charts', async () => {
+  const harness = await open({ theme: 'dark' });
+  const { page } = harness;
+  await sendEvent(page, { type: 'frames', frames: frames(61, 0, 2) });
+  await waitFor(async () => (await frameCount(page)) === 2, 'two frames played');
+  await page.waitForTimeout(300);
+  const pendulumDark = await page.getByTestId('pendulum-canvas').screenshot();
+  const chartDark = await page.getByTestId('returns-chart').screenshot();
+  await setHarnessTheme(page, 'light');
+  await page.waitForTimeout(300);
+  const pendulumLight = await page.getByTestId('pendulum-canvas').screenshot();
+  const chartLight = await page.getByTestId('returns-chart').screenshot();
+  assert.notDeepEqual(pendulumLight, pendulumDark);
+  assert.notDeepEqual(chartLight, chartDark);
+  await closeClean(harness);
+});
+
+test('uncaught errors in the webview are posted to the host as webviewError', async () => {
+  const harness = await open();
+  const { page } = harness;
+  await page.evaluate(() => {
+    setTimeout(() => {
+      throw new Error('harness-induced failure');
+    });
+  });
+  await waitFor(
+    async () =>
+      (await postedMessages(page)).some(
+        (m) => (m as { type?: string }).type === 'webviewError' && /harness-induced failure/.test((m as { message: string }).message),
+      ),
+    'the webviewError message',
+  );
+  await closeClean(harness, [/harness-induced failure/]);
+});
+
+test('view preferences survive a reload; the data comes again from the host', async () => {
+  const harness = await open();
+  const { page } = harness;
+  await page.getByTestId('x-axis-select').selectOption('step');
+  await page.getByTestId('speed-select').selectOption('4');
+  await page.reload();
+  await page.getByTestId('run-name').waitFor({ state: 'visible' });
+  assert.equal(await page.getByTestId('x-axis-select').inputValue(), 'step');
+  assert.equal(await page.getByTestId('speed-select').inputValue(), '4');
+  await waitForText(page, 'episode-points', '60');
+  await closeClean(harness);
+});
+
+test('narrow panels stack the pendulum above the status and never scroll sideways', async () => {
+  const harness = await open({ width: 500, height: 800 });
+  const { page } = harness;
+  const pendulum = await page.locator('.pendulum-card').boundingBox();
+  const statusCard = await page.locator('.status-card').boundingBox();
+  assert.ok(pendulum && statusCard);
+  assert.ok(statusCard.y >= pendulum.y + pendulum.height, 'the status card is below the pendulum');
+  const overflow = await page.evaluate(() => {
+    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document;
+    return root.documentElement.scrollWidth - root.documentElement.clientWidth;
+  });
+  assert.equal(overflow, 0, 'no horizontal scrolling');
+  await closeClean(harness);
+});
