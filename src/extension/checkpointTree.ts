@@ -8,7 +8,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type { CheckpointManifest, RunInfo, RunStatus } from '../protocol';
-import { listCheckpoints, listRuns, METRICS_FILE, parseMetrics } from '../agent/runDirectory';
+import { listCheckpoints, listRuns, METRICS_FILE, parseMetrics, readRunInfo } from '../agent/runDirectory';
+import { segmentsInside } from './checkpointDeletion';
 import { Disposable } from './disposable';
 import { isTerminal } from './runHistory';
 import type { RunManager } from './runManager';
@@ -205,11 +206,25 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     // Run folders, run.json, checkpoint folders and manifests; not metrics.jsonl (run events cover live runs).
     const pattern = new this.api.RelativePattern(base, '{*,*/run.json,*/checkpoints/*,*/checkpoints/*/checkpoint.json}');
     const watcher = this.api.workspace.createFileSystemWatcher(pattern);
-    const onFile = () => this.scheduleRefresh();
+    const onFile = (uri: vscode.Uri) => this.onFileChanged(uri.fsPath);
     watcher.onDidCreate(onFile);
     watcher.onDidChange(onFile);
     watcher.onDidDelete(onFile);
     this.watcher = watcher;
+  }
+
+  /**
+   * Redraws only the run a file belongs to; the whole list only when a run folder appears or
+   * vanishes. A fast run writes checkpoints many times a second, and a full refresh while the user
+   * expands a run would race with it (VS Code then loses the expanded item).
+   */
+  onFileChanged(file: string): void {
+    const segments = segmentsInside(path.resolve(this.runsDir), path.resolve(file));
+    if (!segments) return;
+    if (segments.some((s) => s.startsWith('.'))) return; // temporary folders of atomic writes
+    const run = this.runNodes.get(path.resolve(this.runsDir, segments[0]));
+    if (segments.length === 1 || !run) this.scheduleRefresh();
+    else this.scheduleRefresh(run);
   }
 
   async getChildren(element?: RunsTreeNode): Promise<RunsTreeNode[]> {
@@ -299,6 +314,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     const api = this.api;
     const live = this.runManager.liveRun(node.runId);
     const history = this.runManager.history(node.runId);
+    // A run this window does not train may have changed on disk since the list was read.
+    if (!history && !node.error) node.info = await readRunInfo(node.runDir).catch(() => node.info);
     const info = history?.info ?? node.info;
     const item = new api.TreeItem(info?.name ?? node.runId, api.TreeItemCollapsibleState.Collapsed);
     item.id = `run:${node.runDir}`;

@@ -107,8 +107,11 @@ const fakeApi = {
     constructor(public id: string) {}
   },
   EventEmitter: class {
+    static fired: unknown[] = [];
     event = () => ({ dispose() {} });
-    fire() {}
+    fire(value: unknown) {
+      (this.constructor as { fired: unknown[] }).fired.push(value);
+    }
     dispose() {}
   },
   RelativePattern: class {
@@ -213,4 +216,33 @@ test('resuming from a checkpoint: same networks required, limits must lie ahead,
   assert.equal(limitAlreadyReached({ ...config, episodes: 0, totalSteps: 2000 }, m), 'ddpg.totalSteps is 2000 but the checkpoint is already at step 2000: raise it to continue training');
   assert.equal(limitAlreadyReached({ ...config, episodes: 11 }, m), undefined);
   assert.deepEqual(changedSettings({ ...config, actorLr: 0.0005 }, m.config), ['ddpg.actorLr 0.001 → 0.0005']);
+});
+
+test('file changes redraw only their run; a new run folder redraws the list; temporary folders nothing', async () => {
+  const runsDir = fixtureRuns();
+  const manager = new RunManager({ trainerScript: 'x', createLog: () => ({ info() {}, warn() {}, error() {}, append() {}, show() {}, dispose() {} }) });
+  const tree = new RunsTreeProvider(fakeApi, manager, runsDir, () => undefined);
+  const fired = (fakeApi.EventEmitter as unknown as { fired: unknown[] }).fired;
+  const runs = (await tree.getChildren()) as RunNode[];
+  const finished = runs.find((r) => r.runId === '2025-01-01_10-00-00')!;
+  const settle = () => new Promise((r) => setTimeout(r, 400));
+
+  fired.length = 0;
+  tree.onFileChanged(path.join(runsDir, '2025-01-01_10-00-00', 'checkpoints', '.tmp-best-1-2', 'checkpoint.json'));
+  tree.onFileChanged(path.join(os.tmpdir(), 'elsewhere', 'run.json'));
+  await settle();
+  assert.deepEqual(fired, [], 'temporary folders and files outside the runs directory are ignored');
+
+  tree.onFileChanged(path.join(runsDir, '2025-01-01_10-00-00', 'checkpoints', 'best'));
+  tree.onFileChanged(path.join(runsDir, '2025-01-01_10-00-00', 'run.json'));
+  await settle();
+  assert.equal(fired.length, 1, 'a burst is coalesced');
+  assert.deepEqual(fired[0], [finished], 'only that run is redrawn');
+
+  fired.length = 0;
+  tree.onFileChanged(path.join(runsDir, '2025-02-02_00-00-00'));
+  await settle();
+  assert.deepEqual(fired, [undefined], 'a new run folder redraws the whole list');
+  tree.dispose();
+  manager.dispose();
 });
