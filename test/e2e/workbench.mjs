@@ -22,6 +22,16 @@ const CHROMIUM_ARGS = [
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** An error message on one line, without the terminal colours Playwright adds. */
+export function describeError(error) {
+  return String(error?.message ?? error)
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && line !== 'Call log:')
+    .join(' | ');
+}
+
 export function launchBrowser() {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
@@ -89,15 +99,24 @@ export async function runPaletteCommand(page, title, { timeoutMs = 60_000 } = {}
   await input.waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
+/** The activity bar icon of a view container; its accessible name is the container's title. */
+export function activityBarEntry(page, name) {
+  return page.locator(`.part.activitybar .action-label[aria-label^="${name}"]`).first();
+}
+
+async function sideBarTitle(page) {
+  return normalise(await page.locator('.part.sidebar .composite.title').first().innerText({ timeout: 5_000 }).catch(() => ''));
+}
+
 /** Clicks the activity bar entry (e.g. "DDPG") unless its view container is already showing. */
 export async function openActivityBarContainer(page, name) {
-  const entry = page.locator(`.part.activitybar .action-item[aria-label^="${name}"], .part.activitybar .action-label[aria-label^="${name}"]`).first();
+  const entry = activityBarEntry(page, name);
   await entry.waitFor({ state: 'visible', timeout: 60_000 });
-  const sidebarTitle = normalise(await page.locator('.part.sidebar .composite.title').first().innerText().catch(() => ''));
-  if (!sidebarTitle.toUpperCase().startsWith(name.toUpperCase())) await entry.click();
+  const showing = (title) => title.toUpperCase().startsWith(name.toUpperCase());
+  if (!showing(await sideBarTitle(page))) await entry.click();
   await waitUntil(`the "${name}" side bar`, async () => {
-    const text = normalise(await page.locator('.part.sidebar .composite.title').first().innerText());
-    return { ok: text.toUpperCase().startsWith(name.toUpperCase()), seen: text };
+    const title = await sideBarTitle(page);
+    return { ok: showing(title), seen: title };
   });
 }
 
@@ -216,8 +235,8 @@ export class StepRunner {
       this.blocked = true;
       await this.screenshot(join(this.outDir, `${number}-${slug}-FAILED.png`));
       if (this.page) await dumpPage(this.page, join(this.outDir, `${number}-${slug}-FAILED.txt`), error).catch(() => {});
-      this.results.push({ name, status: 'failed', detail: error.message });
-      console.log(`  ✗  ${name}: ${error.message}`);
+      this.results.push({ name, status: 'failed', detail: describeError(error) });
+      console.log(`  ✗  ${name}: ${describeError(error)}`);
       return undefined;
     }
   }
@@ -225,8 +244,8 @@ export class StepRunner {
   /** Marks the rest of a flow as not run after a failure outside any step (e.g. startup). */
   fail(name, error) {
     this.blocked = true;
-    this.results.push({ name, status: 'failed', detail: error.message });
-    console.log(`  ✗  ${name}: ${error.message}`);
+    this.results.push({ name, status: 'failed', detail: describeError(error) });
+    console.log(`  ✗  ${name}: ${describeError(error)}`);
   }
 
   async screenshot(file) {

@@ -1,0 +1,96 @@
+// `npm run test:e2e`: the packaged extension (ddpg-lab.vsix) installed into a real VS Code
+// (code-server) and driven through Chromium with playwright-core.
+//
+//   (a) extension suite: the mocha suite of test/extension inside the extension host;
+//   (b) user journey:    train, watch, pause, resume, checkpoint, stop, evaluate, as a person does.
+//
+// Each flow gets its own fresh code-server, profile and workspace. A screenshot of the whole
+// workbench after every step goes to test-results/e2e/NN-<step>.png; a failing step also leaves
+// NN-<step>-FAILED.png and NN-<step>-FAILED.txt (the text of the workbench and every webview),
+// and the code-server logs and browser console logs of each flow are kept there too.
+//
+// Options:  --only suite|journey   run one flow
+//           --skip-package         reuse the existing ddpg-lab.vsix (and dist/) instead of rebuilding
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { ROOT, VSIX_PATH, ensureCodeServer, packageExtension } from './code-server.mjs';
+import { runExtensionSuiteFlow } from '../test/e2e/extensionSuite.mjs';
+import { runUserJourneyFlow } from '../test/e2e/userJourney.mjs';
+import { StepRunner, launchBrowser } from '../test/e2e/workbench.mjs';
+
+const FLOWS = {
+  suite: { title: '(a) Extension test suite in the extension host', run: runExtensionSuiteFlow },
+  journey: { title: '(b) User journey through the UI', run: runUserJourneyFlow },
+};
+
+function parseArguments(argv) {
+  const options = { only: undefined, skipPackage: false };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--only' && FLOWS[argv[i + 1]]) options.only = argv[++i];
+    else if (argv[i] === '--skip-package') options.skipPackage = true;
+    else {
+      console.error(`Unknown argument: ${argv[i]}\nUsage: node scripts/e2e.mjs [--only suite|journey] [--skip-package]`);
+      process.exit(2);
+    }
+  }
+  return options;
+}
+
+async function main() {
+  const options = parseArguments(process.argv.slice(2));
+  const outDir = join(ROOT, 'test-results', 'e2e');
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+
+  console.log('==> Checking code-server, Chromium and system packages');
+  ensureCodeServer({ withBrowser: true });
+  if (options.skipPackage && existsSync(VSIX_PATH)) {
+    console.log(`==> Reusing ${relative(ROOT, VSIX_PATH)}`);
+  } else {
+    console.log('==> Packaging the extension (the e2e tests run the .vsix a user would install)');
+    packageExtension();
+  }
+
+  const tmpRoot = mkdtempSync(join(tmpdir(), 'ddpg-lab-e2e-'));
+  const results = [];
+  const counter = { next: 1 };
+  const browser = await launchBrowser();
+  try {
+    for (const [key, flow] of Object.entries(FLOWS)) {
+      if (options.only && options.only !== key) continue;
+      console.log(`\n${flow.title}`);
+      // One runner per flow: a failure blocks the rest of its own flow, not the other flow.
+      const runner = new StepRunner({ outDir, counter, results });
+      try {
+        await flow.run({ browser, runner, vsix: VSIX_PATH, tmpRoot, outDir });
+      } catch (error) {
+        // Something outside a step broke (e.g. stopping the server): still a failure.
+        runner.fail(`${flow.title}: teardown`, error);
+      }
+    }
+  } finally {
+    await browser.close().catch(() => {});
+  }
+
+  const count = (status) => results.filter((r) => r.status === status).length;
+  const passed = count('passed');
+  const failed = count('failed');
+  const notRun = count('not run');
+  console.log(`\nScreenshots and logs: ${relative(ROOT, outDir)}/`);
+  if (failed > 0) {
+    console.log(`Kept the workspaces, profiles and run folders for inspection: ${tmpRoot}`);
+    console.log('Failed:');
+    for (const r of results.filter((r) => r.status === 'failed')) console.log(`  ✗ ${r.name}: ${r.detail}`);
+  } else {
+    rmSync(tmpRoot, { recursive: true, force: true });
+  }
+  if (notRun > 0) console.log(`(${notRun} step${notRun === 1 ? '' : 's'} not run because an earlier step of the same flow failed)`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
+}
+
+main().catch((error) => {
+  console.error(`e2e: ${error.stack ?? error.message}`);
+  process.exitCode = 1;
+});
