@@ -13,7 +13,7 @@ import { checkpointDescription, checkpointLabel, formatReturn, isCheckpointNode,
 import { allows, type RunCommandKind } from './contextKeys';
 import type { DashboardController, DashboardTarget } from './dashboardPanel';
 import { Disposable } from './disposable';
-import type { LiveRunSummary, RunManager } from './runManager';
+import type { EvaluationResult, LiveRunSummary, RunManager } from './runManager';
 import { evaluationEpisodes, readRunConfig, settingName, SETTINGS_SECTION } from './settings';
 import type { VSCode } from './vscodeApi';
 
@@ -243,10 +243,12 @@ export class DdpgCommands extends Disposable {
     this.deps.dashboard.open(this.checkpointTarget(checkpoint, 'inspect'));
   }
 
-  private async evaluate(arg: unknown): Promise<void> {
+  /** Shows a deterministic evaluation in the dashboard; resolves with its result (undefined if it failed: the panel reports why). */
+  private async evaluate(arg: unknown): Promise<EvaluationResult | undefined> {
     const checkpoint = await this.pickCheckpoint(arg, 'Evaluate which checkpoint?');
-    if (!checkpoint) return;
-    this.deps.dashboard.open(this.checkpointTarget(checkpoint, 'evaluate'));
+    if (!checkpoint) return undefined;
+    const panel = this.deps.dashboard.open(this.checkpointTarget(checkpoint, 'evaluate'));
+    return panel.currentEvaluation?.result.catch(() => undefined);
   }
 
   private checkpointTarget(checkpoint: CheckpointChoice, kind: 'inspect' | 'evaluate'): DashboardTarget {

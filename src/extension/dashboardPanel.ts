@@ -114,6 +114,11 @@ export class DashboardPanel extends Disposable {
     return this.target;
   }
 
+  /** The evaluation this panel runs (mode 'evaluate'), if any. */
+  get currentEvaluation(): EvaluationSession | undefined {
+    return this.evaluation;
+  }
+
   get isVisible(): boolean {
     return !this.disposedByUser && this.panel.visible;
   }
@@ -312,7 +317,7 @@ export class DashboardController extends Disposable implements vscode.WebviewPan
   }
 
   /** Opens (or reveals) the dashboard on `target`; without a target it keeps what it shows. */
-  open(target?: DashboardTarget): void {
+  open(target?: DashboardTarget): DashboardPanel {
     if (!this.panel) {
       const panel = this.api.window.createWebviewPanel(
         DASHBOARD_VIEW_TYPE,
@@ -325,6 +330,7 @@ export class DashboardController extends Disposable implements vscode.WebviewPan
       this.panel.reveal();
     }
     if (target) this.panel!.show(target);
+    return this.panel!;
   }
 
   async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: PersistedDashboardState | undefined): Promise<void> {

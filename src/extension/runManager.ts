@@ -273,7 +273,8 @@ export class RunManager extends Disposable {
 
   /** Forks a trainer that evaluates a checkpoint deterministically; its events go to `onEvent`. */
   evaluate(manifest: CheckpointManifest, checkpointDir: string, episodes: number, onEvent: (event: TrainerToHost) => void): EvaluationSession {
-    const log = this.options.createLog(`DDPG Evaluation ${manifest.runId}/${manifest.name}`);
+    // No '/' in the name: VS Code derives the log file's name from it.
+    const log = this.options.createLog(`DDPG Evaluation ${manifest.runId} ${manifest.name}`);
     log.info(`evaluating ${checkpointDir} over ${episodes} episodes`);
     let outcome: EvaluationResult | undefined;
     let reportedError: string | undefined;

@@ -72,6 +72,7 @@ export const TINY_CONFIG = {
   totalSteps: 0,
   evalEverySteps: 0,
   evalEveryEpisodes: 0,
+  evalEpisodes: 2,
   checkpointEveryEpisodes: 0,
   saveBestCheckpoint: false,
   saveReplayBuffer: false,

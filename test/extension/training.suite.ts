@@ -60,6 +60,12 @@ suite('training through the commands', () => {
 
       const runs = await api.tree.getChildren();
       assert.ok(runs.some((n) => n.kind === 'run' && n.runId === runId), 'the run is in the Runs view');
+
+      const finalCheckpoint = path.join(runDir, 'checkpoints', checkpoints[manifests.findIndex((m) => m.reason === 'final')]);
+      const evaluation = await vscode.commands.executeCommand<{ returns: number[]; mean: number } | undefined>('ddpg.evaluateCheckpoint', finalCheckpoint);
+      assert.ok(evaluation, 'Evaluate Checkpoint resolves with the evaluation result');
+      assert.equal(evaluation.returns.length, TINY_CONFIG.evalEpisodes);
+      assert.ok(Number.isFinite(evaluation.mean) && evaluation.mean < 0, `a Pendulum return is negative: ${evaluation.mean}`);
     });
   });
 });

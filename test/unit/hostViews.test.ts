@@ -110,7 +110,7 @@ const fakeApi = {
     static fired: unknown[] = [];
     event = () => ({ dispose() {} });
     fire(value: unknown) {
-      (this.constructor as { fired: unknown[] }).fired.push(value);
+      (this.constructor as unknown as { fired: unknown[] }).fired.push(value);
     }
     dispose() {}
   },
