@@ -1,0 +1,118 @@
+/**
+ * Engine benchmark (npm run bench = build + node dist/bench.js): one JSON line per engine/backend
+ * × hidden width × batch size,
+ *   {"engine","backend","hidden","batch","msPerUpdate","updatesPerSecond","gflops","cpuMsPerUpdate"}
+ * (ms and GFLOP/s from the median wall time; cpuMsPerUpdate is the median process CPU time, the
+ * steadier figure when other work shares the machine)
+ * and, with --solve, end-to-end runs of the CLI (see solveBenchmark.ts). Progress goes to stderr.
+ *
+ * Flags: --solve  also the (minutes-long) CLI runs
+ *        --only <text>        only engines whose "engine backend" label contains text
+ *        --hidden 64,128      hidden widths (both networks [H, H]); default 64,128,256
+ *        --batch 64,128       batch sizes; default 64,128,256
+ *        --solve-only         the CLI runs without the engine table
+ */
+import * as v8 from 'node:v8';
+import type { Engine, EngineOptions } from '../src/agent/engine/engine';
+import { createTfjsEngine } from '../src/agent/engine/tfjs/tfjsEngine';
+import { createWasmEngine, locateModule } from '../src/agent/engine/wasm/wasmEngine';
+import { updateFlops } from './flops';
+import { runSolveBenchmark } from './solveBenchmark';
+import { DEFAULT_BUDGET, timeUpdates } from './updateBenchmark';
+
+interface Candidate {
+  label: string;
+  create(options: EngineOptions): Promise<Engine>;
+}
+
+const CANDIDATES: Candidate[] = [
+  { label: 'wasm wasm-simd', create: (o) => createWasmEngine(o, { simd: 'simd' }) },
+  { label: 'wasm wasm-relaxed-simd', create: (o) => createWasmEngine(o, { simd: 'relaxed-simd' }) },
+  { label: 'tfjs tensorflow', create: (o) => createTfjsEngine({ ...o, backend: 'tensorflow' }) },
+  { label: 'tfjs wasm', create: (o) => createTfjsEngine({ ...o, backend: 'wasm' }) },
+  { label: 'tfjs cpu', create: (o) => createTfjsEngine({ ...o, backend: 'cpu' }) },
+];
+
+function listFlag(argv: string[], name: string, fallback: number[]): number[] {
+  const at = argv.indexOf(name);
+  if (at < 0) return fallback;
+  const values = (argv[at + 1] ?? '').split(',').map(Number);
+  if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < 1)) throw new Error(`${name} expects comma-separated positive integers`);
+  return values;
+}
+
+function log(message: string): void {
+  process.stderr.write(message + '\n');
+}
+
+/**
+ * Node 20 runs relaxed SIMD only behind a V8 flag (Node ≥ 22 and Electron ship it). The benchmark
+ * turns the flag on for itself so both wasm variants are measured; the engine never does this.
+ */
+function enableRelaxedSimdForThisProcess(): void {
+  try {
+    locateModule('relaxed-simd');
+    return;
+  } catch {
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  }
+  try {
+    locateModule('relaxed-simd');
+    log('note: relaxed SIMD enabled for this process with --experimental-wasm-relaxed-simd (Node < 22)');
+  } catch (error) {
+    log(`note: relaxed SIMD unavailable: ${(error as Error).message}`);
+  }
+}
+
+async function benchmarkEngines(argv: string[]): Promise<void> {
+  const hiddens = listFlag(argv, '--hidden', [64, 128, 256]);
+  const batches = listFlag(argv, '--batch', [64, 128, 256]);
+  const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
+  const hyper = { gamma: 0.99, tau: 0.005, actorLr: 1e-4, criticLr: 1e-3 };
+  for (const candidate of CANDIDATES) {
+    if (only && !candidate.label.includes(only)) continue;
+    for (const hidden of hiddens) {
+      for (const batch of batches) {
+        const shape = { obsDim: 3, actDim: 1, actorHidden: [hidden, hidden], criticHidden: [hidden, hidden], actionBound: 2 };
+        let engine: Engine;
+        try {
+          engine = await candidate.create({ shape, hyper, batchSize: batch });
+        } catch (error) {
+          log(`skipping ${candidate.label}: ${(error as Error).message}`);
+          break;
+        }
+        try {
+          // tfjs on its cpu backend needs ~0.2 s per update at H = 256: fewer, shorter rounds.
+          const slow = candidate.label === 'tfjs cpu';
+          const timing = timeUpdates(engine, slow ? { ...DEFAULT_BUDGET, warmupSeconds: 0.3, rounds: 5, maxSeconds: 2 } : DEFAULT_BUDGET);
+          const ms = timing.msPerUpdate;
+          const row = {
+            engine: engine.info.engine,
+            backend: engine.info.backend,
+            hidden,
+            batch,
+            msPerUpdate: Number(ms.toFixed(4)),
+            updatesPerSecond: Number((1000 / ms).toFixed(1)),
+            gflops: Number((updateFlops(shape, batch) / (ms * 1e6)).toFixed(2)),
+            cpuMsPerUpdate: Number(timing.cpuMsPerUpdate.toFixed(4)),
+          };
+          process.stdout.write(JSON.stringify(row) + '\n');
+        } finally {
+          engine.dispose();
+        }
+      }
+    }
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  log(`node ${process.version}, V8 ${process.versions.v8}, ${process.platform}/${process.arch}`);
+  enableRelaxedSimdForThisProcess();
+  if (!argv.includes('--solve-only')) await benchmarkEngines(argv);
+  if (argv.includes('--solve') || argv.includes('--solve-only')) await runSolveBenchmark(log);
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,79 @@
+import type { Batch, Engine } from '../src/agent/engine/engine';
+import { initialParameters } from '../src/agent/engine/parameters';
+import { Random } from '../src/agent/random';
+
+export interface UpdateTiming {
+  /** Median wall-clock time of one update. */
+  msPerUpdate: number;
+  /**
+   * Median process CPU time of one update: on a machine shared with other work this tracks the
+   * uncontended wall time better, as time spent descheduled does not count.
+   */
+  cpuMsPerUpdate: number;
+  /** Updates timed (after warm-up), over all rounds. */
+  updates: number;
+}
+
+export interface TimingBudget {
+  /** Warm-up time before measuring (JIT tier-up, caches), seconds. */
+  warmupSeconds: number;
+  /** Target length of one timed round, seconds. */
+  roundSeconds: number;
+  /** Most rounds; fewer when the engine is so slow that they would exceed maxSeconds. */
+  rounds: number;
+  maxSeconds: number;
+}
+
+export const DEFAULT_BUDGET: TimingBudget = { warmupSeconds: 0.4, roundSeconds: 0.12, rounds: 11, maxSeconds: 3 };
+
+/** Pendulum-like transitions: cos, sin in [−1, 1], angular velocity in [−8, 8]. */
+function fillBatch(batch: Batch, rng: Random, actionBound: number, obsDim: number): void {
+  const observation = (array: Float32Array) => {
+    for (let k = 0; k < array.length; k++) array[k] = k % obsDim === obsDim - 1 ? rng.uniform(-8, 8) : rng.uniform(-1, 1);
+  };
+  observation(batch.obs);
+  observation(batch.nextObs);
+  for (let k = 0; k < batch.action.length; k++) batch.action[k] = rng.uniform(-actionBound, actionBound);
+  for (let k = 0; k < batch.reward.length; k++) batch.reward[k] = rng.uniform(-16, 0);
+  batch.terminated.fill(0);
+}
+
+const seconds = () => performance.now() / 1000;
+
+/**
+ * Median time of one update (the whole DDPG update: targets, critic step, actor step, soft
+ * updates), over rounds of back-to-back updates on a fixed batch. Sampling is not included:
+ * it writes the same arrays for every engine and costs the same.
+ */
+export function timeUpdates(engine: Engine, budget: TimingBudget = DEFAULT_BUDGET): UpdateTiming {
+  const rng = new Random(1);
+  engine.setParameters(initialParameters(engine.shape, rng));
+  fillBatch(engine.batch, rng, engine.shape.actionBound, engine.shape.obsDim);
+
+  let started = seconds();
+  engine.update();
+  let single = seconds() - started;
+  const warmupEnd = seconds() + Math.min(budget.warmupSeconds, budget.maxSeconds / 4);
+  let warmups = 1;
+  while (seconds() < warmupEnd || warmups < 2) {
+    started = seconds();
+    engine.update();
+    single = Math.min(single, seconds() - started);
+    warmups++;
+  }
+
+  const perRound = Math.max(1, Math.round(budget.roundSeconds / single));
+  const rounds = Math.max(3, Math.min(budget.rounds, Math.floor(budget.maxSeconds / (perRound * single))));
+  const wallTimes: number[] = [];
+  const cpuTimes: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const cpuStart = process.cpuUsage();
+    started = seconds();
+    for (let k = 0; k < perRound; k++) engine.update();
+    wallTimes.push((seconds() - started) / perRound);
+    const cpu = process.cpuUsage(cpuStart);
+    cpuTimes.push((cpu.user + cpu.system) / 1e6 / perRound);
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return { msPerUpdate: median(wallTimes) * 1000, cpuMsPerUpdate: median(cpuTimes) * 1000, updates: rounds * perRound };
+}
