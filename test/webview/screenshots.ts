@@ -25,6 +25,8 @@ interface Shot {
   openHyperparameters?: boolean;
   /** Let the simulated run stream this long before the picture. */
   streamMs?: number;
+  /** false: the fake host sends its first snapshot and nothing more. */
+  stream?: boolean;
 }
 
 const THEMES: HarnessTheme[] = ['dark', 'light', 'high-contrast'];
@@ -39,7 +41,7 @@ const SHOTS: Shot[] = [
   { scenario: 'inspect', theme: 'light', width: 600, fullPage: true },
   { scenario: 'evaluate', theme: 'dark', width: 1200, streamMs: 3000 },
   { scenario: 'evaluate', theme: 'high-contrast', width: 600, fullPage: true, streamMs: 3000 },
-  { scenario: 'starting', theme: 'light', width: 1200, streamMs: 0 },
+  { scenario: 'starting', theme: 'light', width: 1200, stream: false },
   { scenario: 'none', theme: 'dark', width: 600 },
 ];
 
@@ -57,7 +59,13 @@ async function main(): Promise<void> {
     for (const shot of SHOTS) {
       const name = shotName(shot);
       if (only && !name.startsWith(only)) continue;
-      const options: HarnessPageOptions = { scenario: shot.scenario, theme: shot.theme, width: shot.width, height: shot.height ?? 800 };
+      const options: HarnessPageOptions = {
+        scenario: shot.scenario,
+        theme: shot.theme,
+        width: shot.width,
+        height: shot.height ?? 800,
+        stream: shot.stream ?? true,
+      };
       const harness = await openHarness(browser, server.url, options);
       const { page } = harness;
       await page.waitForSelector(shot.scenario === 'none' ? '[data-testid="empty-state"]' : '[data-testid="returns-chart"]');

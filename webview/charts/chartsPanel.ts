@@ -21,6 +21,7 @@ export class ChartsPanel {
   private readonly loss: LossChart;
   private readonly scheduler = new RedrawScheduler(REDRAW_INTERVAL_MS, () => this.redrawNow());
   private readonly episodePoints: HTMLElement;
+  private readonly episodePointsUnit: HTMLElement;
   private readonly cutNote: HTMLElement;
   private episodes: readonly EpisodeRow[] = [];
   private evals: readonly EvalRow[] = [];
@@ -48,12 +49,13 @@ export class ChartsPanel {
       },
     );
     this.episodePoints = element('span', { testId: 'episode-points', text: '0' });
+    this.episodePointsUnit = element('span', { text: ' episodes plotted' });
     this.cutNote = element('span', { className: 'cut-note' });
     const toolbar = element('div', { className: 'charts-toolbar' }, [
       element('h2', { className: 'section-title', text: 'Learning curves' }),
       this.cutNote,
       element('span', { className: 'toolbar-spacer' }),
-      element('span', { className: 'muted point-count', title: 'Episodes plotted' }, [this.episodePoints, ' episodes plotted']),
+      element('span', { className: 'muted point-count', title: 'Episodes plotted' }, [this.episodePoints, this.episodePointsUnit]),
       xAxisControl.label,
     ]);
     this.element = element('div', { className: 'charts' }, [
@@ -92,6 +94,8 @@ export class ChartsPanel {
     this.loss.setRows(episodes);
     this.returns.redraw();
     this.loss.redraw();
-    setText(this.episodePoints, String(this.returns.episodePointCount));
+    const count = this.returns.episodePointCount;
+    setText(this.episodePoints, String(count));
+    setText(this.episodePointsUnit, count === 1 ? ' episode plotted' : ' episodes plotted');
   }
 }

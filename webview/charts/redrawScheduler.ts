@@ -1,27 +1,35 @@
 /**
  * Coalesces chart redraws. Episodes can arrive dozens of times a second; the charts redraw at most
- * once per interval, on an animation frame (so never while the panel is hidden).
+ * once per interval, on an animation frame (so never while the panel is hidden). The interval
+ * grows when a redraw is slow (very long runs): charts never take more than about a tenth of the
+ * main thread, which the pendulum animation and the rest of the page need.
  */
+
+const MAX_INTERVAL_MS = 2000;
+/** A redraw may use this share of the time between redraws. */
+const BUDGET_SHARE = 0.1;
 
 export class RedrawScheduler {
   private timer: number | null = null;
   private frame: number | null = null;
   private lastRun = 0;
+  private interval: number;
 
   constructor(
     private readonly minIntervalMs: number,
     private readonly redraw: () => void,
-  ) {}
+  ) {
+    this.interval = minIntervalMs;
+  }
 
   request(): void {
     if (this.timer !== null || this.frame !== null) return;
-    const wait = Math.max(0, this.lastRun + this.minIntervalMs - performance.now());
+    const wait = Math.max(0, this.lastRun + this.interval - performance.now());
     this.timer = window.setTimeout(() => {
       this.timer = null;
       this.frame = requestAnimationFrame(() => {
         this.frame = null;
-        this.lastRun = performance.now();
-        this.redraw();
+        this.run();
       });
     }, wait);
   }
@@ -32,7 +40,14 @@ export class RedrawScheduler {
     if (this.frame !== null) cancelAnimationFrame(this.frame);
     this.timer = null;
     this.frame = null;
-    this.lastRun = performance.now();
+    this.run();
+  }
+
+  private run(): void {
+    const started = performance.now();
     this.redraw();
+    this.lastRun = performance.now();
+    const took = this.lastRun - started;
+    this.interval = Math.min(MAX_INTERVAL_MS, Math.max(this.minIntervalMs, took / BUDGET_SHARE));
   }
 }

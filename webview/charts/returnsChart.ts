@@ -17,6 +17,7 @@ import { evalPoints, movingAveragePoints, returnPoints, type EvalPoint, type XYP
 const RETURN = 0;
 const MOVING_AVERAGE = 1;
 const EVALUATION = 2;
+const DENSE_EVALUATIONS = 150;
 
 type ReturnsChartType = 'line' | 'scatter';
 
@@ -106,6 +107,11 @@ export class ReturnsChart {
     average.data = this.window > 1 ? movingAveragePoints(this.episodes, this.xAxis, this.window) : [];
     average.label = this.movingAverageLabel();
     evaluations.data = evalPoints(this.evals, this.xAxis);
+    // Hundreds of evaluations (very long runs) overlap anyway: smaller, borderless markers keep
+    // them readable and cheap to draw.
+    const dense = this.evals.length > DENSE_EVALUATIONS;
+    evaluations.pointRadius = dense ? 1.75 : 3.5;
+    evaluations.pointBorderWidth = dense ? 0 : 1;
     this.pointCount = this.episodes.length;
     this.card.showEmptyNote(this.episodes.length === 0 ? 'No finished episodes yet.' : null);
     this.chart.update('none');

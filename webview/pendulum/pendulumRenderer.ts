@@ -23,12 +23,54 @@ const TRAIL_LENGTH = 10;
 /** A torque at the limit sweeps three quarters of a turn. */
 const FULL_TORQUE_SWEEP = 1.5 * Math.PI;
 
+type Phase = PendulumPose['phase'];
+
+/**
+ * Colours and fonts derived from the palette once per theme change: parsing colour and font
+ * strings on every frame (60 per second) would cost more than drawing.
+ */
+interface RenderStyle {
+  rod: string;
+  goal: string;
+  bob: Record<Phase, string>;
+  /** Trail colours, newest first. */
+  trail: Record<Phase, string[]>;
+  pillFill: Record<Phase, string>;
+  baseFontSize: number;
+  titleFont: string;
+  bodyFont: string;
+  bodyBoldFont: string;
+  pillFont: string;
+  noteFont: string;
+}
+
+function styleFor(palette: ThemePalette): RenderStyle {
+  const bob = { train: palette.blue, eval: palette.purple };
+  const trailOf = (colour: string) => Array.from({ length: TRAIL_LENGTH }, (_, age) => withAlpha(colour, 0.18 * (1 - age / TRAIL_LENGTH)));
+  const base = Math.max(11, Math.min(13, palette.fontSize));
+  const family = palette.fontFamily;
+  return {
+    rod: withAlpha(palette.foreground, 0.9),
+    goal: withAlpha(palette.green, 0.9),
+    bob,
+    trail: { train: trailOf(bob.train), eval: trailOf(bob.eval) },
+    pillFill: { train: withAlpha(bob.train, 0.16), eval: withAlpha(bob.eval, 0.28) },
+    baseFontSize: base,
+    titleFont: `600 ${base + 1}px ${family}`,
+    bodyFont: `${base}px ${family}`,
+    bodyBoldFont: `600 ${base}px ${family}`,
+    pillFont: `600 ${base - 1}px ${family}`,
+    noteFont: `${base - 1}px ${family}`,
+  };
+}
+
 export class PendulumRenderer {
   private readonly context: CanvasRenderingContext2D;
   private widthCss = 0;
   private heightCss = 0;
   private pixelRatio = 1;
   private readonly trail: { x: number; y: number }[] = [];
+  private style: RenderStyle;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -38,10 +80,12 @@ export class PendulumRenderer {
     const context = canvas.getContext('2d');
     if (!context) throw new Error('2D canvas context unavailable');
     this.context = context;
+    this.style = styleFor(palette);
   }
 
   setPalette(palette: ThemePalette): void {
     this.palette = palette;
+    this.style = styleFor(palette);
   }
 
   setLabels(labels: PendulumLabels): void {
@@ -77,22 +121,23 @@ export class PendulumRenderer {
     const theta = pose ? pose.theta : Math.PI;
     const bobX = centreX - rodLength * Math.sin(theta);
     const bobY = centreY - rodLength * Math.cos(theta);
-    const bobColour = pose?.phase === 'eval' ? palette.purple : palette.blue;
+    const phase: Phase = pose?.phase ?? 'train';
+    const { style } = this;
 
     this.drawPath(centreX, centreY, rodLength, size);
     ctx.globalAlpha = pose ? 1 : 0.35;
-    if (pose) this.drawTrail(bobX, bobY, pose.continuous, bobColour, size);
+    if (pose) this.drawTrail(bobX, bobY, pose.continuous, style.trail[phase], size);
     if (pose) this.drawTorque(centreX, centreY, rodLength * 0.42, theta, pose.torque, size);
 
     ctx.lineCap = 'round';
-    ctx.strokeStyle = withAlpha(palette.foreground, 0.9);
+    ctx.strokeStyle = style.rod;
     ctx.lineWidth = Math.max(4, size * 0.026);
     ctx.beginPath();
     ctx.moveTo(centreX, centreY);
     ctx.lineTo(bobX, bobY);
     ctx.stroke();
 
-    ctx.fillStyle = bobColour;
+    ctx.fillStyle = style.bob[phase];
     ctx.strokeStyle = palette.background;
     ctx.lineWidth = 2;
     ctx.beginPath();
@@ -123,7 +168,7 @@ export class PendulumRenderer {
     ctx.arc(centreX, centreY, radius, 0, 2 * Math.PI);
     ctx.stroke();
     ctx.setLineDash([]);
-    ctx.strokeStyle = withAlpha(this.palette.green, 0.9);
+    ctx.strokeStyle = this.style.goal;
     ctx.lineWidth = 2;
     const tick = Math.max(6, size * 0.03);
     ctx.beginPath();
@@ -133,7 +178,7 @@ export class PendulumRenderer {
     ctx.restore();
   }
 
-  private drawTrail(bobX: number, bobY: number, continuous: boolean, colour: string, size: number): void {
+  private drawTrail(bobX: number, bobY: number, continuous: boolean, colours: readonly string[], size: number): void {
     if (!continuous) this.trail.length = 0;
     const last = this.trail[this.trail.length - 1];
     if (!last || Math.hypot(last.x - bobX, last.y - bobY) > 0.5) this.trail.push({ x: bobX, y: bobY });
@@ -141,10 +186,10 @@ export class PendulumRenderer {
     const ctx = this.context;
     const radius = Math.max(8, size * 0.05);
     this.trail.forEach((point, index) => {
-      const age = (index + 1) / this.trail.length;
-      ctx.fillStyle = withAlpha(colour, 0.18 * age);
+      const age = this.trail.length - 1 - index;
+      ctx.fillStyle = colours[age];
       ctx.beginPath();
-      ctx.arc(point.x, point.y, radius * (0.55 + 0.45 * age), 0, 2 * Math.PI);
+      ctx.arc(point.x, point.y, radius * (1 - 0.45 * (age / TRAIL_LENGTH)), 0, 2 * Math.PI);
       ctx.fill();
     });
   }
@@ -196,28 +241,26 @@ export class PendulumRenderer {
   /** Episode and step (top left), the phase (top right) and the torque value (bottom left). */
   private drawOverlay(pose: PendulumPose, width: number, height: number): void {
     const ctx = this.context;
-    const { palette } = this;
-    const font = palette.fontFamily;
-    const base = Math.max(11, Math.min(13, palette.fontSize));
+    const { palette, style } = this;
+    const base = style.baseFontSize;
     const margin = 10;
     ctx.save();
     ctx.textBaseline = 'top';
     ctx.textAlign = 'left';
     ctx.fillStyle = palette.foreground;
-    ctx.font = `600 ${base + 1}px ${font}`;
+    ctx.font = style.titleFont;
     ctx.fillText(`Episode ${pose.episode}`, margin, margin);
     ctx.fillStyle = palette.mutedForeground;
-    ctx.font = `${base}px ${font}`;
+    ctx.font = style.bodyFont;
     ctx.fillText(`step ${pose.step + 1} / ${this.labels.maxEpisodeSteps}`, margin, margin + base + 6);
 
     const phaseText = pose.phase === 'eval' ? 'EVALUATION' : 'TRAINING';
-    const phaseColour = pose.phase === 'eval' ? palette.purple : palette.blue;
-    ctx.font = `600 ${base - 1}px ${font}`;
+    ctx.font = style.pillFont;
     const textWidth = ctx.measureText(phaseText).width;
     const pillHeight = base + 8;
     const pillX = width - margin - textWidth - 14;
-    ctx.fillStyle = withAlpha(phaseColour, pose.phase === 'eval' ? 0.28 : 0.16);
-    ctx.strokeStyle = phaseColour;
+    ctx.fillStyle = style.pillFill[pose.phase];
+    ctx.strokeStyle = style.bob[pose.phase];
     ctx.lineWidth = 1;
     ctx.beginPath();
     ctx.roundRect(pillX, margin, textWidth + 14, pillHeight, pillHeight / 2);
@@ -227,7 +270,7 @@ export class PendulumRenderer {
     ctx.textBaseline = 'middle';
     ctx.fillText(phaseText, pillX + 7, margin + pillHeight / 2 + 0.5);
     if (pose.phase === 'eval') {
-      ctx.font = `${base - 1}px ${font}`;
+      ctx.font = style.noteFont;
       ctx.fillStyle = palette.mutedForeground;
       ctx.textAlign = 'right';
       ctx.textBaseline = 'top';
@@ -236,13 +279,13 @@ export class PendulumRenderer {
 
     ctx.textAlign = 'left';
     ctx.textBaseline = 'bottom';
-    ctx.font = `${base}px ${font}`;
+    ctx.font = style.bodyFont;
     ctx.fillStyle = palette.mutedForeground;
     const label = 'torque';
     ctx.fillText(label, margin, height - margin);
     const valueX = margin + ctx.measureText(label).width + 6;
     ctx.fillStyle = palette.foreground;
-    ctx.font = `600 ${base}px ${font}`;
+    ctx.font = style.bodyBoldFont;
     ctx.fillText(formatSignedTorque(pose.torque), valueX, height - margin);
     ctx.restore();
   }
