@@ -97,6 +97,8 @@ export function activate(context: vscode.ExtensionContext): DdpgLabApi {
     vscode.workspace.onDidChangeWorkspaceFolders(() => tree.setRunsDirectory(runsDirectory())),
   );
 
+  // A run started while the Runs view is closed still makes the checkpoint commands meaningful.
+  context.subscriptions.push(runManager.onDidChangeRun(({ liveness }) => liveness && contextKeys.set(CONTEXT_KEYS.hasRuns, true)));
   // The palette's checkpoint commands need ddpg.hasRuns before the Runs view has ever been opened.
   void listRuns(runsDirectory()).then(
     (runs) => contextKeys.set(CONTEXT_KEYS.hasRuns, runs.length > 0 || runManager.liveRuns().length > 0),

@@ -7,13 +7,14 @@
 import { promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { CONTEXT_KEYS } from './contextKeys';
 import type { DisposableLike } from './disposable';
 import type { VSCode } from './vscodeApi';
 
 export const TEST_COMMAND_ID = 'ddpg.test.runExtensionSuite';
 export const TESTS_ENV = 'DDPG_LAB_EXTENSION_TESTS';
 export const RESULTS_ENV = 'DDPG_LAB_EXTENSION_TEST_RESULTS';
-export const TESTS_CONTEXT_KEY = 'ddpg.extensionTestsEnabled';
+export const TESTS_CONTEXT_KEY = CONTEXT_KEYS.extensionTestsEnabled;
 
 export interface SuiteResults {
   passed: number;
