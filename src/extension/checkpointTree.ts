@@ -82,9 +82,9 @@ export function formatReturn(value: number | null | undefined): string {
   return value.toFixed(1).replace('-', '−');
 }
 
-export function runDescription(state: DisplayedState, episode: number, totalEpisodes: number | null, bestEval: number | null): string {
-  const parts: string[] = [state];
-  parts.push(totalEpisodes ? `ep ${episode}/${totalEpisodes}` : `ep ${episode}`);
+/** Episode and best evaluation; the state is the icon's job (and the tooltip's), the side bar is narrow. */
+export function runDescription(episode: number, totalEpisodes: number | null, bestEval: number | null): string {
+  const parts: string[] = [totalEpisodes ? `ep ${episode}/${totalEpisodes}` : `ep ${episode}`];
   if (bestEval !== null) parts.push(`best ${formatReturn(bestEval)}`);
   return parts.join(' · ');
 }
@@ -330,13 +330,15 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       return item;
     }
     if (history) {
-      item.description = runDescription(state, history.status.episode, history.status.totalEpisodes, history.bestEval);
+      item.description = runDescription(history.status.episode, history.status.totalEpisodes, history.bestEval);
     } else {
       const summary = await this.metricsSummary(node.runDir);
       const total = info && info.config.episodes > 0 ? info.config.episodes : null;
-      item.description = runDescription(state, summary.episode, total, summary.bestEval);
+      item.description = runDescription(summary.episode, total, summary.bestEval);
     }
     item.tooltip = this.runTooltip(node, info, state);
+    // The state is shown only by the icon; screen readers get it in words.
+    item.accessibilityInformation = { label: `${info?.name ?? node.runId}, ${state}, ${item.description}` };
     item.command = { command: 'ddpg.openDashboard', title: 'Open Dashboard', arguments: [node] };
     return item;
   }
