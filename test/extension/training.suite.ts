@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunInfo } from '../../src/protocol';
+import { readRunConfig } from '../../src/extension/settings';
 import { extensionApi, tempDir, TINY_CONFIG, waitFor, withSettings } from './helpers';
 
 const readRunJson = (runDir: string) => JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')) as RunInfo;
@@ -67,5 +68,27 @@ suite('training through the commands', () => {
       assert.equal(evaluation.returns.length, TINY_CONFIG.evalEpisodes);
       assert.ok(Number.isFinite(evaluation.mean) && evaluation.mean < 0, `a Pendulum return is negative: ${evaluation.mean}`);
     });
+  });
+
+  test('a trainer that fails is recorded as crashed, with its files and its log kept', async function () {
+    this.timeout(60_000);
+    const api = await extensionApi();
+    const runsDir = tempDir('ddpg-crash-');
+    const config = readRunConfig({ get: <T>(key: string) => (TINY_CONFIG as Record<string, unknown>)[key] as T | undefined }).config!;
+    const crashes: string[] = [];
+    const subscription = api.runManager.onDidCrash((c) => crashes.push(c.reason));
+    try {
+      // Resuming from a checkpoint that does not exist makes the real trainer fail during start-up.
+      const run = await api.runManager.startTraining(runsDir, config, { resumeFrom: path.join(runsDir, 'no-such-checkpoint') });
+      await waitFor('the crash to be recorded', () => api.runManager.history(run.runId)?.state === 'crashed', 30_000);
+      assert.equal(api.runManager.isLive(run.runId), false);
+      assert.equal(crashes.length, 1);
+      const info = readRunJson(run.runDir);
+      assert.equal(info.status, 'crashed');
+      assert.match(info.error ?? '', /no-such-checkpoint|exited with code/);
+      assert.ok(api.runManager.logOf(run.runId), 'Show Log has a log to show');
+    } finally {
+      subscription.dispose();
+    }
   });
 });
