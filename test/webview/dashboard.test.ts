@@ -332,6 +332,25 @@ test('evaluate mode: evaluation episodes animate, then the returns with mean ± 
   await closeClean(harness);
 });
 
+test('hyperparameters: grouped like the settings, changed values highlighted with their defaults', async () => {
+  const harness = await open();
+  const { page } = harness;
+  const section = page.getByTestId('hyperparameters');
+  assert.match(await section.locator('summary').innerText(), /25 settings, 7 changed from the defaults/);
+  await section.locator('summary').click();
+  const groups = await section.locator('h3').allInnerTexts();
+  assert.deepEqual(groups, ['Network', 'Optimisation', 'Exploration', 'Schedule', 'Environment', 'Evaluation', 'Checkpoints', 'Runtime']);
+  const changed = section.locator('tr[data-changed="true"]');
+  assert.equal(await changed.count(), 7);
+  assert.match(await changed.filter({ hasText: 'noiseStd' }).innerText(), /0\.2\s+default 0\.1/);
+  assert.doesNotMatch(await section.innerText(), /\*mixing\*/, 'markdown emphasis is not shown raw');
+
+  await page.getByTestId('hp-only-changed').check();
+  assert.equal(await section.locator('tr:visible').count(), 7);
+  await waitFor(async () => ((await savedViewState(page)) as { onlyChangedHyperparameters?: boolean }).onlyChangedHyperparameters === true, 'the filter saved');
+  await closeClean(harness);
+});
+
 test('no run: the empty state explains how to start one', async () => {
   const harness = await open({ scenario: 'none' });
   assert.match(await text(harness.page, 'empty-state'), /No training run/);

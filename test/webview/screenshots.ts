@@ -68,7 +68,7 @@ async function main(): Promise<void> {
       };
       const harness = await openHarness(browser, server.url, options);
       const { page } = harness;
-      await page.waitForSelector(shot.scenario === 'none' ? '[data-testid="empty-state"]' : '[data-testid="returns-chart"]');
+      await page.getByTestId(shot.scenario === 'none' ? 'empty-state' : 'run-name').waitFor({ state: 'visible' });
       if (shot.openHyperparameters) await page.getByTestId('hyperparameters').locator('summary').click();
       await page.waitForTimeout(shot.streamMs ?? 400);
       await freezeHarness(page);

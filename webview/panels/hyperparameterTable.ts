@@ -8,6 +8,11 @@ import { CONFIG_SPEC, type ConfigKey, type SettingSpec } from '../../src/agent/c
 import { element, setText } from '../dom';
 import { formatConfigValue } from '../format';
 
+/** Descriptions are written for VS Code's markdown settings UI; the table shows plain text. */
+function plainText(markdown: string): string {
+  return markdown.replace(/\*\*?([^*]+)\*\*?/g, '$1').replace(/`([^`]+)`/g, '$1');
+}
+
 function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => v === b[i]);
   return a === b;
@@ -85,7 +90,10 @@ export class HyperparameterTable {
       valueCell.append(element('span', { className: 'hp-default', text: `default ${formatConfigValue(row.spec.default)}` }));
     }
     const nameCell = element('th', { attributes: { scope: 'row' } }, [element('code', { className: 'hp-key', text: row.key })]);
-    if (row.spec) nameCell.append(element('span', { className: 'hp-description', text: row.spec.description, title: row.spec.description }));
+    if (row.spec) {
+      const description = plainText(row.spec.description);
+      nameCell.append(element('span', { className: 'hp-description', text: description, title: description }));
+    }
     const tableRow = element('tr', { className: row.changed ? 'changed' : '' }, [nameCell, valueCell]);
     if (row.changed) tableRow.dataset.changed = 'true';
     return tableRow;
