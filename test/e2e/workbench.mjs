@@ -190,6 +190,8 @@ export async function clickTestId(page, testId) {
 export async function dumpPage(page, file, error) {
   const sections = [`Error: ${error?.stack ?? error}`, `URL: ${page.url()}`];
   for (const frame of page.frames()) {
+    // The web worker extension host's frame holds only its bootstrap script.
+    if (frame.url().includes('webWorkerExtensionHostIframe')) continue;
     try {
       const text = await frame.evaluate(() => document.body?.innerText ?? '');
       sections.push(`── frame ${frame.url().slice(0, 160)}\n${text.trim()}`);
@@ -198,6 +200,12 @@ export async function dumpPage(page, file, error) {
     }
   }
   writeFileSync(file, `${sections.join('\n\n')}\n`);
+}
+
+/** The messages of the notifications on screen (errors of the extension show up there). */
+export async function visibleNotifications(page) {
+  const texts = await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts().catch(() => []);
+  return texts.map(normalise).filter(Boolean);
 }
 
 /**
@@ -237,6 +245,8 @@ export class StepRunner {
       if (this.page) await dumpPage(this.page, join(this.outDir, `${number}-${slug}-FAILED.txt`), error).catch(() => {});
       this.results.push({ name, status: 'failed', detail: describeError(error) });
       console.log(`  ✗  ${name}: ${describeError(error)}`);
+      const notifications = this.page ? await visibleNotifications(this.page) : [];
+      for (const message of notifications) console.log(`     notification: ${message}`);
       return undefined;
     }
   }
