@@ -255,7 +255,10 @@ export class Trainer {
     try {
       while (!this.limitReached() && !this.stopRequested && !(this.stopWhenSolved && this.solved)) {
         this.step();
-        if (!this.inEpisode) await this.finishEpisode();
+        if (!this.inEpisode) {
+          await this.finishEpisode();
+          lastYield = now(); // its writes already let the event loop run
+        }
         if (this.pauseRequested || this.checkpointRequests.length > 0 || now() - lastYield > YIELD_EVERY_MS) {
           await this.serviceControl();
           lastYield = now();
@@ -323,7 +326,10 @@ export class Trainer {
   }
 
   private async finishEpisode(): Promise<void> {
-    this.flushFrames();
+    // When episodes end faster than frame batches are due, their frames are dropped: the
+    // dashboard plays 20 steps/s and would skip them anyway, and the IPC channel stays light.
+    this.flushFramesIfDue();
+    this.frames = [];
     this.episode++;
     const losses = this.episodeStats.means();
     const row: EpisodeRow = {
@@ -363,7 +369,7 @@ export class Trainer {
     await this.metrics.append(rows);
     if (improved && c.saveBestCheckpoint) await this.checkpoint('best');
     if (c.checkpointEveryEpisodes > 0 && this.episode % c.checkpointEveryEpisodes === 0) await this.checkpoint('periodic');
-    this.maybeStatus(true);
+    this.maybeStatus(false);
   }
 
   private async runEvaluation(): Promise<EvalRow> {

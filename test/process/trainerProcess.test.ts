@@ -46,7 +46,7 @@ class TrainerProcess {
     this.child.send(message);
   }
 
-  async waitFor<T extends TrainerToHost>(predicate: (e: TrainerToHost) => e is T, what: string, timeoutMs = 60_000): Promise<T>;
+  async waitFor<T extends TrainerToHost>(predicate: (e: TrainerToHost) => e is T, what: string, timeoutMs?: number): Promise<T>;
   async waitFor(predicate: (e: TrainerToHost) => boolean, what: string, timeoutMs?: number): Promise<TrainerToHost>;
   async waitFor(predicate: (e: TrainerToHost) => boolean, what: string, timeoutMs = 60_000): Promise<TrainerToHost> {
     const deadline = Date.now() + timeoutMs;

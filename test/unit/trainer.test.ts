@@ -8,7 +8,9 @@ import { resolveConfig, type EngineChoice, type RunConfig } from '../../src/agen
 import { createRunDirectory, listCheckpoints, readMetrics, readRunInfo } from '../../src/agent/runDirectory';
 import { Trainer } from '../../src/agent/trainer';
 import { createEngine } from '../../src/agent/engine/index';
-import type { NetworkParameters, OptimizerState } from '../../src/agent/engine/engine';
+import { networkShapeFor } from '../../src/agent/ddpg';
+import { PENDULUM } from '../../src/agent/env/pendulum';
+import type { Engine, NetworkParameters, OptimizerState } from '../../src/agent/engine/engine';
 import type { EpisodeRow, TrainerToHost } from '../../src/protocol';
 
 /** Small and fast, but with every moving part: warm-up, updates, evals, periodic checkpoints. */
@@ -27,12 +29,15 @@ async function newRun(): Promise<string> {
   return (await createRunDirectory(root)).dir;
 }
 
-async function train(config: RunConfig, options: { resumeFrom?: string; runDir?: string; onEvent?: (e: TrainerToHost, t: Trainer) => void } = {}) {
+async function train(
+  config: RunConfig,
+  options: { resumeFrom?: string; runDir?: string; onEvent?: (e: TrainerToHost, t: Trainer) => void; engine?: Engine } = {},
+) {
   const runDir = options.runDir ?? (await newRun());
   const events: TrainerToHost[] = [];
   let trainer!: Trainer;
   trainer = await Trainer.create({
-    runDir, config, resumeFrom: options.resumeFrom, streamFrames: true,
+    runDir, config, resumeFrom: options.resumeFrom, streamFrames: true, engine: options.engine,
     emit: (e) => {
       events.push(e);
       options.onEvent?.(e, trainer);
@@ -40,6 +45,29 @@ async function train(config: RunConfig, options: { resumeFrom?: string; runDir?:
   });
   const summary = await trainer.run();
   return { runDir, events, summary, trainer };
+}
+
+/**
+ * The real engine, with a spy on update(): `onUpdate(n)` runs inside the n-th update, i.e. in the
+ * middle of env step warmupSteps − 1 + n (the first update follows step warmupSteps). Commands sent from there land at an exactly known step.
+ */
+async function spiedEngine(config: RunConfig, onUpdate: (n: number) => void): Promise<Engine> {
+  const shape = networkShapeFor(config, { obsDim: PENDULUM.obsDim, actDim: PENDULUM.actDim, maxTorque: PENDULUM.maxTorque });
+  const engine = await createEngine(config.engine, { shape, hyper: config, batchSize: config.batchSize });
+  let updates = 0;
+  return new Proxy(engine, {
+    get(target, property) {
+      if (property === 'update') {
+        return () => {
+          const stats = target.update();
+          onUpdate(++updates);
+          return stats;
+        };
+      }
+      const value = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 const episodesOf = (events: TrainerToHost[]) => events.flatMap((e) => (e.type === 'episode' ? [e.row] : []));
@@ -64,9 +92,15 @@ test('a run writes run.json, metrics, evals, a final checkpoint, and reports fin
   const types = new Set(events.map((e) => e.type));
   for (const t of ['started', 'status', 'episode', 'eval', 'frames', 'checkpoint']) assert.ok(types.has(t as TrainerToHost['type']), t);
   const frames = events.flatMap((e) => (e.type === 'frames' ? [e.frames] : []));
+  // Batches are contiguous runs of one episode's steps; episodes that end between two batches
+  // are dropped, so there is at most one frame per env step.
   const frameCount = frames.reduce((n, f) => n + f.data.length / 2, 0);
-  assert.equal(frameCount, 400, 'one frame per env step');
-  assert.ok(frames.every((f) => f.data.every(Number.isFinite)));
+  assert.ok(frameCount > 0 && frameCount <= 400, `frames: ${frameCount}`);
+  for (const f of frames) {
+    assert.ok(f.firstStep >= 0 && f.firstStep + f.data.length / 2 <= 50, JSON.stringify({ ...f, data: f.data.length }));
+    assert.ok(f.data.every(Number.isFinite));
+    assert.ok(f.data.every((v, i) => i % 2 === 0 || Math.abs(v) <= 2), 'torques within ±2');
+  }
 });
 
 test('same seed, same run; another seed, another run', async () => {
@@ -81,19 +115,25 @@ test('pause stops stepping mid-episode, resume continues, checkpoint while pause
   const config = tinyConfig({ episodes: 1000 });
   const runDir = await newRun();
   const events: TrainerToHost[] = [];
-  const trainer = await Trainer.create({ runDir, config, emit: (e) => events.push(e) });
+  let pausedAt = 0;
+  let trainer!: Trainer;
+  // Update 76 runs during step 175 = episode 4, step 25 of 50.
+  const engine = await spiedEngine(config, (n) => {
+    if (n === 76) {
+      trainer.pause();
+      pausedAt = performance.now();
+    }
+  });
+  trainer = await Trainer.create({ runDir, config, streamFrames: true, engine, emit: (e) => events.push(e) });
   const done = trainer.run();
   const waitFor = async (predicate: () => boolean, what: string) => {
     for (let i = 0; i < 2000 && !predicate(); i++) await new Promise((r) => setTimeout(r, 5));
     assert.ok(predicate(), `timed out waiting for ${what}`);
   };
-  await waitFor(() => episodesOf(events).length >= 2, 'two episodes');
-  trainer.pause();
-  const pausedAt = performance.now();
   await waitFor(() => trainer.status === 'paused', 'paused');
   const latency = performance.now() - pausedAt;
   const stepWhenPaused = trainer.statusSnapshot().step;
-  assert.notEqual(stepWhenPaused % 50, 0, 'sanity: this test wants to pause mid-episode'); // 50 = maxEpisodeSteps
+  assert.equal(stepWhenPaused, 175, 'paused right after the step during which pause() was called');
   await new Promise((r) => setTimeout(r, 200));
   assert.equal(trainer.statusSnapshot().step, stepWhenPaused, 'no steps while paused');
   trainer.requestCheckpoint(7);
@@ -146,24 +186,23 @@ test('a checkpoint loads back with identical parameters, optimizer state and act
 });
 
 test('resuming from a mid-episode checkpoint with the buffer reproduces the uninterrupted run exactly', async () => {
-  const config = tinyConfig({ episodes: 10 });
+  const config = tinyConfig({ episodes: 30 });
   const straight = await train(config);
   // The same run, stopped at a checkpoint taken in the middle of episode 4…
   const interruptedEvents: TrainerToHost[] = [];
-  let requested = false;
+  let interruptedTrainer: Trainer | undefined;
   const interrupted = await train(config, {
+    // Update 121 runs during step 220: episode 5, step 20 of 50.
+    engine: await spiedEngine(config, (n) => n === 121 && interruptedTrainer!.requestCheckpoint(1)),
     onEvent: (e, t) => {
+      interruptedTrainer = t;
       interruptedEvents.push(e);
-      if (!requested && e.type === 'status' && e.status.step >= 170) {
-        requested = true;
-        t.requestCheckpoint(1);
-      }
       if (e.type === 'checkpoint' && e.requestId === 1) t.stop(false);
     },
   });
   assert.equal(interrupted.summary.status, 'stopped');
   const manual = interruptedEvents.find((e) => e.type === 'checkpoint' && e.requestId === 1) as Extract<TrainerToHost, { type: 'checkpoint' }>;
-  assert.ok(manual.manifest.step % 50 !== 0, `checkpoint at step ${manual.manifest.step} should be mid-episode`);
+  assert.equal(manual.manifest.step, 220, 'checkpoint mid-episode');
   // …then continued as a new run.
   const resumed = await train(config, { resumeFrom: manual.dir });
   const expected = strip(episodesOf(straight.events)).filter((r) => r.step > manual.manifest.step);
@@ -171,7 +210,7 @@ test('resuming from a mid-episode checkpoint with the buffer reproduces the unin
   assert.deepEqual(strip(episodesOf(resumed.events)), expected);
   // The resumed run's metrics start with the source run's history, so its curve is whole.
   const metrics = await readMetrics(resumed.runDir);
-  assert.deepEqual(metrics.episodes.map((e) => e.episode), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  assert.deepEqual(metrics.episodes.map((e) => e.episode), Array.from({ length: 30 }, (_, i) => i + 1));
   assert.equal((await readRunInfo(resumed.runDir)).resumedFrom?.step, manual.manifest.step);
 });
 
