@@ -5,6 +5,9 @@
 //                             kernels ~25% faster; Node 20 accepts it only with
 //                             --experimental-wasm-relaxed-simd, Node ≥ 22 and Electron ≥ 25 always.
 // The loader (wasmEngine.ts) picks the best one the runtime validates.
+// Both import a shared memory (threads feature), so that an optional helper thread can run a
+// second instance of the module on the same buffers (assembly/parallel.ts). The memory's limits
+// here and in wasmEngine.ts (WASM_MEMORY_PAGES) must match.
 // Called by esbuild.mjs before bundling; also runnable alone: `node scripts/build-wasm.mjs`.
 import asc from 'assemblyscript/asc';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
@@ -15,6 +18,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sourceDir = join(root, 'src', 'agent', 'engine', 'wasm', 'assembly');
 const entry = join(sourceDir, 'index.ts');
 const dist = join(root, 'dist');
+
+/** 64 KiB pages: initial (static data only; configure() grows it once) and maximum (1 GiB). */
+export const WASM_MEMORY_PAGES = { initial: 2, maximum: 16384 };
 
 export const WASM_VARIANTS = [
   { file: 'ddpg-engine.wasm', features: ['simd'] },
@@ -48,7 +54,12 @@ export async function buildWasm({ production = false } = {}) {
       '--noAssert',
       // No garbage collector: the engine allocates only in configure() and never frees.
       '--runtime', 'stub',
-      ...features.flatMap((feature) => ['--enable', feature]),
+      '--importMemory', '--sharedMemory',
+      '--initialMemory', String(WASM_MEMORY_PAGES.initial),
+      '--maximumMemory', String(WASM_MEMORY_PAGES.maximum),
+      // The start function runs only when the loader calls _start (never in a helper's instance).
+      '--exportStart', '_start',
+      ...['threads', ...features].flatMap((feature) => ['--enable', feature]),
     ];
     const { error, stderr } = await asc.main(args);
     if (error) throw new Error(`AssemblyScript build of ${file} failed: ${error.message}\n${stderr.toString()}`);

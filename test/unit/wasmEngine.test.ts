@@ -327,6 +327,45 @@ describe('wasm engine: info, act and state', () => {
   });
 });
 
+describe('wasm engine with a helper thread', () => {
+  const shape: NetworkShape = { obsDim: 3, actDim: 1, actorHidden: [96, 130], criticHidden: [256, 64], actionBound: 2 };
+
+  it('gives bit-identical losses, parameters and optimizer state to one thread', async () => {
+    const single = await createWasmEngine({ shape, hyper: HYPER, batchSize: 50 }, { threads: 1 });
+    const double = await createWasmEngine({ shape, hyper: HYPER, batchSize: 50 }, { threads: 2 });
+    try {
+      assert.match(double.info.backend, /^wasm-(relaxed-)?simd-2threads$/);
+      const start = orderOneParameters(shape, 90, 0.1);
+      single.setParameters(start);
+      double.setParameters(start);
+      const rng = new Random(91);
+      for (let step = 1; step <= 10; step++) {
+        fillBatch(single.batch, rng, 2);
+        for (const key of Object.keys(single.batch) as Array<keyof Batch>) double.batch[key].set(single.batch[key]);
+        assert.deepEqual(double.update(), single.update(), `update ${step}`);
+      }
+      assert.deepEqual(double.getParameters(), single.getParameters());
+      assert.deepEqual(double.getOptimizerState(), single.getOptimizerState());
+      const obs = Float32Array.from({ length: 3 * 40 }, () => rng.uniform(-1, 1));
+      assert.deepEqual(double.act(obs, 40), single.act(obs, 40));
+    } finally {
+      single.dispose();
+      double.dispose();
+    }
+  });
+
+  it('dispose stops the helper and a new two-thread engine works afterwards', async () => {
+    for (let round = 0; round < 3; round++) {
+      const engine = await createWasmEngine({ shape, hyper: HYPER, batchSize: 32 }, { threads: 2 });
+      fillBatch(engine.batch, new Random(92 + round), 2);
+      const stats = engine.update();
+      assert.ok(Number.isFinite(stats.criticLoss));
+      engine.dispose();
+      assert.throws(() => engine.update(), /disposed/);
+    }
+  });
+});
+
 describe('wasm module loader', () => {
   it('finds the plain SIMD module in dist/ (built by npm run build)', () => {
     const { path, level } = locateModule('simd');

@@ -1,20 +1,27 @@
 // The fused DDPG engine: one exported call per update (TD targets, critic step, actor step through
 // the updated critic, Adam and soft updates), a batched act, and the memory layout they work in.
 //
-// Life cycle, driven by wasmEngine.ts: addHiddenLayer() for each hidden layer of both networks,
-// configure() once (it allocates every buffer, so memory grows only there and the typed-array
-// views JavaScript takes afterwards never detach), setHyperparameters(), then any number of
+// Life cycle, driven by wasmEngine.ts: _start() (the module's start function, exported so that a
+// helper thread's instance on the same memory can skip it), addHiddenLayer() for each hidden layer
+// of both networks, configure() once (it allocates every buffer, so memory grows only there),
+// setHyperparameters(), optionally attachHelper() (parallel.ts), then any number of
 // update()/act() calls, which allocate nothing. The exported *Pointer globals are byte addresses
-// of the buffers JavaScript reads and writes in place.
+// of the buffers JavaScript reads and writes in place. Nothing at the top level allocates: a
+// helper instance must never touch the heap.
 
 import { backward, forward, Network } from './network';
-import { adamWithSoftUpdate } from './optimizer';
+import { MAILBOX_BYTES, parallelAdamWithSoftUpdate as adamWithSoftUpdate } from './parallel';
+
+export { attachHelper, detachHelper, helperAttached, helperFailed, helperLoop } from './parallel';
 
 export const ACTOR: i32 = 0;
 export const CRITIC: i32 = 1;
 
 /** Spare bytes after every buffer: SIMD loads at a ragged row end may read up to 28 bytes past it. */
 const BUFFER_SLACK: usize = 64;
+/** Buffers start on cache lines, so the two threads' halves of a product do not share lines. */
+const BUFFER_ALIGNMENT: usize = 64;
+const MAX_HIDDEN_LAYERS = 16;
 
 // ── Configuration ───────────────────────────────────────────────────────────────────────────────
 
@@ -30,8 +37,10 @@ let tau: f32 = 0.005;
 let actorLearningRate: f32 = 1e-3;
 let criticLearningRate: f32 = 1e-3;
 
-const pendingActorHidden: i32[] = [];
-const pendingCriticHidden: i32[] = [];
+/** Hidden widths declared so far: actor's in the first half of this static table, critic's in the second. */
+const pendingHidden = memory.data(2 * MAX_HIDDEN_LAYERS * 4);
+let pendingActorCount = 0;
+let pendingCriticCount = 0;
 let actorNetwork: Network | null = null;
 let criticNetwork: Network | null = null;
 
@@ -61,6 +70,9 @@ export let criticSecondMomentPointer: usize = 0;
 export let actInputPointer: usize = 0;
 export let actOutputPointer: usize = 0;
 
+/** The helper thread's mailbox (parallel.ts). */
+export let helperMailboxPointer: usize = 0;
+
 /** Adam steps taken so far by each optimizer (the next step uses t = steps + 1). */
 export let actorAdamSteps: i32 = 0;
 export let criticAdamSteps: i32 = 0;
@@ -76,35 +88,45 @@ let tdTargets: usize = 0;
 let gradientScratchA: usize = 0;
 let gradientScratchB: usize = 0;
 let actionGradient: usize = 0;
-let actActivations: StaticArray<usize> = new StaticArray<usize>(0);
+let actActivations: StaticArray<usize> | null = null;
 
 /** Declares the next hidden layer (in order) of the actor (network 0) or the critic (network 1). */
 export function addHiddenLayer(network: i32, width: i32): void {
   if (actorNetwork != null) throw new Error('hidden layers must be declared before configure()');
   if (width < 1) throw new Error('a hidden layer needs at least one unit');
-  if (network == ACTOR) pendingActorHidden.push(width);
-  else pendingCriticHidden.push(width);
+  if (network == ACTOR) {
+    if (pendingActorCount == MAX_HIDDEN_LAYERS) throw new Error('too many hidden layers');
+    store<i32>(pendingHidden + (<usize>pendingActorCount << 2), width);
+    pendingActorCount++;
+  } else {
+    if (pendingCriticCount == MAX_HIDDEN_LAYERS) throw new Error('too many hidden layers');
+    store<i32>(pendingHidden + (<usize>(MAX_HIDDEN_LAYERS + pendingCriticCount) << 2), width);
+    pendingCriticCount++;
+  }
 }
 
-function layerWidths(inputs: i32, hidden: i32[], outputs: i32): StaticArray<i32> {
-  const widths = new StaticArray<i32>(hidden.length + 2);
+function layerWidths(inputs: i32, hidden: usize, hiddenCount: i32, outputs: i32): StaticArray<i32> {
+  const widths = new StaticArray<i32>(hiddenCount + 2);
   unchecked((widths[0] = inputs));
-  for (let l = 0; l < hidden.length; l++) unchecked((widths[l + 1] = hidden[l]));
-  unchecked((widths[hidden.length + 1] = outputs));
+  for (let l = 0; l < hiddenCount; l++) unchecked((widths[l + 1] = load<i32>(hidden + (<usize>l << 2))));
+  unchecked((widths[hiddenCount + 1] = outputs));
   return widths;
 }
 
 /**
- * Hands out 16-byte-aligned buffers, each followed by BUFFER_SLACK spare bytes. Run once to
+ * Hands out cache-line-aligned buffers, each followed by BUFFER_SLACK spare bytes. Run once to
  * measure (base 0), then again over one region allocated at the measured size, so memory grows
  * a single time for all the engine's buffers.
  */
 class Arena {
   constructor(public next: usize) {}
-  floats(count: i32): usize {
+  bytes(count: usize): usize {
     const at = this.next;
-    this.next = (at + (<usize>count << 2) + BUFFER_SLACK + 15) & ~(<usize>15);
+    this.next = (at + count + BUFFER_SLACK + BUFFER_ALIGNMENT - 1) & ~(BUFFER_ALIGNMENT - 1);
     return at;
+  }
+  floats(count: i32): usize {
+    return this.bytes(<usize>count << 2);
   }
 }
 
@@ -118,8 +140,9 @@ function placeNetwork(net: Network, arena: Arena, rows: i32): void {
   for (let l = 0; l < net.depth; l++) unchecked((net.activations[l] = arena.floats(rows * unchecked(net.widths[l + 1]))));
 }
 
-function placeBuffers(actor: Network, critic: Network, arena: Arena): void {
+function placeBuffers(actor: Network, critic: Network, acting: StaticArray<usize>, arena: Arena): void {
   const rows = batchSize;
+  helperMailboxPointer = arena.bytes(MAILBOX_BYTES);
   placeNetwork(actor, arena, rows);
   placeNetwork(critic, arena, rows);
   observationsPointer = arena.floats(rows * observationWidth);
@@ -133,7 +156,7 @@ function placeBuffers(actor: Network, critic: Network, arena: Arena): void {
   gradientScratchB = arena.floats(rows * scratchWidth);
   actionGradient = arena.floats(rows * actionWidth);
   actInputPointer = arena.floats(actCapacity * observationWidth);
-  for (let l = 0; l < actor.depth; l++) unchecked((actActivations[l] = arena.floats(actCapacity * unchecked(actor.widths[l + 1]))));
+  for (let l = 0; l < actor.depth; l++) unchecked((acting[l] = arena.floats(actCapacity * unchecked(actor.widths[l + 1]))));
 }
 
 /** Allocates every buffer for the declared networks; call once. */
@@ -145,14 +168,15 @@ export function configure(observations: i32, actions: i32, batch: i32, actRows: 
   batchSize = batch;
   actCapacity = actRows;
   actionBound = bound;
-  const actor = new Network(layerWidths(observations, pendingActorHidden, actions));
-  const critic = new Network(layerWidths(observations + actions, pendingCriticHidden, 1));
-  actActivations = new StaticArray<usize>(actor.depth);
+  const actor = new Network(layerWidths(observations, pendingHidden, pendingActorCount, actions));
+  const critic = new Network(layerWidths(observations + actions, pendingHidden + MAX_HIDDEN_LAYERS * 4, pendingCriticCount, 1));
+  const acting = new StaticArray<usize>(actor.depth);
+  actActivations = acting;
 
   const measure = new Arena(0);
-  placeBuffers(actor, critic, measure);
-  const region = heap.alloc(measure.next + 16);
-  placeBuffers(actor, critic, new Arena((region + 15) & ~(<usize>15)));
+  placeBuffers(actor, critic, acting, measure);
+  const region = heap.alloc(measure.next + BUFFER_ALIGNMENT);
+  placeBuffers(actor, critic, acting, new Arena((region + BUFFER_ALIGNMENT - 1) & ~(BUFFER_ALIGNMENT - 1)));
 
   actorNetwork = actor;
   criticNetwork = critic;
@@ -168,7 +192,7 @@ export function configure(observations: i32, actions: i32, batch: i32, actRows: 
   criticGradientPointer = critic.gradient;
   criticFirstMomentPointer = critic.firstMoment;
   criticSecondMomentPointer = critic.secondMoment;
-  actOutputPointer = unchecked(actActivations[actor.depth - 1]);
+  actOutputPointer = unchecked(acting[actor.depth - 1]);
 }
 
 export function setHyperparameters(discount: f32, mixing: f32, actorRate: f32, criticRate: f32): void {
@@ -301,6 +325,6 @@ export function computeGradients(): void {
 export function act(count: i32): void {
   if (count < 0 || count > actCapacity) throw new Error('act() count exceeds the act capacity');
   const actor = actorNetwork!;
-  forward(actor, actor.online, actInputPointer, observationWidth, 0, 0, count, actActivations);
+  forward(actor, actor.online, actInputPointer, observationWidth, 0, 0, count, actActivations!);
   squashActions(actOutputPointer, count * actionWidth);
 }

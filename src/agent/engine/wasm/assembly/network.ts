@@ -1,7 +1,8 @@
 // A stack of dense layers in the engine's flat parameter layout (engine.ts): per layer a row-major
 // kernel [in, out] then its bias [out]. Forward and backward passes over a batch of rows.
 
-import { columnSums, matmul, matmulTransposedA, matmulTransposedB } from './matmul';
+import { columnSums } from './matmul';
+import { parallelMatmul as matmul, parallelMatmulTransposedA as matmulTransposedA, parallelMatmulTransposedB as matmulTransposedB } from './parallel';
 
 export class Network {
   /** widths[0] is the input width, widths[l + 1] the output width of layer l. */
