@@ -11,13 +11,19 @@ import { createEngine } from './engine/index';
 import { Trainer, evaluatePolicy } from './trainer';
 
 function send(event: TrainerToHost): void {
-  if (process.send && process.connected) process.send(event);
+  // With a callback, a channel that broke in the meantime (host gone: EPIPE) reports to it instead
+  // of raising an 'error' event that would kill the process before its final checkpoint.
+  if (process.send && process.connected) process.send(event, undefined, undefined, ignoreChannelError);
+}
+
+function ignoreChannelError(error: Error | null): void {
+  if (error) process.stderr.write(`trainer: host channel closed (${error.message})\n`);
 }
 
 /** Sends the last message and exits once it has been handed to the channel. */
 function exitWith(status: RunStatus, code: number): void {
   if (process.send && process.connected) {
-    process.send({ type: 'exiting', status } satisfies TrainerToHost, () => process.exit(code));
+    process.send({ type: 'exiting', status } satisfies TrainerToHost, undefined, undefined, () => process.exit(code));
   } else {
     process.exit(code);
   }
