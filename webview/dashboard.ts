@@ -152,7 +152,12 @@ export class Dashboard {
       const checkpoint = model.newestCheckpoint;
       this.status.showCheckpoints(model);
       this.status.controls.checkpointSaved();
-      this.toasts.show(`Checkpoint saved: ${checkpoint.name}`, `${checkpoint.reason} · episode ${formatInteger(checkpoint.episode)}`);
+      const automatic = checkpoint.reason === 'best' || checkpoint.reason === 'periodic';
+      this.toasts.show(
+        `Checkpoint saved: ${checkpoint.name}`,
+        `${checkpoint.reason} · episode ${formatInteger(checkpoint.episode)}`,
+        automatic ? 'automatic-checkpoint' : undefined,
+      );
     }
     if (changes.has('evaluation')) this.status.showEvaluation(model);
     if (changes.has('problem')) this.status.showProblem(model);
