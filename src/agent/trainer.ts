@@ -553,10 +553,9 @@ export class Trainer {
   statusSnapshot(): StatusSnapshot {
     const t = now();
     const w = this.rateWindow;
-    if (this.state !== 'running') w.rate = 0;
-    else if (t - w.time >= 250) {
+    if (this.state === 'running' && t - w.time >= 250) {
       const instant = ((this.totalSteps - w.step) * 1000) / (t - w.time);
-      w.rate = w.time === 0 ? 0 : w.rate === 0 ? instant : 0.5 * w.rate + 0.5 * instant;
+      w.rate = w.rate === 0 ? instant : 0.5 * w.rate + 0.5 * instant;
       w.time = t;
       w.step = this.totalSteps;
     }
@@ -566,7 +565,7 @@ export class Trainer {
       totalEpisodes: this.config.episodes > 0 ? this.config.episodes : null,
       step: this.totalSteps,
       totalSteps: this.config.totalSteps > 0 ? this.config.totalSteps : null,
-      stepsPerSecond: w.rate,
+      stepsPerSecond: this.state === 'running' ? w.rate : 0,
       elapsedSeconds: this.wallTime(),
       latestEval: this.latestEval,
       bestEval: this.bestEval,
@@ -586,7 +585,8 @@ export class Trainer {
     if (this.state === 'running') this.activeSeconds += (now() - this.activeSince) / 1000;
     if (state === 'running') {
       this.activeSince = now();
-      this.rateWindow = { time: now(), step: this.totalSteps, rate: 0 };
+      // A new measuring window; the rate measured before a pause stands until it has data.
+      this.rateWindow = { time: now(), step: this.totalSteps, rate: this.rateWindow.rate };
     }
     this.state = state;
     this.runInfo = { ...this.runInfo, status: state, updated: new Date().toISOString(), ...(error ? { error } : {}) };
