@@ -7,7 +7,7 @@
  * and, with --solve, end-to-end runs of the CLI (see solveBenchmark.ts). Progress goes to stderr.
  *
  * Flags: --solve  also the (minutes-long) CLI runs
- *        --only <text>        only engines whose "engine backend" label contains text
+ *        --only <name>        only one engine ("wasm", "tfjs") or one "engine backend" pair
  *        --hidden 64,128      hidden widths (both networks [H, H]); default 64,128,256
  *        --batch 64,128       batch sizes; default 64,128,256
  *        --solve-only         the CLI runs without the engine table
@@ -28,6 +28,8 @@ interface Candidate {
 const CANDIDATES: Candidate[] = [
   { label: 'wasm wasm-simd', create: (o) => createWasmEngine(o, { simd: 'simd' }) },
   { label: 'wasm wasm-relaxed-simd', create: (o) => createWasmEngine(o, { simd: 'relaxed-simd' }) },
+  { label: 'wasm wasm-simd-2threads', create: (o) => createWasmEngine(o, { simd: 'simd', threads: 2 }) },
+  { label: 'wasm wasm-relaxed-simd-2threads', create: (o) => createWasmEngine(o, { simd: 'relaxed-simd', threads: 2 }) },
   { label: 'tfjs tensorflow', create: (o) => createTfjsEngine({ ...o, backend: 'tensorflow' }) },
   { label: 'tfjs wasm', create: (o) => createTfjsEngine({ ...o, backend: 'wasm' }) },
   { label: 'tfjs cpu', create: (o) => createTfjsEngine({ ...o, backend: 'cpu' }) },
@@ -70,7 +72,7 @@ async function benchmarkEngines(argv: string[]): Promise<void> {
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
   const hyper = { gamma: 0.99, tau: 0.005, actorLr: 1e-4, criticLr: 1e-3 };
   for (const candidate of CANDIDATES) {
-    if (only && !candidate.label.includes(only)) continue;
+    if (only && candidate.label !== only && candidate.label.split(' ')[0] !== only) continue;
     for (const hidden of hiddens) {
       for (const batch of batches) {
         const shape = { obsDim: 3, actDim: 1, actorHidden: [hidden, hidden], criticHidden: [hidden, hidden], actionBound: 2 };

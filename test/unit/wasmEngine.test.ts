@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Batch, Engine, NetworkParameters, NetworkShape, OptimizerState, UpdateHyperparameters } from '../../src/agent/engine/engine';
 import { actorLayers, criticLayers, initialParameters, parameterCount, zeroOptimizerState } from '../../src/agent/engine/parameters';
 import { createTfjsEngine } from '../../src/agent/engine/tfjs/tfjsEngine';
-import { createWasmEngine, locateModule, type WasmSimdLevel } from '../../src/agent/engine/wasm/wasmEngine';
+import { autoThreads, createWasmEngine, locateModule, type WasmSimdLevel } from '../../src/agent/engine/wasm/wasmEngine';
 import { Random } from '../../src/agent/random';
 import { actorForward, referenceUpdate, type OptimizerStateLike, type ParametersLike } from '../helpers/referenceDdpg';
 
@@ -352,6 +352,14 @@ describe('wasm engine with a helper thread', () => {
       single.dispose();
       double.dispose();
     }
+  });
+
+  it("'auto' takes a second thread only for large updates on machines with cores to spare", () => {
+    const options = (hidden: number, batchSize: number) => ({ shape: pendulumShape([hidden, hidden]), hyper: HYPER, batchSize });
+    assert.equal(autoThreads(options(64, 64), 16), 1, 'the default network is too small to gain');
+    assert.equal(autoThreads(options(256, 64), 16), 2);
+    assert.equal(autoThreads(options(128, 64), 4), 2);
+    assert.equal(autoThreads(options(256, 256), 2), 1, 'two cores: the host and the env need one');
   });
 
   it('dispose stops the helper and a new two-thread engine works afterwards', async () => {

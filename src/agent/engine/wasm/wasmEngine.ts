@@ -4,6 +4,7 @@
  * typed-array views, so the batch is sampled straight into wasm memory and an update is one call.
  */
 
+import { availableParallelism } from 'node:os';
 import type { AdamState, Batch, Engine, EngineInfo, EngineOptions, NetworkParameters, NetworkShape, OptimizerState, UpdateHyperparameters, UpdateStats } from '../engine';
 import { actorLayers, assertParameterSizes, criticLayers, parameterCount } from '../parameters';
 import { instantiateEngine, type EngineExports, type WasmGlobal, type WasmMemory, type WasmSimdLevel } from './engineModule';
@@ -15,10 +16,24 @@ export interface WasmEngineLoadOptions {
   /** Which build of the module to use (engineModule.ts); default 'auto'. */
   simd?: WasmSimdLevel;
   /**
-   * 2 runs a helper thread that takes half of every large product and of Adam (bit-identical
-   * results, ~1.7× faster updates on wide networks when a second core is free); default 1.
+   * 2 runs a helper thread that shares every large product and Adam with the main thread
+   * (bit-identical results; ~1.7× faster updates at hidden 256 when a second core is free, but it
+   * spins a core while training and hurts when the machine has no core to spare). 'auto' (the
+   * default) uses 2 when the machine has at least AUTO_THREADS_MIN_CORES cores and the update is
+   * large enough to gain.
    */
-  threads?: 1 | 2;
+  threads?: 1 | 2 | 'auto';
+}
+
+/** 'auto' threads: cores the machine must have (leaving room for the host, the UI, the env). */
+const AUTO_THREADS_MIN_CORES = 4;
+/** 'auto' threads: batch × (actor + critic parameters) from which a second thread pays (hidden 128, batch 64). */
+const AUTO_THREADS_MIN_WORK = 2_000_000;
+
+/** The thread count 'auto' resolves to for these options on this machine. */
+export function autoThreads(options: EngineOptions, cores = availableParallelism()): 1 | 2 {
+  const work = options.batchSize * (parameterCount(actorLayers(options.shape)) + parameterCount(criticLayers(options.shape)));
+  return cores >= AUTO_THREADS_MIN_CORES && work >= AUTO_THREADS_MIN_WORK ? 2 : 1;
 }
 
 /** act() handles this many observations per wasm call at least (more when the batch is larger). */
@@ -46,8 +61,9 @@ function checkHyperparameters(hyper: UpdateHyperparameters): void {
 /** Creates a wasm engine; rejects with an Error saying why when the module cannot be loaded. */
 export async function createWasmEngine(options: EngineOptions, load: WasmEngineLoadOptions = {}): Promise<WasmEngine> {
   checkOptions(options);
-  const threads = load.threads ?? 1;
-  if (threads !== 1 && threads !== 2) throw new RangeError(`threads must be 1 or 2, got ${threads}`);
+  const requested = load.threads ?? 'auto';
+  if (requested !== 1 && requested !== 2 && requested !== 'auto') throw new RangeError(`threads must be 1, 2 or 'auto', got ${requested}`);
+  const threads = requested === 'auto' ? autoThreads(options) : requested;
   const { exports, memory, module, level } = await instantiateEngine(load.simd ?? 'auto');
   const backend = `wasm-${level}${threads === 2 ? '-2threads' : ''}`;
   const engine = new WasmEngine(exports, memory, options, backend);

@@ -49,8 +49,13 @@ const CHUNK_FLOPS: i64 = 1 << 18;
 const CHUNK_ALIGNMENT: i32 = 16;
 /** Adam: about 10 cycles per 4 parameters (divider and memory bound); weighed like FLOPs. */
 const ADAM_FLOPS_PER_PARAMETER: i64 = 16;
-/** The helper spins this long between jobs (through an env step between updates) before sleeping. */
-const HELPER_SPINS: i32 = 1 << 18;
+/**
+ * Spins before the helper sleeps: ~0.1 s here, so it stays awake through everything between two
+ * updates of a training run (an env step, an evaluation). Sleeping sooner costs more than the
+ * futex wake-up: a woken thread is often placed on the waker's core and the two then share it.
+ * (OpenMP runtimes make the same trade with their ~0.2 s default block time.)
+ */
+const HELPER_SPINS: i32 = 1 << 26;
 
 let mailbox: usize = 0;
 let helperActive = false;
