@@ -169,7 +169,7 @@ export async function runUserJourneyFlow({ browser, runner, vsix, tmpRoot, outDi
     await runner.step('Evaluate Checkpoint from the side bar shows evaluation returns', 'evaluation', async () => {
       const row = await waitForCheckpointRow(page, runName, new RegExp(escapeRegExp(manualCheckpoint)));
       await sideBarRow(page, row.index).click({ button: 'right' });
-      await clickContextMenuItem(page, 'Evaluate Checkpoint');
+      const menuClicks = await clickContextMenuItem(page, 'Evaluate Checkpoint');
       const { text } = await waitUntil('eval-results to show the returns of the evaluation', async () => {
         const found = await findByTestId(page, 'eval-results');
         const text = found?.text ?? '';
@@ -178,7 +178,7 @@ export async function runUserJourneyFlow({ browser, runner, vsix, tmpRoot, outDi
         const done = Boolean(found?.visible) && !/running/i.test(text) && returns.length >= FAST_WORKSPACE_SETTINGS['ddpg.evalEpisodes'];
         return { ok: done, seen: found ? { visible: found.visible, text } : 'absent', text };
       }, { timeoutMs: 120_000 });
-      return text;
+      return `${text}${menuClicks > 1 ? ` (the context menu needed ${menuClicks} clicks)` : ''}`;
     });
   } finally {
     writeFileSync(join(outDir, 'browser-console-user-journey.log'), `${consoleLog.join('\n')}\n`);

@@ -136,11 +136,23 @@ export function sideBarRow(page, index) {
   return page.locator('.part.sidebar .monaco-list-row').nth(index);
 }
 
-/** Clicks an entry of the open context menu (VS Code draws it inside a shadow root). */
+/**
+ * Clicks an entry of the open context menu (VS Code draws it inside a shadow root) and waits
+ * for the menu to close, which is when its action runs. A click can land while the menu is
+ * still settling and only highlight the entry (seen once in a clean CI clone): then the menu is
+ * still open a second later and we click again. An entry that is gone is never clicked twice.
+ */
 export async function clickContextMenuItem(page, label) {
   const item = page.locator('.monaco-menu .action-item .action-label', { hasText: label }).first();
   await item.waitFor({ state: 'visible', timeout: 15_000 });
-  await item.click();
+  let clicks = 0;
+  await waitUntil(`the context menu entry "${label}" to run (the menu to close)`, async () => {
+    if (!(await item.isVisible())) return { ok: true };
+    await item.click({ timeout: 5_000 });
+    clicks++;
+    return { ok: false, seen: `menu still open after ${clicks} click(s)` };
+  }, { timeoutMs: 30_000, intervalMs: 1000 });
+  return clicks; // more than 1 means the first click was swallowed
 }
 
 /**
