@@ -221,7 +221,10 @@ export async function startCodeServer({
     logFile,
     recentOutput: () => recent.join('\n'),
     exited,
+    /** True once stop() was called: an exit after that is expected. */
+    stopRequested: false,
     async stop() {
+      server.stopRequested = true;
       if (!liveServers.has(server)) return;
       killGroup(child.pid, 'SIGTERM');
       // code-server shuts its children down on SIGTERM; give them a generous moment, then

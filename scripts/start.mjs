@@ -104,6 +104,7 @@ ${line}
 
   // Runs until Ctrl-C (code-server.mjs stops the server and exits) or until the server dies.
   const { code, signal } = await server.exited;
+  if (server.stopRequested) return; // Ctrl-C: code-server.mjs finishes the shutdown and exits.
   console.error(`code-server stopped unexpectedly (${signal ?? `exit code ${code}`}). Last output:\n${server.recentOutput()}`);
   await server.stop();
   process.exit(1);
