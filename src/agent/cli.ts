@@ -9,9 +9,9 @@ import * as path from 'node:path';
 import type { EpisodeRow, EvalRow, TrainerToHost } from '../protocol';
 import { loadCheckpoint } from './checkpoint';
 import { CONFIG_KEYS, CONFIG_SPEC, describeRange, resolveConfig, type ConfigKey, type RunConfig } from './config';
-import { createEngine } from './engine/index';
+import { evaluateCheckpoint } from './evaluation';
 import { createRunDirectory } from './runDirectory';
-import { SOLVED_RETURN, Trainer, evaluatePolicy } from './trainer';
+import { SOLVED_RETURN, Trainer } from './trainer';
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
@@ -277,27 +277,12 @@ async function train(options: CliOptions): Promise<number> {
 }
 
 async function evaluate(options: CliOptions): Promise<number> {
-  const checkpoint = await loadCheckpoint(path.resolve(options.checkpoint!));
-  const config = checkpoint.manifest.config;
-  const engine = await createEngine(config.engine, { shape: checkpoint.shape, hyper: config, batchSize: 1 }, (m) => process.stderr.write(`warning: ${m}\n`));
-  engine.setParameters(checkpoint.parameters);
-  const obs = new Float32Array(checkpoint.shape.obsDim);
-  const episodes = options.episodes ?? config.evalEpisodes;
-  const returns = await evaluatePolicy(
-    (o) => {
-      for (let i = 0; i < obs.length; i++) obs[i] = o[i];
-      return engine.act(obs, 1);
-    },
-    config,
-    episodes,
-  );
-  engine.dispose();
-  const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
-  const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length);
-  if (options.json) process.stdout.write(JSON.stringify({ type: 'evaluation', checkpoint: checkpoint.dir, returns, mean, std }) + '\n');
+  const dir = path.resolve(options.checkpoint!);
+  const { returns, mean, std } = await evaluateCheckpoint(dir, options.episodes, { log: (m) => process.stderr.write(`warning: ${m}\n`) });
+  if (options.json) process.stdout.write(JSON.stringify({ type: 'evaluation', checkpoint: dir, returns, mean, std }) + '\n');
   else {
     returns.forEach((r, i) => process.stdout.write(`episode ${i + 1}: return ${r.toFixed(1)}\n`));
-    process.stdout.write(`mean ${mean.toFixed(1)} ± ${std.toFixed(1)} over ${episodes} deterministic episodes\n`);
+    process.stdout.write(`mean ${mean.toFixed(1)} ± ${std.toFixed(1)} over ${returns.length} deterministic episodes\n`);
   }
   return 0;
 }

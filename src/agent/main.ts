@@ -5,10 +5,9 @@
  */
 
 import { isHostToTrainer, type EvaluateCommand, type HostToTrainer, type RunStatus, type StartTrainingCommand, type TrainerToHost } from '../protocol';
-import { loadCheckpoint } from './checkpoint';
 import { validateConfig } from './config';
-import { createEngine } from './engine/index';
-import { Trainer, evaluatePolicy } from './trainer';
+import { evaluateCheckpoint } from './evaluation';
+import { Trainer } from './trainer';
 
 function send(event: TrainerToHost): void {
   // With a callback, a channel that broke in the meantime (host gone: EPIPE) reports to it instead
@@ -49,27 +48,12 @@ async function startTraining(command: StartTrainingCommand): Promise<void> {
   exitWith(summary.status, 0);
 }
 
-async function evaluateCheckpoint(command: EvaluateCommand): Promise<void> {
-  const checkpoint = await loadCheckpoint(command.checkpointDir);
-  const config = checkpoint.manifest.config;
-  const engine = await createEngine(config.engine, { shape: checkpoint.shape, hyper: config, batchSize: 1 }, (message) =>
-    send({ type: 'log', level: 'warn', message }),
-  );
-  engine.setParameters(checkpoint.parameters);
-  const obs = new Float32Array(checkpoint.shape.obsDim);
-  const returns = await evaluatePolicy(
-    (o) => {
-      for (let i = 0; i < obs.length; i++) obs[i] = o[i];
-      return engine.act(obs, 1);
-    },
-    config,
-    command.episodes,
-    command.streamFrames ? (episode, firstStep, data) => send({ type: 'frames', frames: { episode, firstStep, phase: 'eval', data } }) : undefined,
-  );
-  engine.dispose();
-  const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
-  const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length);
-  send({ type: 'evaluation', checkpointDir: command.checkpointDir, returns, mean, std });
+async function evaluate(command: EvaluateCommand): Promise<void> {
+  const result = await evaluateCheckpoint(command.checkpointDir, command.episodes, {
+    onFrames: command.streamFrames ? (episode, firstStep, data) => send({ type: 'frames', frames: { episode, firstStep, phase: 'eval', data } }) : undefined,
+    log: (message) => send({ type: 'log', level: 'warn', message }),
+  });
+  send({ type: 'evaluation', ...result });
   exitWith('finished', 0);
 }
 
@@ -82,7 +66,7 @@ function handle(message: HostToTrainer): void {
         return;
       }
       started = true;
-      (message.type === 'start' ? startTraining(message) : evaluateCheckpoint(message)).catch(fail);
+      (message.type === 'start' ? startTraining(message) : evaluate(message)).catch(fail);
       return;
     case 'pause':
       trainer?.pause();

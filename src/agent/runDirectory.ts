@@ -154,6 +154,27 @@ export async function readCheckpointManifest(checkpointDir: string): Promise<Che
   return value as unknown as CheckpointManifest;
 }
 
+/** Each visible subfolder of `parent`, read by `read`; a failure becomes that entry's error. */
+async function readSubfolders<T>(parent: string, read: (dir: string) => Promise<T>): Promise<Array<{ dir: string; value?: T; error?: string }>> {
+  let names: string[];
+  try {
+    names = (await fs.readdir(parent, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return Promise.all(
+    names.map(async (name) => {
+      const dir = path.join(parent, name);
+      try {
+        return { dir, value: await read(dir) };
+      } catch (err) {
+        return { dir, error: (err as Error).message };
+      }
+    }),
+  );
+}
+
 export interface CheckpointEntry {
   dir: string;
   manifest?: CheckpointManifest;
@@ -162,23 +183,8 @@ export interface CheckpointEntry {
 
 /** Complete checkpoints of a run, oldest first; unreadable ones carry an error (temporary folders are skipped). */
 export async function listCheckpoints(runDir: string): Promise<CheckpointEntry[]> {
-  const root = path.join(runDir, CHECKPOINTS_DIR);
-  let names: string[];
-  try {
-    names = (await fs.readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  const entries = await Promise.all(
-    names.map(async (name): Promise<CheckpointEntry> => {
-      const dir = path.join(root, name);
-      try {
-        return { dir, manifest: await readCheckpointManifest(dir) };
-      } catch (err) {
-        return { dir, error: (err as Error).message };
-      }
-    }),
+  const entries = (await readSubfolders(path.join(runDir, CHECKPOINTS_DIR), readCheckpointManifest)).map(
+    ({ dir, value, error }): CheckpointEntry => (value ? { dir, manifest: value } : { dir, error }),
   );
   return entries.sort((a, b) => (a.manifest?.step ?? Infinity) - (b.manifest?.step ?? Infinity) || a.dir.localeCompare(b.dir));
 }
@@ -191,22 +197,6 @@ export interface RunEntry {
 
 /** Runs in a runs dir, newest first; folders without run.json are reported with an error. */
 export async function listRuns(runsDir: string): Promise<RunEntry[]> {
-  let names: string[];
-  try {
-    names = (await fs.readdir(runsDir, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  const entries = await Promise.all(
-    names.map(async (name): Promise<RunEntry> => {
-      const dir = path.join(runsDir, name);
-      try {
-        return { dir, info: await readRunInfo(dir) };
-      } catch (err) {
-        return { dir, error: (err as Error).message };
-      }
-    }),
-  );
+  const entries = (await readSubfolders(runsDir, readRunInfo)).map(({ dir, value, error }): RunEntry => (value ? { dir, info: value } : { dir, error }));
   return entries.sort((a, b) => (b.info?.created ?? '').localeCompare(a.info?.created ?? '') || b.dir.localeCompare(a.dir));
 }

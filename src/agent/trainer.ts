@@ -26,13 +26,11 @@ import { DdpgAgent, networkShapeFor, UpdateAccumulator } from './ddpg';
 import type { Engine } from './engine/engine';
 import { createEngine } from './engine/index';
 import { Pendulum, PENDULUM } from './env/pendulum';
+import { evaluatePolicy, meanStd, yieldToEventLoop } from './evaluation';
 import { CHECKPOINTS_DIR, MetricsWriter, readMetrics, writeRunInfo } from './runDirectory';
 
 /** A deterministic evaluation mean at or above this counts as solving Pendulum. */
 export const SOLVED_RETURN = -200;
-/** Evaluation episodes always start from these seeds, so evaluations are comparable across runs. */
-export const EVAL_SEED_BASE = 1_000_000;
-
 const YIELD_EVERY_MS = 15;
 const FRAME_BATCH_MS = 100;
 const STATUS_EVERY_MS = 500;
@@ -67,50 +65,6 @@ export interface TrainingSummary {
 }
 
 const now = () => performance.now();
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-function meanStd(values: number[]): { mean: number; std: number } {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
-  return { mean, std: Math.sqrt(variance) };
-}
-
-/** Deterministic episodes of the online actor from the fixed evaluation seeds. */
-export async function evaluatePolicy(
-  act: (obs: ArrayLike<number>) => Float32Array,
-  config: Pick<RunConfig, 'gravity' | 'maxEpisodeSteps'>,
-  episodes: number,
-  onFrames?: (episode: number, firstStep: number, data: number[]) => void,
-): Promise<number[]> {
-  const env = new Pendulum({ g: config.gravity, maxEpisodeSteps: config.maxEpisodeSteps });
-  const returns: number[] = [];
-  let lastYield = now();
-  for (let e = 0; e < episodes; e++) {
-    let obs = env.reset(EVAL_SEED_BASE + e);
-    let total = 0;
-    let frames: number[] = [];
-    let firstStep = 0;
-    for (;;) {
-      const result = env.step(act(obs)[0]);
-      total += result.reward;
-      if (onFrames) frames.push(env.state[0], env.lastTorque);
-      obs = result.observation;
-      if (now() - lastYield > YIELD_EVERY_MS) {
-        if (onFrames && frames.length > 0) {
-          onFrames(e + 1, firstStep, frames);
-          firstStep = env.elapsedSteps;
-          frames = [];
-        }
-        await yieldToEventLoop();
-        lastYield = now();
-      }
-      if (result.terminated || result.truncated) break;
-    }
-    if (onFrames && frames.length > 0) onFrames(e + 1, firstStep, frames);
-    returns.push(total);
-  }
-  return returns;
-}
 
 export class Trainer {
   readonly config: RunConfig;
