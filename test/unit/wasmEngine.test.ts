@@ -84,12 +84,71 @@ function scalarDifference(actual: number, expected: number): number {
   return Math.abs(actual - expected) / Math.max(Math.abs(expected), 1e-6);
 }
 
+/**
+ * A hidden pre-activation within this fraction of its layer's largest of zero sits on a ReLU kink:
+ * float32 rounding (~1e-7 of the layer's largest) may put it on either side, and whether that sample's gradient flows
+ * through the unit changes a whole column of the gradient by ~1/batch. Any two correct float32
+ * implementations can then differ far beyond 1e-4 in the gradient and Adam's moments (a
+ * parameter moves little: Adam normalises the step).
+ */
+const KINK_MARGIN = 1e-6;
+
+/** Float64 forward pass; returns the output and how close (relatively) a hidden pre-activation came to zero. */
+function forwardWithKinkDistance(layers: Array<[number, number]>, params: ArrayLike<number>, input: ArrayLike<number>, count: number): { output: Float64Array; kink: number } {
+  let x = Float64Array.from(input);
+  let offset = 0;
+  let kink = Infinity;
+  layers.forEach(([inputs, outputs], layer) => {
+    const z = new Float64Array(count * outputs);
+    for (let n = 0; n < count; n++) {
+      for (let j = 0; j < outputs; j++) {
+        let sum = params[offset + inputs * outputs + j];
+        for (let i = 0; i < inputs; i++) sum += x[n * inputs + i] * params[offset + i * outputs + j];
+        z[n * outputs + j] = sum;
+      }
+    }
+    offset += inputs * outputs + outputs;
+    if (layer < layers.length - 1) {
+      const scale = z.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      for (const v of z) kink = Math.min(kink, Math.abs(v) / Math.max(scale, 1e-30));
+      x = z.map((v) => Math.max(v, 0));
+    } else x = z;
+  });
+  return { output: x, kink };
+}
+
+/**
+ * How close the forward passes that an update differentiates come to a ReLU kink: the critic on
+ * (s, a) before its step, the actor on s, and the stepped critic on (s, μ(s)).
+ */
+function updateKinkDistance(shape: NetworkShape, before: ParametersLike, steppedCritic: ArrayLike<number>, batch: Batch): number {
+  const count = batch.reward.length;
+  const join = (actions: ArrayLike<number>) => {
+    const width = shape.obsDim + shape.actDim;
+    const rows = new Float64Array(count * width);
+    for (let n = 0; n < count; n++) {
+      for (let i = 0; i < shape.obsDim; i++) rows[n * width + i] = batch.obs[n * shape.obsDim + i];
+      for (let i = 0; i < shape.actDim; i++) rows[n * width + shape.obsDim + i] = actions[n * shape.actDim + i];
+    }
+    return rows;
+  };
+  const critic = forwardWithKinkDistance(criticLayers(shape), before.critic, join(batch.action), count);
+  const actor = forwardWithKinkDistance(actorLayers(shape), before.actor, batch.obs, count);
+  const mu = actor.output.map((z) => Math.tanh(z) * shape.actionBound);
+  const throughCritic = forwardWithKinkDistance(criticLayers(shape), steppedCritic, join(mu), count);
+  return Math.min(critic.kink, actor.kink, throughCritic.kink);
+}
+
+/** Which parts of the state a comparison covers: the Adam moments follow the raw gradients. */
+type StateParts = 'parameters' | 'parameters and moments';
+
 function assertStateAgrees(
   engine: Engine,
   params: ParametersLike,
   optimizer: OptimizerStateLike,
   metric: (a: ArrayLike<number>, b: ArrayLike<number>) => number,
   context: string,
+  covered: StateParts = 'parameters and moments',
 ): void {
   const p = engine.getParameters();
   const o = engine.getOptimizerState();
@@ -105,7 +164,7 @@ function assertStateAgrees(
     ['critic m', o.critic.m, optimizer.critic.m],
     ['critic v', o.critic.v, optimizer.critic.v],
   ];
-  for (const [name, actual, expected] of parts) {
+  for (const [name, actual, expected] of covered === 'parameters' ? parts.slice(0, 4) : parts) {
     const difference = metric(actual, expected);
     assert.ok(difference < AGREEMENT, `${context}: ${name} differs by ${difference.toExponential(2)}`);
   }
@@ -146,23 +205,32 @@ for (const level of LEVELS) {
         const rng = new Random(30);
         const batchArrays = engine.batch;
         const memory = engine.batch.obs.buffer;
+        let kinkUpdates = 0;
         for (let step = 1; step <= UPDATES; step++) {
           fillBatch(engine.batch, rng, shape.actionBound);
           const before = { params: engine.getParameters(), optimizer: engine.getOptimizerState() };
           const stats = engine.update();
-          // This update alone, from the engine's own state: every entry agrees.
+          // This update alone, from the engine's own state: every entry agrees (away from kinks,
+          // the whole state entry by entry; on one, the parameters as vectors).
           const oneStep = referenceUpdate(shape, HYPER, before.params, before.optimizer, engine.batch);
           for (const key of ['criticLoss', 'actorLoss', 'meanQ'] as const) {
             assert.ok(scalarDifference(stats[key], oneStep.stats[key]) < AGREEMENT, `update ${step}: ${key} ${stats[key]} vs ${oneStep.stats[key]}`);
           }
-          assertStateAgrees(engine, oneStep.params, oneStep.optimizer, relativeDifference, `update ${step}`);
-          // The reference chained on its own float64 state since the start.
+          if (updateKinkDistance(shape, before.params, oneStep.params.critic, engine.batch) > KINK_MARGIN) {
+            assertStateAgrees(engine, oneStep.params, oneStep.optimizer, relativeDifference, `update ${step}`);
+          } else {
+            kinkUpdates++;
+            assertStateAgrees(engine, oneStep.params, oneStep.optimizer, normDifference, `update ${step} (at a ReLU kink)`, 'parameters');
+          }
+          // The reference chained on its own float64 state since the start: the networks and the
+          // losses stay together (the moments would not survive a kink, see KINK_MARGIN).
           const chained = referenceUpdate(shape, HYPER, params, optimizer, engine.batch);
           params = chained.params;
           optimizer = chained.optimizer;
-          assertStateAgrees(engine, params, optimizer, normDifference, `update ${step} of the chained run`);
+          assertStateAgrees(engine, params, optimizer, normDifference, `update ${step} of the chained run`, 'parameters');
           assert.ok(scalarDifference(stats.criticLoss, chained.stats.criticLoss) < AGREEMENT, `update ${step} of the chained run: critic loss`);
         }
+        assert.ok(kinkUpdates <= UPDATES / 5, `${kinkUpdates} of ${UPDATES} updates sat on a ReLU kink: too few were compared entry by entry`);
         assert.equal(engine.batch, batchArrays, 'the batch arrays are never reallocated');
         assert.equal(engine.batch.obs.buffer, memory, 'wasm memory never grew after creation');
         assert.equal(engine.batch.obs.length, batchSize * shape.obsDim, 'the batch views are still attached');
@@ -188,23 +256,36 @@ describe('wasm engine vs tfjs engine: same parameters, same batches', () => {
     tfjs.dispose();
   });
 
-  it(`agree on losses and parameters over ${UPDATES} consecutive updates`, () => {
-    const start = initialParameters(shape, new Random(70));
-    for (const engine of [wasm, tfjs]) {
-      engine.setParameters(start);
-      engine.setOptimizerState(zeroOptimizerState(shape));
-    }
+  // Each update starts both engines from the same state (the wasm engine's, so the run is one
+  // trajectory of 50 consecutive updates): two float32 implementations chained independently part
+  // at the first ReLU kink (KINK_MARGIN) and never meet again; the float64 reference comparison
+  // above shows that the wasm engine's own chain stays on course.
+  it(`agree on losses, parameters and Adam state at each of ${UPDATES} consecutive updates`, () => {
+    wasm.setParameters(initialParameters(shape, new Random(70)));
+    wasm.setOptimizerState(zeroOptimizerState(shape));
+    const start = wasm.getParameters();
     const rng = new Random(71);
+    let kinkUpdates = 0;
     for (let step = 1; step <= UPDATES; step++) {
       fillBatch(wasm.batch, rng, shape.actionBound);
       for (const key of Object.keys(wasm.batch) as Array<keyof Batch>) tfjs.batch[key].set(wasm.batch[key]);
+      const before = { params: wasm.getParameters(), optimizer: wasm.getOptimizerState() };
+      tfjs.setParameters(before.params);
+      tfjs.setOptimizerState(before.optimizer);
       const fromWasm = wasm.update();
       const fromTfjs = tfjs.update();
       for (const key of ['criticLoss', 'actorLoss', 'meanQ'] as const) {
         assert.ok(scalarDifference(fromWasm[key], fromTfjs[key]) < AGREEMENT, `update ${step}: ${key} wasm ${fromWasm[key]} vs tfjs ${fromTfjs[key]}`);
       }
+      const steppedCritic = referenceUpdate(shape, HYPER, before.params, before.optimizer, wasm.batch).params.critic;
+      if (updateKinkDistance(shape, before.params, steppedCritic, wasm.batch) > KINK_MARGIN) {
+        assertStateAgrees(wasm, tfjs.getParameters(), tfjs.getOptimizerState(), relativeDifference, `update ${step}`);
+      } else {
+        kinkUpdates++;
+        assertStateAgrees(wasm, tfjs.getParameters(), tfjs.getOptimizerState(), normDifference, `update ${step} (at a ReLU kink)`, 'parameters');
+      }
     }
-    assertStateAgrees(wasm, tfjs.getParameters(), tfjs.getOptimizerState(), normDifference, `after ${UPDATES} updates`);
+    assert.ok(kinkUpdates <= UPDATES / 5, `${kinkUpdates} of ${UPDATES} updates sat on a ReLU kink: too few were compared entry by entry`);
     assert.ok(relativeDifference(wasm.getParameters().actor, start.actor) > 100 * AGREEMENT, 'the actor moved');
   });
 });

@@ -49,7 +49,6 @@ export interface EngineExports {
   act(count: number): void;
   attachHelper(mailbox: number): void;
   detachHelper(): void;
-  helperAttached(): number;
   ACTOR: WasmGlobal;
   CRITIC: WasmGlobal;
   actCapacity: WasmGlobal;

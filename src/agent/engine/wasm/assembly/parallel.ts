@@ -13,8 +13,9 @@
 //          succeeds the arguments it then reads are job s's: the main thread rewrites them only
 //          after every chunk of s has been claimed and finished.
 //   done:  FINISHED += 1 per chunk; the main thread returns when FINISHED = chunks.
-// Waiting spins on atomic loads first and only then sleeps on memory.atomic.wait, announcing it in
-// HELPER_SLEEPING so that the main thread notifies.
+// Between jobs the helper spins on SEQUENCE, and sleeps on memory.atomic.wait only after
+// HELPER_SPINS, announcing it in HELPER_SLEEPING so that the main thread's next post notifies it.
+// The main thread never sleeps: it spins only for chunks the helper is computing.
 
 import { matmul, matmulTransposedA, matmulTransposedB } from './matmul';
 import { adamWithSoftUpdate } from './optimizer';
@@ -74,10 +75,6 @@ export function detachHelper(): void {
   store<i32>(mailbox + KIND, JOB_EXIT);
   post(0);
   helperActive = false;
-}
-
-export function helperAttached(): bool {
-  return helperActive;
 }
 
 @inline
