@@ -39,6 +39,9 @@ export function autoThreads(options: EngineOptions, cores = availableParallelism
 /** act() handles this many observations per wasm call at least (more when the batch is larger). */
 const MIN_ACT_CAPACITY = 256;
 
+/** Ends the helper thread of an engine that was garbage-collected without dispose(). */
+const abandonedHelpers = new FinalizationRegistry<HelperThread>((helper) => helper.stop());
+
 function checkOptions({ shape, batchSize, hyper }: EngineOptions): void {
   const positiveInteger = (name: string, n: number) => {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name} must be a positive integer, got ${n}`);
@@ -148,6 +151,7 @@ export class WasmEngine implements Engine {
   attachHelper(helper: HelperThread, mailbox: number): void {
     this.module.attachHelper(mailbox);
     this.helper = helper;
+    abandonedHelpers.register(this, helper, this);
   }
 
   private get module(): EngineExports {
@@ -261,6 +265,7 @@ export class WasmEngine implements Engine {
     if (this.exports && this.helper) {
       this.exports.detachHelper();
       this.helper.stop();
+      abandonedHelpers.unregister(this);
     }
     this.helper = null;
     this.exports = null;
