@@ -1,6 +1,9 @@
 // The fused WebAssembly engine against the float64 reference and the TensorFlow.js engine.
 // Needs `npm run build` first (the .wasm is built into dist/).
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import type { Batch, Engine, NetworkParameters, NetworkShape, OptimizerState, UpdateHyperparameters } from '../../src/agent/engine/engine';
@@ -464,5 +467,17 @@ describe('wasm module loader', () => {
 
   it("'auto' takes relaxed SIMD exactly when this runtime validates it", () => {
     assert.equal(locateModule('auto').level, LEVELS.includes('relaxed-simd') ? 'relaxed-simd' : 'simd');
+  });
+
+  it('says why when the module is missing or not one this runtime can run', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'ddpg-wasm-'));
+    try {
+      assert.throws(() => locateModule('simd', [directory]), /ddpg-engine\.wasm not found in .*ddpg-wasm-.*\(run npm run build\)/);
+      writeFileSync(join(directory, 'ddpg-engine.wasm'), new Uint8Array([0, 0x61, 0x73, 0x6d, 9, 9, 9, 9]));
+      assert.throws(() => locateModule('simd', [directory]), /ddpg-engine\.wasm is not a module this runtime's WebAssembly can run \(it needs SIMD and threads\)/);
+      assert.throws(() => locateModule('auto', [directory]), /ddpg-engine-relaxed\.wasm not found.*; .*ddpg-engine\.wasm is not a module/);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

@@ -101,21 +101,24 @@ export function wasmSearchDirectories(): string[] {
   return [__dirname, resolve(__dirname, '..', '..', '..', '..', 'dist')];
 }
 
-/** The module file for the requested SIMD level, or an Error saying why none is usable. */
-export function locateModule(level: WasmSimdLevel = 'auto'): { path: string; level: ResolvedSimdLevel } {
+/**
+ * The module file for the requested SIMD level (looked for in `directories`), or an Error saying
+ * why none is usable.
+ */
+export function locateModule(level: WasmSimdLevel = 'auto', directories = wasmSearchDirectories()): { path: string; level: ResolvedSimdLevel } {
   const api = wasmApi();
   const candidates: ResolvedSimdLevel[] = level === 'auto' ? ['relaxed-simd', 'simd'] : [level];
   const reasons: string[] = [];
   for (const candidate of candidates) {
     const file = MODULE_FILES[candidate];
-    const path = wasmSearchDirectories().map((dir) => join(dir, file)).find((p) => existsSync(p));
+    const path = directories.map((dir) => join(dir, file)).find((p) => existsSync(p));
     if (!path) {
-      reasons.push(`${file} not found in ${wasmSearchDirectories().join(' or ')} (run npm run build)`);
+      reasons.push(`${file} not found in ${directories.join(' or ')} (run npm run build)`);
       continue;
     }
     if (!api.validate(readFileSync(path))) {
-      const feature = candidate === 'simd' ? 'SIMD and threads' : 'relaxed SIMD';
-      reasons.push(`this runtime's WebAssembly does not support ${feature} (${file})`);
+      const features = candidate === 'simd' ? 'SIMD and threads' : 'SIMD, threads and relaxed SIMD';
+      reasons.push(`${path} is not a module this runtime's WebAssembly can run (it needs ${features})`);
       continue;
     }
     return { path, level: candidate };
