@@ -1,13 +1,14 @@
 // Compiles the fused DDPG engine (src/agent/engine/wasm/assembly) with AssemblyScript into dist/,
 // in two feature levels from the same source:
-//   ddpg-engine.wasm          SIMD128: runs wherever WebAssembly SIMD does (Node ≥ 16, Electron).
+//   ddpg-engine.wasm          SIMD128 + threads: runs wherever WebAssembly SIMD and shared memory
+//                             do (Node ≥ 16, Electron).
 //   ddpg-engine-relaxed.wasm  SIMD128 + relaxed SIMD, whose fused multiply-add makes the matrix
 //                             kernels ~25% faster; Node 20 accepts it only with
 //                             --experimental-wasm-relaxed-simd, Node ≥ 22 and Electron ≥ 25 always.
 // The loader (wasmEngine.ts) picks the best one the runtime validates.
 // Both import a shared memory (threads feature), so that an optional helper thread can run a
 // second instance of the module on the same buffers (assembly/parallel.ts). The memory's limits
-// here and in wasmEngine.ts (WASM_MEMORY_PAGES) must match.
+// here and in engineModule.ts (WASM_MEMORY_PAGES) must match.
 // Called by esbuild.mjs before bundling; also runnable alone: `node scripts/build-wasm.mjs`.
 import asc from 'assemblyscript/asc';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
@@ -19,7 +20,7 @@ const sourceDir = join(root, 'src', 'agent', 'engine', 'wasm', 'assembly');
 const entry = join(sourceDir, 'index.ts');
 const dist = join(root, 'dist');
 
-/** 64 KiB pages: initial (static data only; configure() grows it once) and maximum (1 GiB). */
+/** 64 KiB pages: initial (static data only; memory grows in configure() and nowhere else) and maximum (1 GiB). */
 export const WASM_MEMORY_PAGES = { initial: 2, maximum: 16384 };
 
 export const WASM_VARIANTS = [
