@@ -12,10 +12,10 @@
  *        --batch 64,128       batch sizes; default 64,128,256
  *        --solve-only         the CLI runs without the engine table
  */
-import * as v8 from 'node:v8';
 import type { Engine, EngineOptions } from '../src/agent/engine/engine';
 import { createTfjsEngine } from '../src/agent/engine/tfjs/tfjsEngine';
-import { createWasmEngine, locateModule } from '../src/agent/engine/wasm/wasmEngine';
+import { enableRelaxedSimd } from '../src/agent/engine/wasm/relaxedSimd';
+import { createWasmEngine } from '../src/agent/engine/wasm/wasmEngine';
 import { updateFlops } from './flops';
 import { runSolveBenchmark } from './solveBenchmark';
 import { DEFAULT_BUDGET, timeUpdates } from './updateBenchmark';
@@ -47,23 +47,9 @@ function log(message: string): void {
   process.stderr.write(message + '\n');
 }
 
-/**
- * Node 20 runs relaxed SIMD only behind a V8 flag (Node ≥ 22 and Electron ship it). The benchmark
- * turns the flag on for itself so both wasm variants are measured; the engine never does this.
- */
+/** The benchmark measures both wasm variants, so it enables relaxed SIMD where the runtime can. */
 function enableRelaxedSimdForThisProcess(): void {
-  try {
-    locateModule('relaxed-simd');
-    return;
-  } catch {
-    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
-  }
-  try {
-    locateModule('relaxed-simd');
-    log('note: relaxed SIMD enabled for this process with --experimental-wasm-relaxed-simd (Node < 22)');
-  } catch (error) {
-    log(`note: relaxed SIMD unavailable: ${(error as Error).message}`);
-  }
+  log(enableRelaxedSimd() ? 'note: relaxed SIMD available in this process' : 'note: relaxed SIMD unavailable in this process');
 }
 
 async function benchmarkEngines(argv: string[]): Promise<void> {

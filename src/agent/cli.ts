@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { EpisodeRow, EvalRow, TrainerToHost } from '../protocol';
 import { loadCheckpoint } from './checkpoint';
 import { CONFIG_KEYS, CONFIG_SPEC, describeRange, resolveConfig, type ConfigKey, type RunConfig } from './config';
+import { enableRelaxedSimd } from './engine/wasm/relaxedSimd';
 import { evaluateCheckpoint } from './evaluation';
 import { createRunDirectory } from './runDirectory';
 import { SOLVED_RETURN, Trainer } from './trainer';
@@ -306,6 +307,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  enableRelaxedSimd();
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: Error) => {

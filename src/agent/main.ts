@@ -6,6 +6,7 @@
 
 import { isHostToTrainer, type EvaluateCommand, type HostToTrainer, type RunStatus, type StartTrainingCommand, type TrainerToHost } from '../protocol';
 import { validateConfig } from './config';
+import { enableRelaxedSimd } from './engine/wasm/relaxedSimd';
 import { evaluateCheckpoint } from './evaluation';
 import { Trainer } from './trainer';
 
@@ -36,6 +37,8 @@ function fail(err: unknown): never {
   setTimeout(() => process.exit(1), 50);
   throw error;
 }
+
+enableRelaxedSimd();
 
 let trainer: Trainer | null = null;
 let started = false;
