@@ -361,10 +361,12 @@ export class RunManager extends Disposable {
 
   private onExit(run: LiveRun, exit: TrainerExit): Promise<void> {
     const runId = run.history.runId;
+    // The process is gone: the run stops being live before its final state is recorded, so no
+    // one observes a 'crashed' or 'finished' run that still claims a live trainer.
+    this.live.delete(runId);
+    this.ended.set(runId, run.history);
+    this.endedLogs.set(runId, run.log);
     const work = this.recordExit(run, exit).finally(() => {
-      this.live.delete(runId);
-      this.ended.set(runId, run.history);
-      this.endedLogs.set(runId, run.log);
       this.exitHandling.delete(runId);
       this.fireChange(run, { status: true, episodes: false, checkpoints: false }, true);
     });
