@@ -34,7 +34,7 @@ export interface EpisodeRow {
   wallTime: number;
 }
 
-/** One deterministic evaluation (no noise, fixed evaluation seeds): a line of metrics.jsonl. */
+/** One deterministic evaluation (no noise, fixed evenly spaced starts): a line of metrics.jsonl. */
 export interface EvalRow {
   type: 'eval';
   episode: number; // training episodes completed when it ran

@@ -152,7 +152,7 @@ export const CONFIG_SPEC: { readonly [K in ConfigKey]: SettingSpec } = {
   },
   evalEpisodes: {
     group: 'Evaluation', type: 'integer', default: 10, minimum: 1, maximum: 1000,
-    description: 'Episodes per deterministic evaluation (no noise, fixed evaluation seeds).',
+    description: 'Episodes per deterministic evaluation (no noise, evenly spaced fixed starts).',
   },
   checkpointEveryEpisodes: {
     group: 'Checkpoints', type: 'integer', default: 25, minimum: 0, maximum: 100000,

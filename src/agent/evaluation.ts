@@ -1,5 +1,5 @@
 /**
- * Deterministic evaluation: the online actor without noise, from fixed evaluation seeds, so that
+ * Deterministic evaluation: the online actor without noise, from fixed start states, so that
  * evaluations are comparable across runs, engines and checkpoints.
  */
 

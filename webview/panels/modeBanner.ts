@@ -51,7 +51,7 @@ export class ModeBanner {
     const note =
       mode.kind === 'inspect'
         ? 'The curves end where this checkpoint was saved. Nothing is running, so there are no controls.'
-        : `The policy plays ${mode.episodes} deterministic episode${mode.episodes === 1 ? '' : 's'} (no exploration noise, fixed evaluation seeds).`;
+        : `The policy plays ${mode.episodes} deterministic episode${mode.episodes === 1 ? '' : 's'} (no exploration noise, evenly spaced fixed starts).`;
     this.element.append(
       element('div', { className: 'banner-heading' }, [
         element('span', { className: 'banner-kind', text: kind }),
