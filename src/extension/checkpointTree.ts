@@ -2,17 +2,25 @@
  * The Runs view: runs (newest first) → their checkpoints. Live runs take their state from the
  * run manager; the rest come from their folders. Updates on run events and on file changes in the
  * runs directory (a FileSystemWatcher), so checkpoints written by any process appear.
+ *
+ * A small network trains hundreds of episodes and can write several checkpoints a second. Every
+ * redraw of a run makes VS Code ask again for its row and, when it is expanded, for all of its
+ * checkpoints, and each answer is a message to the workbench. So a live run's episodes and
+ * checkpoints redraw it at most once a second (a change of state still redraws it within 300 ms),
+ * and a run's checkpoint list is kept in memory: only folders that a checkpoint event or a file
+ * change named are read again.
  */
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type { CheckpointManifest, RunInfo, RunStatus } from '../protocol';
-import { listCheckpoints, listRuns, METRICS_FILE, parseMetrics, readRunInfo } from '../agent/runDirectory';
+import { CHECKPOINTS_DIR, listRuns, METRICS_FILE, parseMetrics, readCheckpointManifest, readRunInfo } from '../agent/runDirectory';
 import { segmentsInside } from './checkpointDeletion';
 import { Disposable } from './disposable';
 import { isTerminal } from './runHistory';
 import type { RunManager } from './runManager';
+import { systemClock, type ThrottleClock } from './runEventThrottle';
 import type { VSCode } from './vscodeApi';
 
 export const RUNS_VIEW_ID = 'ddpgLab.runs';
@@ -126,7 +134,22 @@ interface MetricsSummary {
   bestEval: number | null;
 }
 
-const REFRESH_DELAY_MS = 300;
+/** How long a burst of changes is gathered before a redraw (a change of state, a new run, files of runs at rest). */
+export const REFRESH_DELAY_MS = 300;
+/** At most one redraw this often for what a live run changes all the time: its episodes and checkpoints. */
+export const LIVE_REFRESH_INTERVAL_MS = 1000;
+
+/** What the tree holds of a run's checkpoints folder between redraws. */
+interface CheckpointListing {
+  /** By folder name. */
+  readonly entries: Map<string, { manifest?: CheckpointManifest; error?: string }>;
+  /** The folder's entries may have changed: list it again. */
+  relist: boolean;
+  /** Folders whose manifest must be read again. */
+  readonly reread: Set<string>;
+  /** The listing under way, which concurrent callers share. */
+  reading?: Promise<void>;
+}
 
 export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvider<RunsTreeNode> {
   private readonly changeEmitter: vscode.EventEmitter<RunsTreeNode | RunsTreeNode[] | undefined | void>;
@@ -135,9 +158,16 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   private readonly runNodes = new Map<string, RunNode>();
   private readonly checkpointNodes = new Map<string, CheckpointNode>();
   private readonly metricsCache = new Map<string, MetricsSummary>();
+  /** Checkpoint folders by run folder, read from disk only where something changed. */
+  private readonly listings = new Map<string, CheckpointListing>();
+  /** The state each run's row shows: a different one is redrawn promptly. */
+  private readonly shownStates = new Map<RunNode, DisplayedState>();
+  /** Whether VS Code has asked for the list of runs yet (a hidden view never has). */
+  private rootListed = false;
   private pendingNodes = new Set<RunsTreeNode>();
   private pendingFull = false;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: unknown;
+  private timerDueAt = Infinity;
   private watcher: vscode.FileSystemWatcher | undefined;
   private runsDir: string;
 
@@ -147,21 +177,31 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     runsDir: string,
     /** Told how many runs the root shows (drives the `ddpg.hasRuns` context key). */
     private readonly onRunCount: (count: number) => void,
+    private readonly clock: ThrottleClock = systemClock,
   ) {
     super();
     this.runsDir = runsDir;
     this.changeEmitter = this._register(new api.EventEmitter<RunsTreeNode | RunsTreeNode[] | undefined | void>());
     this.onDidChangeTreeData = this.changeEmitter.event;
     this._register(
-      runManager.onDidChangeRun(({ runDir, change, liveness }) => {
+      runManager.onDidChangeRun(({ runId, runDir, change, liveness }) => {
         const node = this.runNodes.get(path.resolve(runDir));
-        if (!node || liveness) this.scheduleRefresh();
-        else if (change.status || change.episodes || change.checkpoints) this.scheduleRefresh(node);
+        // A run not in the list yet needs the list redrawn, unless the list was never shown at all.
+        if (liveness || (!node && this.rootListed)) this.scheduleRefresh();
+        else if (!node) return;
+        else if (this.stateChanged(node, runId)) this.scheduleRefresh(node);
+        else if (change.status || change.episodes || change.checkpoints) this.scheduleRefresh(node, LIVE_REFRESH_INTERVAL_MS);
+      }),
+    );
+    this._register(
+      // A trainer's checkpoint event carries the manifest just written: no need to read it back.
+      runManager.onDidReceiveEvent(({ event }) => {
+        if (event.type === 'checkpoint') this.checkpointWritten(event.dir, event.manifest);
       }),
     );
     this.watch();
     this._register({ dispose: () => this.watcher?.dispose() });
-    this._register({ dispose: () => clearTimeout(this.timer) });
+    this._register({ dispose: () => this.cancelTimer() });
   }
 
   get runsDirectory(): string {
@@ -173,31 +213,72 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     this.runsDir = runsDir;
     this.runNodes.clear();
     this.checkpointNodes.clear();
+    this.shownStates.clear();
+    this.listings.clear();
     this.watch();
     this.refresh();
   }
 
-  /** Full refresh now (the Refresh command). */
+  /** Full refresh now, everything read again from disk (the Refresh command). */
   refresh(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer();
     this.pendingFull = false;
     this.pendingNodes.clear();
+    this.listings.clear();
     this.changeEmitter.fire();
   }
 
-  /** Coalesces bursts (an episode, a checkpoint and a status in the same instant) into one redraw. */
-  scheduleRefresh(node?: RunsTreeNode): void {
+  /**
+   * Coalesces bursts (an episode, a checkpoint and a status in the same instant) into one redraw,
+   * due `delayMs` after the first of them at the latest; a more urgent change brings it forward.
+   */
+  scheduleRefresh(node?: RunsTreeNode, delayMs = REFRESH_DELAY_MS): void {
     if (node) this.pendingNodes.add(node);
     else this.pendingFull = true;
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
+    const dueAt = this.clock.now() + delayMs;
+    if (this.timer !== undefined && this.timerDueAt <= dueAt) return;
+    this.cancelTimer();
+    this.timerDueAt = dueAt;
+    this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
-      if (this.pendingFull) this.changeEmitter.fire();
-      else if (this.pendingNodes.size > 0) this.changeEmitter.fire([...this.pendingNodes]);
+      this.timerDueAt = Infinity;
+      const full = this.pendingFull;
+      const nodes = [...this.pendingNodes];
       this.pendingFull = false;
       this.pendingNodes.clear();
-    }, REFRESH_DELAY_MS);
+      if (full) this.changeEmitter.fire();
+      else if (nodes.length > 0) this.changeEmitter.fire(nodes);
+    }, delayMs);
+  }
+
+  private cancelTimer(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerDueAt = Infinity;
+  }
+
+  /** True when the run's row shows another state than the run is in now. */
+  private stateChanged(node: RunNode, runId: string): boolean {
+    const shown = this.shownStates.get(node);
+    if (shown === undefined) return false; // never drawn: nothing on screen is out of date
+    const live = this.runManager.liveRun(runId);
+    const state = live?.state ?? this.runManager.history(runId)?.state;
+    return state !== undefined && displayedState(state, live !== undefined) !== shown;
+  }
+
+  private checkpointWritten(dir: string, manifest: CheckpointManifest): void {
+    const folder = path.resolve(dir);
+    const parent = path.dirname(folder);
+    if (path.basename(parent) !== CHECKPOINTS_DIR) return;
+    this.listings.get(path.dirname(parent))?.entries.set(path.basename(folder), { manifest });
+  }
+
+  /** A run's checkpoints changed: list its folder again at the next redraw; `name` is a folder known to have changed. */
+  private invalidateCheckpoints(runDir: string, name?: string): void {
+    const listing = this.listings.get(runDir);
+    if (!listing) return;
+    listing.relist = true;
+    if (name !== undefined) listing.reread.add(name);
   }
 
   private watch(): void {
@@ -222,9 +303,12 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     const segments = segmentsInside(path.resolve(this.runsDir), path.resolve(file));
     if (!segments) return;
     if (segments.some((s) => s.startsWith('.'))) return; // temporary folders of atomic writes
-    const run = this.runNodes.get(path.resolve(this.runsDir, segments[0]));
+    const runDir = path.resolve(this.runsDir, segments[0]);
+    if (segments[1] === CHECKPOINTS_DIR) this.invalidateCheckpoints(runDir, segments[2]);
+    const run = this.runNodes.get(runDir);
     if (segments.length === 1 || !run) this.scheduleRefresh();
-    else this.scheduleRefresh(run);
+    // A live run's own trainer writes its checkpoints: they come at the pace of its episodes.
+    else this.scheduleRefresh(run, this.runManager.isLive(run.runId) && segments[1] === CHECKPOINTS_DIR ? LIVE_REFRESH_INTERVAL_MS : REFRESH_DELAY_MS);
   }
 
   async getChildren(element?: RunsTreeNode): Promise<RunsTreeNode[]> {
@@ -245,6 +329,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   }
 
   private async runs(): Promise<RunNode[]> {
+    this.rootListed = true;
     let entries: Awaited<ReturnType<typeof listRuns>>;
     try {
       entries = await listRuns(this.runsDir);
@@ -266,7 +351,12 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       const history = this.runManager.history(live.runId);
       nodes.unshift(this.runNodeFor(key, live.runId, history?.info, undefined));
     }
-    for (const key of [...this.runNodes.keys()]) if (!nodes.some((n) => n.runDir === key)) this.runNodes.delete(key);
+    for (const [key, node] of [...this.runNodes]) {
+      if (nodes.some((n) => n.runDir === key)) continue;
+      this.runNodes.delete(key);
+      this.shownStates.delete(node);
+      this.listings.delete(key);
+    }
     this.onRunCount(nodes.length);
     return nodes;
   }
@@ -285,14 +375,15 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
 
   private async checkpointsOf(run: RunNode): Promise<CheckpointNode[]> {
     if (run.error) return [];
-    let entries: Awaited<ReturnType<typeof listCheckpoints>>;
+    let entries: Array<{ dir: string; manifest?: CheckpointManifest; error?: string }>;
     try {
-      entries = await listCheckpoints(run.runDir);
+      entries = await this.readCheckpoints(run.runDir);
     } catch (err) {
       void this.api.window.showErrorMessage(`DDPG: cannot list checkpoints of ${run.runId}: ${(err as Error).message}`);
       return [];
     }
-    // Newest first: the checkpoint one usually wants is the latest.
+    // Oldest first as on disk (by step, then folder), shown newest first: the checkpoint one usually wants is the latest.
+    entries.sort((a, b) => (a.manifest?.step ?? Infinity) - (b.manifest?.step ?? Infinity) || a.dir.localeCompare(b.dir));
     return entries.reverse().map((entry) => {
       const key = path.resolve(entry.dir);
       let node = this.checkpointNodes.get(key);
@@ -304,6 +395,66 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       node.error = entry.error;
       return node;
     });
+  }
+
+  /**
+   * The checkpoint folders of a run (hidden temporary ones skipped) with their manifests. The
+   * folder is listed again only when something said it changed, and then only new folders and
+   * those named by a change are read: a run with thousands of checkpoints costs one readdir per
+   * redraw, not thousands of manifests.
+   */
+  private async readCheckpoints(runDir: string): Promise<Array<{ dir: string; manifest?: CheckpointManifest; error?: string }>> {
+    const parent = path.join(runDir, CHECKPOINTS_DIR);
+    let listing = this.listings.get(runDir);
+    if (!listing) {
+      listing = { entries: new Map(), relist: true, reread: new Set() };
+      this.listings.set(runDir, listing);
+    }
+    const current = listing;
+    if (current.relist && !current.reading) {
+      current.reading = this.relistCheckpoints(parent, current).finally(() => {
+        current.reading = undefined;
+      });
+    }
+    if (current.reading) await current.reading;
+    return [...current.entries].map(([name, entry]) => ({ dir: path.join(parent, name), ...entry }));
+  }
+
+  private async relistCheckpoints(parent: string, listing: CheckpointListing): Promise<void> {
+    // Cleared before reading: a change that lands meanwhile marks it again for the next redraw.
+    listing.relist = false;
+    const reread = new Set(listing.reread);
+    listing.reread.clear();
+    let names: string[];
+    try {
+      names = (await fs.readdir(parent, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        listing.relist = true;
+        throw err;
+      }
+      names = [];
+    }
+    const present = new Set(names);
+    for (const name of [...listing.entries.keys()]) if (!present.has(name)) listing.entries.delete(name);
+    const toRead = names.filter((name) => reread.has(name) || listing.entries.get(name)?.manifest === undefined);
+    const results = await Promise.all(
+      toRead.map(async (name) => {
+        const dir = path.join(parent, name);
+        try {
+          return { name, manifest: await readCheckpointManifest(dir) };
+        } catch (err) {
+          // Renamed away since the listing (a "best" checkpoint being replaced) is not broken, just gone.
+          const gone = await fs.stat(dir).then(() => false, () => true);
+          return { name, error: (err as Error).message, gone };
+        }
+      }),
+    );
+    for (const result of results) {
+      if (result.manifest) listing.entries.set(result.name, { manifest: result.manifest });
+      else if (result.gone) listing.entries.delete(result.name); // its replacement's file event brings it back
+      else listing.entries.set(result.name, { error: result.error });
+    }
   }
 
   async getTreeItem(element: RunsTreeNode): Promise<vscode.TreeItem> {
@@ -320,6 +471,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     const item = new api.TreeItem(info?.name ?? node.runId, api.TreeItemCollapsibleState.Collapsed);
     item.id = `run:${node.runDir}`;
     const state = displayedState(live?.state ?? history?.state ?? info?.status, live !== undefined);
+    this.shownStates.set(node, state);
     const icon = stateIcon(state);
     item.iconPath = new api.ThemeIcon(icon.id, icon.color ? new api.ThemeColor(icon.color) : undefined);
     item.contextValue = `ddpgRun.${state}${live ? '.live' : ''}`;

@@ -51,7 +51,8 @@ export class ContextKeys implements DisposableLike {
     private readonly api: VSCode,
     private readonly runManager: RunManager,
   ) {
-    this.subscription = runManager.onDidChangeRun(() => this.update());
+    // Episodes do not change which commands apply; a change of state or liveness may.
+    this.subscription = runManager.onDidChangeRun(({ change, liveness }) => (liveness || change.status) && this.update());
     this.update();
   }
 

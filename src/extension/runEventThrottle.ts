@@ -18,7 +18,8 @@ export interface ThrottleClock {
   clearTimeout(handle: unknown): void;
 }
 
-const realClock: ThrottleClock = {
+/** The real clock and timers. */
+export const systemClock: ThrottleClock = {
   now: () => Date.now(),
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
@@ -41,7 +42,7 @@ export class RunEventThrottle {
   constructor(
     private readonly forward: (event: TrainerToHost) => void,
     private readonly options: ThrottleOptions = DEFAULT_THROTTLE,
-    private readonly clock: ThrottleClock = realClock,
+    private readonly clock: ThrottleClock = systemClock,
   ) {}
 
   push(event: TrainerToHost): void {

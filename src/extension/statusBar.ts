@@ -9,7 +9,8 @@ import { formatReturn } from './checkpointTree';
 import type { LiveRunSummary, RunManager } from './runManager';
 import type { VSCode } from './vscodeApi';
 
-const UPDATE_INTERVAL_MS = 250;
+/** A live run's episodes redraw the item at most this often; a start, an end or a change of state at once. */
+const UPDATE_INTERVAL_MS = 500;
 
 export function statusBarText(run: LiveRunSummary, othersLive: number): string {
   const episodes = run.totalEpisodes ? `${run.episode}/${run.totalEpisodes}` : `${run.episode}`;
@@ -38,16 +39,25 @@ export class TrainingStatusBar extends Disposable {
     super();
     this.item = this._register(api.window.createStatusBarItem('ddpgLab.training', api.StatusBarAlignment.Left, 50));
     this.item.name = 'DDPG Training';
-    this._register(runManager.onDidChangeRun(({ liveness }) => this.scheduleUpdate(liveness)));
+    this._register(runManager.onDidChangeRun(({ runId, liveness }) => this.scheduleUpdate(liveness || this.stateChanged(runId))));
     this._register({ dispose: () => clearTimeout(this.timer) });
     this.update();
   }
 
   private timer: NodeJS.Timeout | undefined;
+  /** The run and state the item shows, and what it last sent to VS Code. */
+  private shown: { runId: string; state: string } | undefined;
+  private shownText: string | undefined;
+  private shownTooltip: string | undefined;
+
+  private stateChanged(runId: string): boolean {
+    return this.shown?.runId === runId && this.runManager.liveRun(runId)?.state !== this.shown.state;
+  }
 
   /**
-   * A fast run changes hundreds of times a second; the item is redrawn at most every
-   * UPDATE_INTERVAL_MS (a run starting or ending redraws at once).
+   * A fast run changes hundreds of times a second, and every change of the item is a message to
+   * the workbench: it is redrawn at most every UPDATE_INTERVAL_MS (a run starting or ending, or
+   * pausing, resuming or stopping, redraws at once), and only what changed is set.
    */
   private scheduleUpdate(immediately: boolean): void {
     if (immediately) {
@@ -65,21 +75,35 @@ export class TrainingStatusBar extends Disposable {
   update(): void {
     const live = this.runManager.liveRuns();
     if (live.length === 0) {
-      this.item.hide();
+      if (this.shown !== undefined) this.item.hide();
+      this.shown = undefined;
+      this.shownText = undefined;
+      this.shownTooltip = undefined;
       return;
     }
     const inView = this.runInView();
     const run = live.find((r) => r.runId === inView) ?? live[live.length - 1];
-    this.item.text = statusBarText(run, live.length - 1);
-    const tooltip = new this.api.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**DDPG run ${run.name}** — ${run.state}\n\n`);
-    tooltip.appendMarkdown(`Episode ${run.episode}${run.totalEpisodes ? ` of ${run.totalEpisodes}` : ''}  \n`);
-    tooltip.appendMarkdown(`Latest return ${formatReturn(run.latestReturn)}  \n`);
-    tooltip.appendMarkdown(`Best evaluation ${formatReturn(run.bestEval)}\n\n`);
-    if (live.length > 1) tooltip.appendMarkdown(`${live.length - 1} more run(s) training.\n\n`);
-    tooltip.appendMarkdown('Click to open the dashboard.');
-    this.item.tooltip = tooltip;
-    this.item.command = { command: 'ddpg.openDashboard', title: 'Open Dashboard', arguments: [run.runId] };
-    this.item.show();
+    const text = statusBarText(run, live.length - 1);
+    const lines = [
+      `**DDPG run ${run.name}** — ${run.state}\n\n`,
+      `Episode ${run.episode}${run.totalEpisodes ? ` of ${run.totalEpisodes}` : ''}  \n`,
+      `Latest return ${formatReturn(run.latestReturn)}  \n`,
+      `Best evaluation ${formatReturn(run.bestEval)}\n\n`,
+      live.length > 1 ? `${live.length - 1} more run(s) training.\n\n` : '',
+      'Click to open the dashboard.',
+    ];
+    const tooltip = lines.join('');
+    const runChanged = this.shown?.runId !== run.runId;
+    if (text !== this.shownText) this.item.text = text;
+    if (tooltip !== this.shownTooltip) {
+      const markdown = new this.api.MarkdownString(undefined, true);
+      markdown.appendMarkdown(tooltip);
+      this.item.tooltip = markdown;
+    }
+    if (runChanged) this.item.command = { command: 'ddpg.openDashboard', title: 'Open Dashboard', arguments: [run.runId] };
+    if (this.shown === undefined) this.item.show();
+    this.shown = { runId: run.runId, state: run.state };
+    this.shownText = text;
+    this.shownTooltip = tooltip;
   }
 }

@@ -5,10 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CheckpointManifest, RunInfo } from '../../src/protocol';
+import type { CheckpointManifest, HostToTrainer, RunInfo, RunStatus, StatusSnapshot, TrainerToHost } from '../../src/protocol';
 import { defaultConfig } from '../../src/agent/config';
 import {
   checkpointDescription,
@@ -26,7 +26,9 @@ import { architectureMismatch, changedSettings, limitAlreadyReached } from '../.
 import { allows, runContextKeys } from '../../src/extension/contextKeys';
 import { RunHistory } from '../../src/extension/runHistory';
 import { RunManager } from '../../src/extension/runManager';
-import { statusBarText } from '../../src/extension/statusBar';
+import { statusBarText, TrainingStatusBar } from '../../src/extension/statusBar';
+import type { ThrottleClock } from '../../src/extension/runEventThrottle';
+import type { TrainerExit, TrainerHandle, TrainerListeners } from '../../src/extension/trainerProcess';
 import type { VSCode } from '../../src/extension/vscodeApi';
 
 const config = { ...defaultConfig(), episodes: 50 };
@@ -245,5 +247,195 @@ test('file changes redraw only their run; a new run folder redraws the list; tem
   await settle();
   assert.deepEqual(fired, [undefined], 'a new run folder redraws the whole list');
   tree.dispose();
+  manager.dispose();
+});
+
+// ─── a live run, driven by a fake trainer and a manual clock ───────────────────────────────────
+
+class ManualClock implements ThrottleClock {
+  time = 0;
+  private timers: Array<{ at: number; callback: () => void; id: number }> = [];
+  private nextId = 1;
+  now = () => this.time;
+  setTimeout = (callback: () => void, ms: number) => {
+    const id = this.nextId++;
+    this.timers.push({ at: this.time + ms, callback, id });
+    return id;
+  };
+  clearTimeout = (id: unknown) => {
+    this.timers = this.timers.filter((t) => t.id !== id);
+  };
+  advance(ms: number) {
+    const end = this.time + ms;
+    for (;;) {
+      const next = this.timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
+      if (!next) break;
+      this.time = next.at;
+      this.timers = this.timers.filter((t) => t !== next);
+      next.callback();
+    }
+    this.time = end;
+  }
+}
+
+class FakeTrainer implements TrainerHandle {
+  readonly pid = 7;
+  readonly exited = new Promise<TrainerExit>(() => undefined);
+  readonly isRunning = true;
+  constructor(readonly listeners: TrainerListeners) {}
+  send(_command: HostToTrainer) {
+    return true;
+  }
+  emit(event: TrainerToHost) {
+    this.listeners.onEvent(event);
+  }
+  async stop(): Promise<TrainerExit> {
+    return this.exited;
+  }
+  async kill(): Promise<TrainerExit> {
+    return this.exited;
+  }
+  stderrTail() {
+    return [];
+  }
+}
+
+const quietLog = { info() {}, warn() {}, error() {}, append() {}, show() {}, dispose() {} };
+
+async function liveRun() {
+  const runsDir = mkdtempSync(path.join(os.tmpdir(), 'ddpg-live-tree-'));
+  let trainer: FakeTrainer | undefined;
+  const manager = new RunManager({
+    trainerScript: 'x',
+    createLog: () => quietLog,
+    launch: (_options, listeners) => (trainer = new FakeTrainer(listeners)),
+  });
+  const run = await manager.startTraining(runsDir, config);
+  const info = JSON.parse(readFileSync(path.join(run.runDir, 'run.json'), 'utf8')) as RunInfo;
+  trainer!.emit({ type: 'started', engine, run: { ...info, status: 'running' } });
+  let step = 0;
+  const status = (state: RunStatus, episode: number): TrainerToHost => {
+    const snapshot: StatusSnapshot = { state, episode, totalEpisodes: 50, step, totalSteps: null, stepsPerSecond: 0, elapsedSeconds: 0, latestEval: null, bestEval: null };
+    return { type: 'status', status: snapshot };
+  };
+  const episode = (n: number): TrainerToHost => {
+    step += 60;
+    return { type: 'episode', row: { type: 'episode', episode: n, step, return: -500, length: 60, criticLoss: null, actorLoss: null, meanQ: null, wallTime: n } };
+  };
+  return { runsDir, manager, run, trainer: trainer!, status, episode };
+}
+
+const fired = () => (fakeApi.EventEmitter as unknown as { fired: unknown[] }).fired;
+
+test('a live run redraws its row at most once a second for episodes, and within 300 ms when it pauses', async () => {
+  const { runsDir, manager, run, trainer, status, episode } = await liveRun();
+  const clock = new ManualClock();
+  const tree = new RunsTreeProvider(fakeApi, manager, runsDir, () => undefined, clock);
+  const [node] = (await tree.getChildren()) as RunNode[];
+  assert.equal(node.runId, run.runId);
+  trainer.emit(status('running', 0));
+  await tree.getTreeItem(node); // VS Code draws the row: it shows "running"
+  fired().length = 0;
+
+  for (let n = 1; n <= 90; n++) {
+    trainer.emit(episode(n));
+    if (n % 10 === 0) trainer.emit(status('running', n));
+    clock.advance(10);
+  }
+  assert.deepEqual(fired(), [], '90 episodes in 0.9 s: no redraw yet');
+  clock.advance(100);
+  assert.deepEqual(fired(), [[node]], 'one redraw of that run once the second is up');
+  const item = (await tree.getTreeItem(node)) as unknown as TreeItem;
+  assert.equal(item.description, 'ep 90/50');
+
+  fired().length = 0;
+  trainer.emit(episode(91));
+  clock.advance(50);
+  trainer.emit(status('paused', 91));
+  clock.advance(300);
+  assert.deepEqual(fired(), [[node]], 'a change of state brings the redraw forward');
+  assert.equal(((await tree.getTreeItem(node)) as unknown as TreeItem).iconPath?.id, 'debug-pause');
+  clock.advance(2000);
+  assert.equal(fired().length, 1, 'and nothing is left to redraw');
+  tree.dispose();
+  manager.dispose();
+});
+
+test("a run's checkpoints are read from disk once; afterwards only folders a file change or a checkpoint event names", async () => {
+  const runsDir = fixtureRuns();
+  const manager = new RunManager({ trainerScript: 'x', createLog: () => quietLog });
+  const tree = new RunsTreeProvider(fakeApi, manager, runsDir, () => undefined, new ManualClock());
+  const runs = (await tree.getChildren()) as RunNode[];
+  const finished = runs.find((r) => r.runId === '2025-01-01_10-00-00')!;
+  const checkpointsDir = path.join(runsDir, '2025-01-01_10-00-00', 'checkpoints');
+  const describe = async () =>
+    ((await tree.getChildren(finished)) as CheckpointNode[]).map((c) => `${path.basename(c.dir)}:${c.manifest ? c.manifest.recentReturn : 'unreadable'}`);
+  const rewrite = (name: string, episode: number, recentReturn: number) => {
+    mkdirSync(path.join(checkpointsDir, name), { recursive: true });
+    writeFileSync(path.join(checkpointsDir, name, 'checkpoint.json'), JSON.stringify(manifest('2025-01-01_10-00-00', name, episode, 'periodic', recentReturn)));
+  };
+  assert.deepEqual(await describe(), ['broken:unreadable', 'ep-50:-180.5', 'ep-10:-900.25']);
+
+  rewrite('ep-10', 10, -111);
+  assert.deepEqual(await describe(), ['broken:unreadable', 'ep-50:-180.5', 'ep-10:-900.25'], 'nothing said ep-10 changed: not read again');
+
+  rewrite('ep-30', 30, -333);
+  tree.onFileChanged(path.join(checkpointsDir, 'ep-30'));
+  assert.deepEqual(await describe(), ['broken:unreadable', 'ep-50:-180.5', 'ep-30:-333', 'ep-10:-900.25'], 'the new folder is read, ep-10 still not');
+
+  tree.onFileChanged(path.join(checkpointsDir, 'ep-10', 'checkpoint.json'));
+  rmSync(path.join(checkpointsDir, 'broken'), { recursive: true });
+  tree.onFileChanged(path.join(checkpointsDir, 'broken'));
+  assert.deepEqual(await describe(), ['ep-50:-180.5', 'ep-30:-333', 'ep-10:-111'], 'the changed one is read again, the deleted one is gone');
+
+  rewrite('ep-50', 50, -55);
+  tree.refresh();
+  assert.deepEqual(await describe(), ['ep-50:-55', 'ep-30:-333', 'ep-10:-111'], 'the Refresh command reads everything again');
+  tree.dispose();
+  manager.dispose();
+});
+
+test("a live run's checkpoint event shows the checkpoint from its manifest, without reading it back", async () => {
+  const { runsDir, manager, run, trainer, status } = await liveRun();
+  const tree = new RunsTreeProvider(fakeApi, manager, runsDir, () => undefined, new ManualClock());
+  const [node] = (await tree.getChildren()) as RunNode[];
+  trainer.emit(status('running', 0));
+  assert.deepEqual(await tree.getChildren(node), [], 'no checkpoints yet');
+  const written = { ...manifest(run.runId, 'manual-ep0012-step720', 12, 'manual', -420), step: 720 };
+  // The event arrives; the folder is not even on disk here, so a listing would not find it.
+  trainer.emit({ type: 'checkpoint', dir: path.join(run.runDir, 'checkpoints', written.name), manifest: written, requestId: 1 });
+  const children = (await tree.getChildren(node)) as CheckpointNode[];
+  assert.deepEqual(children.map((c) => [path.basename(c.dir), c.manifest?.reason]), [['manual-ep0012-step720', 'manual']]);
+  tree.dispose();
+  manager.dispose();
+});
+
+test('the status bar item is only touched when what it shows changes; a change of state shows at once', async () => {
+  const { manager, trainer, status, episode } = await liveRun();
+  const sets: string[] = [];
+  const item = new Proxy({ show: () => sets.push('show'), hide: () => sets.push('hide'), dispose() {} } as Record<string, unknown>, {
+    set(target, key, value) {
+      sets.push(String(key));
+      target[key as string] = value;
+      return true;
+    },
+  });
+  const api = { ...fakeApi, StatusBarAlignment: { Left: 1 }, window: { createStatusBarItem: () => item } } as unknown as VSCode;
+  const bar = new TrainingStatusBar(api, manager, () => undefined);
+  trainer.emit(status('running', 0));
+  bar.update();
+  assert.match(String(item.text), /DDPG ep 0\/50/);
+  sets.length = 0;
+  bar.update();
+  bar.update();
+  assert.deepEqual(sets, [], 'nothing changed: nothing is sent');
+  trainer.emit(episode(1));
+  bar.update();
+  assert.deepEqual(sets, ['text', 'tooltip'], 'the episode changed the text and tooltip, not the command');
+  sets.length = 0;
+  trainer.emit(status('paused', 1));
+  assert.deepEqual(sets, ['text', 'tooltip'], 'pausing redraws without waiting for the interval');
+  assert.match(String(item.text), /paused/);
+  bar.dispose();
   manager.dispose();
 });
