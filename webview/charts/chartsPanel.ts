@@ -13,7 +13,11 @@ import { RedrawScheduler } from './redrawScheduler';
 import { ReturnsChart } from './returnsChart';
 import { rowsUpToStep } from './series';
 
-const REDRAW_INTERVAL_MS = 250;
+/**
+ * Learning curves change slowly to the eye; redrawing them at most once a second keeps the page's
+ * CPU (which the trainer competes with on small machines) low while episodes stream in.
+ */
+const REDRAW_INTERVAL_MS = 1000;
 
 export class ChartsPanel {
   readonly element: HTMLElement;

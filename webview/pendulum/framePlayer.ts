@@ -28,6 +28,12 @@ export interface PendulumPose {
 }
 
 const MAX_LAG_MS = 1500;
+/**
+ * Poses are drawn at most this often. The environment moves 20 steps/s at real time, so 30 draws
+ * a second stay smooth, while drawing at the display rate (60/s or more) made the browser take
+ * CPU that, on a 2-core machine, the trainer then waits for (BENCHMARKS.md, Dashboard overhead).
+ */
+const MIN_DRAW_INTERVAL_MS = 1000 / 30;
 const RESUME_LAG_MS = 250;
 /** In "max", the backlog is played within this time. */
 const MAX_SPEED_DRAIN_SECONDS = 0.25;
@@ -59,6 +65,7 @@ export class FramePlayer {
   private speed: PlaybackSpeed = '1';
   private policy: PlaybackPolicy = 'keep-up';
   private lastTick: number | null = null;
+  private lastDraw = -Infinity;
   private animationRequest: number | null = null;
   framesPlayed = 0;
   framesSkipped = 0;
@@ -131,7 +138,12 @@ export class FramePlayer {
     if (this.queue.size === 0) this.progress = Math.min(this.progress, 0.999);
 
     const pose = this.pose();
-    if (pose && (this.current !== before || this.queue.size > 0)) this.onPose(pose);
+    const moved = this.current !== before || this.queue.size > 0;
+    // The last pose before the queue runs dry is always drawn, so the pendulum never stops short.
+    if (pose && moved && (now - this.lastDraw >= MIN_DRAW_INTERVAL_MS || this.queue.size === 0)) {
+      this.lastDraw = now;
+      this.onPose(pose);
+    }
     if (this.queue.size > 0) this.animationRequest = requestAnimationFrame(this.tick);
   };
 
