@@ -201,9 +201,14 @@ export type DashboardMode =
 export interface ShowRunMessage { type: 'showRun'; snapshot: RunSnapshot; mode: DashboardMode }
 /** A trainer event for the run currently shown (forwarded as is after validation). */
 export interface RunEventMessage { type: 'runEvent'; runId: string; event: TrainerToHost }
+/**
+ * Several trainer events for the run shown, in order: a fast run's events are posted in batches,
+ * so that the page updates once per batch rather than once per event.
+ */
+export interface RunEventsMessage { type: 'runEvents'; runId: string; events: TrainerToHost[] }
 export interface NoRunMessage { type: 'noRun' }
 
-export type HostToWebview = ShowRunMessage | RunEventMessage | NoRunMessage;
+export type HostToWebview = ShowRunMessage | RunEventMessage | RunEventsMessage | NoRunMessage;
 
 // ─── webview → host ───────────────────────────────────────────────────────────────────────────
 
@@ -304,6 +309,8 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
       return isRecord(value.snapshot) && isRecord(value.mode);
     case 'runEvent':
       return isString(value.runId) && isRecord(value.event);
+    case 'runEvents':
+      return isString(value.runId) && Array.isArray(value.events);
     case 'noRun':
       return true;
     default:

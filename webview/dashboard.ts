@@ -4,7 +4,7 @@
  * hyperparameters) and the `framesWanted` handshake.
  */
 
-import { isTrainerToHost, type DashboardCommand, type DashboardMode, type HostToWebview, type RunEventMessage } from '../src/protocol';
+import { isTrainerToHost, type DashboardCommand, type DashboardMode, type HostToWebview } from '../src/protocol';
 import { ChartsPanel } from './charts/chartsPanel';
 import { element } from './dom';
 import type { ErrorReporter } from './errorReporting';
@@ -82,7 +82,10 @@ export class Dashboard {
         this.showRun(message.snapshot, message.mode);
         break;
       case 'runEvent':
-        this.applyRunEvent(message);
+        this.applyRunEvents(message.runId, [message.event]);
+        break;
+      case 'runEvents':
+        this.applyRunEvents(message.runId, message.events);
         break;
       case 'noRun':
         this.model = null;
@@ -126,15 +129,23 @@ export class Dashboard {
     this.updateFramesWanted();
   }
 
-  private applyRunEvent(message: RunEventMessage): void {
+  /** Applies events to the model in order, then updates the page once for all of them. */
+  private applyRunEvents(runId: string, events: unknown[]): void {
     const model = this.model;
-    if (!model || message.runId !== model.runId || !isTrainerToHost(message.event)) return;
-    const event = message.event;
-    if (event.type === 'frames') {
-      if (model.mode.kind !== 'inspect' && isFrameBatch(event.frames)) this.pendulum.enqueue(event.frames);
-      return;
+    if (!model || runId !== model.runId) return;
+    const changes = new Set<ModelChange>();
+    for (const event of events) {
+      if (!isTrainerToHost(event)) continue;
+      if (event.type === 'frames') {
+        if (model.mode.kind !== 'inspect' && isFrameBatch(event.frames)) this.pendulum.enqueue(event.frames);
+        continue;
+      }
+      for (const change of model.apply(event)) changes.add(change);
     }
-    const changes = new Set<ModelChange>(model.apply(event));
+    if (changes.size > 0) this.render(model, changes);
+  }
+
+  private render(model: RunModel, changes: Set<ModelChange>): void {
     if (changes.has('run')) {
       this.header.showRun(model.run);
       this.pendulum.setMaxEpisodeSteps(this.maxEpisodeSteps(model));

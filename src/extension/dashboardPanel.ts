@@ -61,6 +61,9 @@ function titleFor(target: DashboardTarget | undefined): string {
   }
 }
 
+/** Live events are posted to the webview at most this often (a change of state at once). */
+const LIVE_BATCH_MS = 100;
+
 /** One webview panel and the conversation with the script inside it. */
 export class DashboardPanel extends Disposable {
   private readonly channel: WebviewChannel<HostToWebview>;
@@ -72,14 +75,36 @@ export class DashboardPanel extends Disposable {
   /** Evaluation results and errors, replayed after each `ready` (frames are not: they are live only). */
   private evaluationEvents: TrainerToHost[] = [];
   private disposedByUser = false;
-  /** Thins out statuses and frames of the live run shown (see RunEventThrottle). */
-  private readonly liveEvents = this._register(
-    new RunEventThrottle((event) => {
-      const target = this.target;
-      if (!target || target.mode.kind !== 'live') return;
-      this.channel.send({ type: 'runEvent', runId: target.runId, event }, event.type === 'frames');
-    }),
-  );
+  /** Thins out statuses and frames of the live run shown (see RunEventThrottle), then batches them. */
+  private readonly liveEvents = this._register(new RunEventThrottle((event) => this.batchLiveEvent(event)));
+  /**
+   * Live events waiting to be posted together. A fast run emits dozens of events a second, and
+   * each post made the page update on its own: batching every ~100 ms cut the dashboard's CPU,
+   * which on a small machine the trainer competes with (BENCHMARKS.md, Dashboard overhead).
+   */
+  private pendingLiveEvents: TrainerToHost[] = [];
+  private liveFlushTimer: NodeJS.Timeout | undefined;
+
+  private batchLiveEvent(event: TrainerToHost): void {
+    const target = this.target;
+    if (!target || target.mode.kind !== 'live') return;
+    // Frames are live only: a webview that is not listening would replay them late, so they go.
+    if (event.type === 'frames' && !this.channel.isReady) return;
+    this.pendingLiveEvents.push(event);
+    // The end of a run goes out at once, with what waited before it; a pause shows within 100 ms.
+    if (event.type === 'exiting' || event.type === 'error') this.flushLiveEvents();
+    else this.liveFlushTimer ??= setTimeout(() => this.flushLiveEvents(), LIVE_BATCH_MS);
+  }
+
+  private flushLiveEvents(): void {
+    clearTimeout(this.liveFlushTimer);
+    this.liveFlushTimer = undefined;
+    const target = this.target;
+    const events = this.channel.isReady ? this.pendingLiveEvents : this.pendingLiveEvents.filter((e) => e.type !== 'frames');
+    this.pendingLiveEvents = [];
+    if (!target || target.mode.kind !== 'live' || events.length === 0) return;
+    this.channel.send({ type: 'runEvents', runId: target.runId, events });
+  }
 
   constructor(
     private readonly api: VSCode,
@@ -88,6 +113,7 @@ export class DashboardPanel extends Disposable {
     private readonly onChange: () => void,
   ) {
     super();
+    this._register({ dispose: () => clearTimeout(this.liveFlushTimer) });
     const webview = panel.webview;
     webview.options = dashboardWebviewOptions(api, deps.extensionUri);
     this.channel = new WebviewChannel<HostToWebview>((message) => webview.postMessage(message));
@@ -188,6 +214,7 @@ export class DashboardPanel extends Disposable {
       case 'ready':
         this.channel.close();
         this.channel.discardQueued(); // the snapshot below covers everything that was queued
+        this.pendingLiveEvents = []; // and everything waiting for its batch
         this.generation++;
         void this.sendSnapshot(this.generation);
         return;

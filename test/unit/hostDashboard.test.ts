@@ -165,6 +165,8 @@ const episodeEvent = (n: number): TrainerToHost => ({
   row: { type: 'episode', episode: n, step: n * 200, return: -1000 + n, length: 200, criticLoss: null, actorLoss: null, meanQ: null, wallTime: n },
 });
 const tick = () => new Promise((r) => setTimeout(r, 20));
+/** Longer than the panel's 100 ms batching of live events. */
+const batchWindow = () => new Promise((r) => setTimeout(r, 250));
 
 // ─── tests ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -214,7 +216,10 @@ test('nothing is posted before ready; ready gets the whole history once, then li
   assert.equal(show.snapshot.live, true);
   assert.deepEqual(show.mode, { kind: 'live' });
   trainer.emit(episodeEvent(3));
-  assert.deepEqual(panel.posted[1], { type: 'runEvent', runId: run.runId, event: episodeEvent(3) });
+  trainer.emit(episodeEvent(4));
+  assert.equal(panel.posted.length, 1, 'live events wait for their batch');
+  await batchWindow();
+  assert.deepEqual(panel.posted.slice(1), [{ type: 'runEvents', runId: run.runId, events: [episodeEvent(3), episodeEvent(4)] }], 'one post per batch, in order');
 });
 
 test('hidden then shown again: the reloaded webview gets a fresh snapshot, without duplicates', async () => {
@@ -265,15 +270,16 @@ test('frames stream only while a visible, ready dashboard asks for them', async 
   assert.deepEqual(frameCommands(), [{ type: 'setFrameStreaming', enabled: true }]);
   const frames: TrainerToHost = { type: 'frames', frames: { episode: 1, firstStep: 0, phase: 'train', data: [0.1, 0.2] } };
   trainer.emit(frames);
-  assert.deepEqual(panel.posted[panel.posted.length - 1], { type: 'runEvent', runId: run.runId, event: frames });
+  await batchWindow();
+  assert.deepEqual(panel.posted[panel.posted.length - 1], { type: 'runEvents', runId: run.runId, events: [frames] });
   panel.setVisible(false);
   assert.deepEqual(frameCommands()[1], { type: 'setFrameStreaming', enabled: false }, 'hiding the panel stops frames');
   const count = panel.posted.length;
   trainer.emit(frames);
   panel.setVisible(true);
   panel.fromWebview({ type: 'ready' });
-  await tick();
-  assert.ok(panel.posted.slice(count).every((m) => m.type !== 'runEvent'), 'frames are never queued for later');
+  await batchWindow();
+  assert.ok(panel.posted.slice(count).every((m) => m.type === 'showRun'), 'frames are never queued for later');
 });
 
 test('inspect mode: the snapshot is cut at the checkpoint step and live events are not forwarded', async () => {

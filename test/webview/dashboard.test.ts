@@ -153,9 +153,18 @@ test('plots every episode of the snapshot and each streamed episode', async () =
   await page.waitForTimeout(400);
   assert.equal(await text(page, 'episode-points'), '63');
 
+  // A batch (how the host posts a fast run's events) is applied in order, in one update.
+  const batch: HostToWebview = {
+    type: 'runEvents', runId: await harnessRunId(page),
+    events: [{ type: 'episode', row: episodeRow(64) }, { type: 'episode', row: episodeRow(65) }, { type: 'status', status: status({ episode: 65, step: 13000 }) }],
+  };
+  await sendToWebview(page, batch);
+  await waitForText(page, 'episode-points', '65');
+  assert.match(await text(page, 'status-episode'), /^65 \/ 150$/);
+
   await page.getByTestId('x-axis-select').selectOption('step');
   await waitFor(async () => ((await savedViewState(page)) as { xAxis?: string }).xAxis === 'step', 'xAxis saved');
-  assert.equal(await text(page, 'episode-points'), '63');
+  assert.equal(await text(page, 'episode-points'), '65');
   await closeClean(harness);
 });
 
