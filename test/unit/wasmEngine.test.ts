@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import type { Batch, Engine, NetworkParameters, NetworkShape, OptimizerState, UpdateHyperparameters } from '../../src/agent/engine/engine';
-import { actorLayers, criticLayers, initialParameters, parameterCount, zeroOptimizerState } from '../../src/agent/engine/parameters';
+import { actorLayers, criticLayers, initialParameters, zeroOptimizerState } from '../../src/agent/engine/parameters';
 import { createTfjsEngine } from '../../src/agent/engine/tfjs/tfjsEngine';
 import { autoThreads, createWasmEngine, locateModule, type WasmSimdLevel } from '../../src/agent/engine/wasm/wasmEngine';
 import { Random } from '../../src/agent/random';
 import { actorForward, referenceUpdate, type OptimizerStateLike, type ParametersLike } from '../helpers/referenceDdpg';
+import { fillBatch, normDifference, orderOneParameters, pendulumShape, relativeDifference, scalarDifference } from '../helpers/engineComparison';
 
 const AGREEMENT = 1e-4;
 const UPDATES = 50;
@@ -27,64 +28,8 @@ const LEVELS: WasmSimdLevel[] = (['simd', 'relaxed-simd'] as const).filter((leve
   }
 });
 
-function pendulumShape(hidden: number[]): NetworkShape {
-  return { obsDim: 3, actDim: 1, actorHidden: hidden, criticHidden: hidden, actionBound: 2 };
-}
-
-function fillBatch(batch: Batch, rng: Random, actionBound: number): void {
-  const fill = (array: Float32Array, low: number, high: number) => {
-    for (let k = 0; k < array.length; k++) array[k] = rng.uniform(low, high);
-  };
-  fill(batch.obs, -1.5, 1.5);
-  fill(batch.nextObs, -1.5, 1.5);
-  fill(batch.action, -actionBound, actionBound);
-  fill(batch.reward, -16, 0);
-  for (let k = 0; k < batch.terminated.length; k++) batch.terminated[k] = rng.next() < 0.2 ? 1 : 0;
-}
-
 function copyBatch(batch: Batch): Batch {
   return { obs: batch.obs.slice(), action: batch.action.slice(), reward: batch.reward.slice(), nextObs: batch.nextObs.slice(), terminated: batch.terminated.slice() };
-}
-
-/** Parameters of order one, so every ReLU and the tanh matter; targets differ from the online nets. */
-function orderOneParameters(shape: NetworkShape, seed: number, scale = 0.6): NetworkParameters {
-  const rng = new Random(seed);
-  const vector = (size: number) => Float32Array.from({ length: size }, () => rng.uniform(-scale, scale));
-  const a = parameterCount(actorLayers(shape));
-  const c = parameterCount(criticLayers(shape));
-  return { actor: vector(a), critic: vector(c), targetActor: vector(a), targetCritic: vector(c) };
-}
-
-/**
- * Largest entry-wise relative difference; entries below a tenth of the vector's largest are
- * measured against that tenth (float32 cannot resolve them relatively, and a real bug moves the
- * large entries too).
- */
-function relativeDifference(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  assert.equal(actual.length, expected.length);
-  let scale = 0;
-  for (let k = 0; k < expected.length; k++) scale = Math.max(scale, Math.abs(expected[k]));
-  let worst = 0;
-  for (let k = 0; k < expected.length; k++) {
-    worst = Math.max(worst, Math.abs(actual[k] - expected[k]) / Math.max(Math.abs(expected[k]), 0.1 * scale, 1e-30));
-  }
-  return worst;
-}
-
-/** ‖actual − expected‖ / ‖expected‖: for runs whose float32 rounding compounds over many updates. */
-function normDifference(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  assert.equal(actual.length, expected.length);
-  let error = 0;
-  let size = 0;
-  for (let k = 0; k < expected.length; k++) {
-    error += (actual[k] - expected[k]) ** 2;
-    size += expected[k] ** 2;
-  }
-  return Math.sqrt(error / Math.max(size, 1e-300));
-}
-
-function scalarDifference(actual: number, expected: number): number {
-  return Math.abs(actual - expected) / Math.max(Math.abs(expected), 1e-6);
 }
 
 /**
