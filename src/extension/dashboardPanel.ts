@@ -96,6 +96,14 @@ export class DashboardPanel extends Disposable {
     else this.liveFlushTimer ??= setTimeout(() => this.flushLiveEvents(), LIVE_BATCH_MS);
   }
 
+  /** Forgets held live events: they belong to a target no longer shown, or a snapshot is about to cover them. */
+  private discardLiveEvents(): void {
+    this.liveEvents.reset();
+    clearTimeout(this.liveFlushTimer);
+    this.liveFlushTimer = undefined;
+    this.pendingLiveEvents = [];
+  }
+
   private flushLiveEvents(): void {
     clearTimeout(this.liveFlushTimer);
     this.liveFlushTimer = undefined;
@@ -163,6 +171,8 @@ export class DashboardPanel extends Disposable {
     void this.evaluation?.cancel();
     this.evaluation = undefined;
     this.evaluationEvents = [];
+    // A batch is labelled with the target when it leaves: events of the previous run must not go out as this one's.
+    this.discardLiveEvents();
     this.target = target;
     this.panel.title = titleFor(target);
     if (target?.mode.kind === 'evaluate') this.startEvaluation(target, target.mode.checkpoint, target.mode.checkpointDir, target.mode.episodes);
@@ -214,7 +224,7 @@ export class DashboardPanel extends Disposable {
       case 'ready':
         this.channel.close();
         this.channel.discardQueued(); // the snapshot below covers everything that was queued
-        this.pendingLiveEvents = []; // and everything waiting for its batch
+        this.discardLiveEvents(); // and everything waiting for its batch
         this.generation++;
         void this.sendSnapshot(this.generation);
         return;
@@ -242,7 +252,7 @@ export class DashboardPanel extends Disposable {
   }
 
   private async sendSnapshot(generation: number): Promise<void> {
-    this.liveEvents.reset(); // the snapshot carries the latest status
+    this.discardLiveEvents(); // the snapshot carries the latest status and every event held so far
     const target = this.target;
     let message: HostToWebview;
     try {

@@ -157,7 +157,7 @@ async function setup() {
   const trainer = trainers[0];
   const info = JSON.parse(readFileSync(path.join(run.runDir, 'run.json'), 'utf8')) as RunInfo;
   trainer.emit({ type: 'started', engine: { engine: 'wasm', backend: 'fake' }, run: { ...info, status: 'running' } });
-  return { ...fake, manager, controller, run, trainer, logged, runsDir };
+  return { ...fake, manager, controller, run, trainer, trainers, logged, runsDir };
 }
 
 const episodeEvent = (n: number): TrainerToHost => ({
@@ -239,6 +239,32 @@ test('hidden then shown again: the reloaded webview gets a fresh snapshot, witho
   assert.equal(after.length, 1, 'one snapshot, no stale queued events');
   assert.equal(after[0].type, 'showRun');
   if (after[0].type === 'showRun') assert.deepEqual(after[0].snapshot.episodes.map((e) => e.episode), [1, 2]);
+});
+
+test('switching runs: events of the run shown before are not sent as the new run\'s', async () => {
+  const { controller, panels, run, trainer, manager, runsDir, trainers } = await setup();
+  const other = await manager.startTraining(runsDir, { ...defaultConfig(), episodes: 3 });
+  controller.open({ runId: run.runId, runDir: run.runDir, mode: { kind: 'live' } });
+  const panel = panels[0];
+  panel.fromWebview({ type: 'ready' });
+  await tick();
+  trainer.emit(episodeEvent(1)); // posted at once or held for its batch
+  trainer.emit(episodeEvent(2));
+  trainer.emit({ type: 'status', status: { state: 'running', episode: 2, totalEpisodes: 3, step: 400, totalSteps: null, stepsPerSecond: 0, elapsedSeconds: 1, latestEval: null, bestEval: null } });
+  trainer.emit({ type: 'status', status: { state: 'running', episode: 2, totalEpisodes: 3, step: 401, totalSteps: null, stepsPerSecond: 0, elapsedSeconds: 1, latestEval: null, bestEval: null } });
+  controller.open({ runId: other.runId, runDir: other.runDir, mode: { kind: 'live' } });
+  const switched = panel.posted.length;
+  trainers[1].emit(episodeEvent(7));
+  await new Promise((r) => setTimeout(r, 500));
+  const after = panel.posted.slice(switched);
+  const labelledOther = after.filter((m) => m.type === 'runEvents' || m.type === 'runEvent');
+  const episodes = labelledOther.flatMap((m) => (m.type === 'runEvents' ? m.events : m.type === 'runEvent' ? [m.event] : []));
+  assert.ok(labelledOther.every((m) => (m as { runId: string }).runId === other.runId));
+  assert.deepEqual(
+    episodes.map((e) => (e.type === 'episode' ? e.row.episode : e.type === 'status' ? `status ${e.status.step}` : e.type)),
+    [7],
+    'only the new run\'s own events follow its snapshot',
+  );
 });
 
 test('webview commands reach the trainer of the run shown; invalid or foreign ones do not', async () => {
