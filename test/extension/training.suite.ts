@@ -80,7 +80,9 @@ suite('training through the commands', () => {
     try {
       // Resuming from a checkpoint that does not exist makes the real trainer fail during start-up.
       const run = await api.runManager.startTraining(runsDir, config, { resumeFrom: path.join(runsDir, 'no-such-checkpoint') });
-      await waitFor('the crash to be recorded', () => api.runManager.history(run.runId)?.state === 'crashed', 30_000);
+      // The crash is reported last, once run.json says so too; the state turns 'crashed' a moment earlier.
+      await waitFor('the crash to be reported', () => crashes.length > 0, 30_000);
+      assert.equal(api.runManager.history(run.runId)?.state, 'crashed');
       assert.equal(api.runManager.isLive(run.runId), false);
       assert.equal(crashes.length, 1);
       const info = readRunJson(run.runDir);
