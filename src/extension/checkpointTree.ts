@@ -138,6 +138,12 @@ interface MetricsSummary {
 export const REFRESH_DELAY_MS = 300;
 /** At most one redraw this often for what a live run changes all the time: its episodes and checkpoints. */
 export const LIVE_REFRESH_INTERVAL_MS = 1000;
+/**
+ * Redrawing an expanded run sends VS Code all of its checkpoint rows again. A run that writes
+ * checkpoints every few episodes at several hundred episodes a second has thousands: its redraws
+ * are spaced so that they cost at most about this many rows a second.
+ */
+export const LIVE_ROWS_PER_SECOND = 1000;
 
 /** What the tree holds of a run's checkpoints folder between redraws. */
 interface CheckpointListing {
@@ -162,6 +168,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   private readonly listings = new Map<string, CheckpointListing>();
   /** The state each run's row shows: a different one is redrawn promptly. */
   private readonly shownStates = new Map<RunNode, DisplayedState>();
+  /** How many checkpoint rows each expanded run shows (what one redraw of it costs). */
+  private readonly expandedRows = new Map<RunNode, number>();
   /** Whether VS Code has asked for the list of runs yet (a hidden view never has). */
   private rootListed = false;
   private pendingNodes = new Set<RunsTreeNode>();
@@ -190,7 +198,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
         if (liveness || (!node && this.rootListed)) this.scheduleRefresh();
         else if (!node) return;
         else if (this.stateChanged(node, runId)) this.scheduleRefresh(node);
-        else if (change.status || change.episodes || change.checkpoints) this.scheduleRefresh(node, LIVE_REFRESH_INTERVAL_MS);
+        else if (change.status || change.episodes || change.checkpoints) this.scheduleRefresh(node, this.liveRefreshDelay(node));
       }),
     );
     this._register(
@@ -214,6 +222,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     this.runNodes.clear();
     this.checkpointNodes.clear();
     this.shownStates.clear();
+    this.expandedRows.clear();
     this.listings.clear();
     this.watch();
     this.refresh();
@@ -255,6 +264,19 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.timerDueAt = Infinity;
+  }
+
+  /** How long a live run's routine changes wait for their redraw. */
+  private liveRefreshDelay(node: RunNode): number {
+    const rows = this.expandedRows.get(node) ?? 0;
+    return Math.max(LIVE_REFRESH_INTERVAL_MS, Math.round((rows * 1000) / LIVE_ROWS_PER_SECOND));
+  }
+
+  /** The view expanded or collapsed a run (TreeView.onDidExpandElement / onDidCollapseElement). */
+  setExpanded(element: RunsTreeNode, expanded: boolean): void {
+    if (element.kind !== 'run') return;
+    if (expanded) this.expandedRows.set(element, this.expandedRows.get(element) ?? 0);
+    else this.expandedRows.delete(element);
   }
 
   /** True when the run's row shows another state than the run is in now. */
@@ -308,7 +330,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     const run = this.runNodes.get(runDir);
     if (segments.length === 1 || !run) this.scheduleRefresh();
     // A live run's own trainer writes its checkpoints: they come at the pace of its episodes.
-    else this.scheduleRefresh(run, this.runManager.isLive(run.runId) && segments[1] === CHECKPOINTS_DIR ? LIVE_REFRESH_INTERVAL_MS : REFRESH_DELAY_MS);
+    else this.scheduleRefresh(run, this.runManager.isLive(run.runId) && segments[1] === CHECKPOINTS_DIR ? this.liveRefreshDelay(run) : REFRESH_DELAY_MS);
   }
 
   async getChildren(element?: RunsTreeNode): Promise<RunsTreeNode[]> {
@@ -355,6 +377,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       if (nodes.some((n) => n.runDir === key)) continue;
       this.runNodes.delete(key);
       this.shownStates.delete(node);
+      this.expandedRows.delete(node);
       this.listings.delete(key);
     }
     this.onRunCount(nodes.length);
@@ -382,6 +405,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       void this.api.window.showErrorMessage(`DDPG: cannot list checkpoints of ${run.runId}: ${(err as Error).message}`);
       return [];
     }
+    // VS Code asks for a run's children only while it is expanded.
+    this.expandedRows.set(run, entries.length);
     // Oldest first as on disk (by step, then folder), shown newest first: the checkpoint one usually wants is the latest.
     entries.sort((a, b) => (a.manifest?.step ?? Infinity) - (b.manifest?.step ?? Infinity) || a.dir.localeCompare(b.dir));
     return entries.reverse().map((entry) => {
@@ -457,6 +482,14 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     }
   }
 
+  /** Fills in what getTreeItem leaves out, when VS Code is about to show it (a hover). */
+  resolveTreeItem(item: vscode.TreeItem, element: RunsTreeNode): vscode.TreeItem {
+    if (element.kind === 'checkpoint' && element.manifest && item.tooltip === undefined) {
+      item.tooltip = new this.api.MarkdownString(manifestMarkdown(element.manifest, element.dir));
+    }
+    return item;
+  }
+
   async getTreeItem(element: RunsTreeNode): Promise<vscode.TreeItem> {
     return element.kind === 'run' ? this.runItem(element) : this.checkpointItem(element);
   }
@@ -525,7 +558,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     const item = new api.TreeItem(checkpointLabel(manifest), api.TreeItemCollapsibleState.None);
     item.id = `checkpoint:${node.dir}`;
     item.description = checkpointDescription(manifest);
-    item.tooltip = new api.MarkdownString(manifestMarkdown(manifest, node.dir));
+    // The manifest table is most of an item's size: it is built on hover (resolveTreeItem), not
+    // sent with every row each time a run with hundreds of checkpoints is redrawn.
     const iconId = manifest.reason === 'best' ? 'star-full' : manifest.reason === 'final' ? 'flag' : manifest.reason === 'manual' ? 'bookmark' : 'save';
     item.iconPath = new api.ThemeIcon(iconId);
     item.contextValue = 'ddpgCheckpoint';

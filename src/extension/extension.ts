@@ -64,7 +64,11 @@ export function activate(context: vscode.ExtensionContext): DdpgLabApi {
   const tree = new RunsTreeProvider(vscode, runManager, runsDirectory(), (count) => contextKeys.set(CONTEXT_KEYS.hasRuns, count > 0));
   context.subscriptions.push(tree);
   const view = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(view);
+  context.subscriptions.push(
+    view,
+    view.onDidExpandElement((e) => tree.setExpanded(e.element, true)),
+    view.onDidCollapseElement((e) => tree.setExpanded(e.element, false)),
+  );
 
   let commands: DdpgCommands | undefined;
   const dashboard = new DashboardController(vscode, {

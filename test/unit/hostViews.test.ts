@@ -159,7 +159,10 @@ test('the tree lists runs newest first, with state icons and descriptions from t
     ],
   );
   assert.equal(cpItems[1].command?.command, 'ddpg.inspectCheckpoint');
-  assert.match((cpItems[1].tooltip as MarkdownString).value, /\| Episode \| 50 \|/);
+  assert.equal(cpItems[1].tooltip, undefined, 'the manifest table is not sent with every row');
+  const hovered = tree.resolveTreeItem(cpItems[1] as unknown as import('vscode').TreeItem, checkpoints[1]) as unknown as TreeItem;
+  assert.match((hovered.tooltip as MarkdownString).value, /\| Episode \| 50 \|/);
+  assert.equal(cpItems[0].tooltip !== undefined, true, 'a broken checkpoint says why at once');
   assert.equal(tree.getParent(checkpoints[1]), runs.find((r) => r.runId === '2025-01-01_10-00-00'), 'the same node object is reused');
   tree.dispose();
   manager.dispose();
@@ -437,5 +440,37 @@ test('the status bar item is only touched when what it shows changes; a change o
   assert.deepEqual(sets, ['text', 'tooltip'], 'pausing redraws without waiting for the interval');
   assert.match(String(item.text), /paused/);
   bar.dispose();
+  manager.dispose();
+});
+
+test('an expanded live run with thousands of checkpoints is redrawn less often: about a thousand rows a second', async () => {
+  const { runsDir, manager, run, trainer, status, episode } = await liveRun();
+  const checkpointsDir = path.join(run.runDir, 'checkpoints');
+  for (let n = 1; n <= 3000; n++) {
+    const name = `ep${String(n).padStart(5, '0')}`;
+    mkdirSync(path.join(checkpointsDir, name), { recursive: true });
+    writeFileSync(path.join(checkpointsDir, name, 'checkpoint.json'), JSON.stringify(manifest(run.runId, name, n, 'periodic', -300)));
+  }
+  const clock = new ManualClock();
+  const tree = new RunsTreeProvider(fakeApi, manager, runsDir, () => undefined, clock);
+  const [node] = (await tree.getChildren()) as RunNode[];
+  trainer.emit(status('running', 0));
+  await tree.getTreeItem(node);
+  tree.setExpanded(node, true);
+  assert.equal((await tree.getChildren(node)).length, 3000);
+  clock.advance(1000); // the redraw the start of training asked for
+  fired().length = 0;
+  trainer.emit(episode(1));
+  clock.advance(2900);
+  assert.deepEqual(fired(), [], '3000 rows: not redrawn within 2.9 s');
+  clock.advance(100);
+  assert.deepEqual(fired(), [[node]]);
+
+  tree.setExpanded(node, false);
+  fired().length = 0;
+  trainer.emit(episode(2));
+  clock.advance(1000);
+  assert.deepEqual(fired(), [[node]], 'collapsed, only its row is redrawn: once a second again');
+  tree.dispose();
   manager.dispose();
 });
