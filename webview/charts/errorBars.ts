@@ -1,8 +1,13 @@
 /**
  * Draws ± std whiskers for a scatter dataset whose points carry `std` (the deterministic
  * evaluations). Chart.js has no error bars built in; a whisker per evaluation is truer than a band,
- * because evaluations are discrete measurements, not a continuous curve.
+ * because evaluations are discrete measurements, not a continuous curve. When evaluations are
+ * packed closer than a few pixels (frequent evals on a long run), whiskers are drawn faint and
+ * without caps: hundreds of solid whiskers would otherwise paint over the return curve.
  */
+
+/** Below this many pixels between neighbouring evaluations, whiskers turn faint and lose their caps. */
+const DENSE_SPACING_PX = 8;
 
 import type { Chart, Plugin } from 'chart.js';
 import type { EvalPoint } from './series';
@@ -23,8 +28,11 @@ export function errorBarsPlugin(datasetIndex: number): Plugin {
       ctx.rect(chartArea.left, chartArea.top, chartArea.right - chartArea.left, chartArea.bottom - chartArea.top);
       ctx.clip();
       ctx.strokeStyle = String(dataset.borderColor);
-      ctx.lineWidth = 1.5;
-      const cap = 4;
+      const spacing = points.length > 1 ? (chartArea.right - chartArea.left) / points.length : Infinity;
+      const dense = spacing < DENSE_SPACING_PX;
+      ctx.lineWidth = dense ? 1 : 1.5;
+      ctx.globalAlpha = dense ? 0.25 : 1;
+      const cap = dense ? 0 : 4;
       ctx.beginPath();
       for (const point of points) {
         if (!(point.std > 0)) continue;
