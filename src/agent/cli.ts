@@ -256,6 +256,7 @@ async function train(options: CliOptions): Promise<number> {
     status: summary.status,
     runDir: dir,
     engine: trainer.engineInfo,
+    ...(trainer.engineThreadUsage ? { threads: trainer.engineThreadUsage } : {}),
     episodes: summary.episodes,
     steps: summary.steps,
     wallTimeSeconds: summary.wallTime,

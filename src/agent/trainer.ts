@@ -23,7 +23,7 @@ import type {
 import { loadCheckpoint, saveCheckpoint, type LoadedCheckpoint, type TrainerSnapshot } from './checkpoint';
 import { configHash, type RunConfig } from './config';
 import { DdpgAgent, networkShapeFor, UpdateAccumulator } from './ddpg';
-import type { Engine } from './engine/engine';
+import type { Engine, ThreadUsage } from './engine/engine';
 import { createEngine } from './engine/index';
 import { Pendulum, PENDULUM } from './env/pendulum';
 import { evaluatePolicy, meanStd, yieldToEventLoop } from './evaluation';
@@ -550,6 +550,11 @@ export class Trainer {
 
   get engineInfo(): EngineInfo {
     return this.engine.info;
+  }
+
+  /** How the engine spread updates over threads (null for an engine with one thread only). */
+  get engineThreadUsage(): ThreadUsage | null {
+    return this.engine.threadUsage?.() ?? null;
   }
 }
 

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Batch, Engine, NetworkParameters, NetworkShape, OptimizerState, UpdateHyperparameters } from '../../src/agent/engine/engine';
 import { actorLayers, criticLayers, initialParameters, zeroOptimizerState } from '../../src/agent/engine/parameters';
 import { createTfjsEngine } from '../../src/agent/engine/tfjs/tfjsEngine';
-import { autoThreads, createWasmEngine, locateModule, type WasmSimdLevel } from '../../src/agent/engine/wasm/wasmEngine';
+import { autoThreads, createWasmEngine, locateModule, type WasmEngine, type WasmSimdLevel } from '../../src/agent/engine/wasm/wasmEngine';
 import { Random } from '../../src/agent/random';
 import { actorForward, referenceUpdate, type OptimizerStateLike, type ParametersLike } from '../helpers/referenceDdpg';
 import { fillBatch, normDifference, orderOneParameters, pendulumShape, relativeDifference, scalarDifference } from '../helpers/engineComparison';
@@ -359,36 +359,73 @@ describe('wasm engine: info, act and state', () => {
 describe('wasm engine with a helper thread', () => {
   const shape: NetworkShape = { obsDim: 3, actDim: 1, actorHidden: [96, 130], criticHidden: [256, 64], actionBound: 2 };
 
+  /** Runs `updates` updates on both engines from the same start and batches; asserts they never differ. */
+  async function assertBitIdentical(single: WasmEngine, other: WasmEngine, updates: number, seed: number): Promise<void> {
+    const start = orderOneParameters(shape, seed, 0.1);
+    single.setParameters(start);
+    other.setParameters(start);
+    const rng = new Random(seed + 1);
+    for (let step = 1; step <= updates; step++) {
+      fillBatch(single.batch, rng, 2);
+      for (const key of Object.keys(single.batch) as Array<keyof Batch>) other.batch[key].set(single.batch[key]);
+      assert.deepEqual(other.update(), single.update(), `update ${step}`);
+    }
+    assert.deepEqual(other.getParameters(), single.getParameters());
+    assert.deepEqual(other.getOptimizerState(), single.getOptimizerState());
+    const obs = Float32Array.from({ length: 3 * 40 }, () => rng.uniform(-1, 1));
+    assert.deepEqual(other.act(obs, 40), single.act(obs, 40));
+  }
+
   it('gives bit-identical losses, parameters and optimizer state to one thread', async () => {
     const single = await createWasmEngine({ shape, hyper: HYPER, batchSize: 50 }, { threads: 1 });
     const double = await createWasmEngine({ shape, hyper: HYPER, batchSize: 50 }, { threads: 2 });
     try {
       assert.match(double.info.backend, /^wasm-(relaxed-)?simd-2threads$/);
-      const start = orderOneParameters(shape, 90, 0.1);
-      single.setParameters(start);
-      double.setParameters(start);
-      const rng = new Random(91);
-      for (let step = 1; step <= 10; step++) {
-        fillBatch(single.batch, rng, 2);
-        for (const key of Object.keys(single.batch) as Array<keyof Batch>) double.batch[key].set(single.batch[key]);
-        assert.deepEqual(double.update(), single.update(), `update ${step}`);
-      }
-      assert.deepEqual(double.getParameters(), single.getParameters());
-      assert.deepEqual(double.getOptimizerState(), single.getOptimizerState());
-      const obs = Float32Array.from({ length: 3 * 40 }, () => rng.uniform(-1, 1));
-      assert.deepEqual(double.act(obs, 40), single.act(obs, 40));
+      await assertBitIdentical(single, double, 10, 90);
+      const usage = double.threadUsage();
+      assert.equal(usage.twoThreadUpdates, 10);
+      assert.equal(usage.updates, 10);
     } finally {
       single.dispose();
       double.dispose();
     }
   });
 
-  it("'auto' takes a second thread only for large updates on machines with cores to spare", () => {
+  it("'adaptive' switching between one and two threads mid-run changes nothing in the results", async () => {
+    const single = await createWasmEngine({ shape, hyper: HYPER, batchSize: 50 }, { threads: 1 });
+    // Tiny windows and stretches: the policy switches modes every few updates, whatever it measures.
+    const adaptive = await createWasmEngine({ shape, hyper: HYPER, batchSize: 50 }, { threads: 'adaptive', threadPolicy: { window: 1, minStretch: 1, maxStretch: 2 } });
+    try {
+      assert.match(adaptive.info.backend, /^wasm-(relaxed-)?simd-adaptive-threads$/);
+      await assertBitIdentical(single, adaptive, 40, 93);
+      const usage = adaptive.threadUsage();
+      assert.equal(usage.updates, 40);
+      assert.ok(usage.twoThreadUpdates > 0 && usage.twoThreadUpdates < 40, `both modes ran (${usage.twoThreadUpdates} of 40 on two threads)`);
+    } finally {
+      single.dispose();
+      adaptive.dispose();
+    }
+  });
+
+  it('counts the chunks the helper computes while it takes part', async () => {
+    const double = await createWasmEngine({ shape, hyper: HYPER, batchSize: 64 }, { threads: 2 });
+    try {
+      fillBatch(double.batch, new Random(94), 2);
+      // The helper claims chunks from the same counter as the main thread: over a few hundred
+      // updates it wins some unless it is starved, so wait for it rather than count on one update.
+      for (let k = 0; k < 2000 && double.threadUsage().helperChunks === 0; k++) double.update();
+      assert.ok(double.threadUsage().helperChunks > 0, 'the helper never computed a chunk');
+    } finally {
+      double.dispose();
+    }
+  });
+
+  it("'auto' times a second thread only for large updates on machines with more than one core", () => {
     const options = (hidden: number, batchSize: number) => ({ shape: pendulumShape([hidden, hidden]), hyper: HYPER, batchSize });
     assert.equal(autoThreads(options(64, 64), 16), 1, 'the default network is too small to gain');
-    assert.equal(autoThreads(options(256, 64), 16), 2);
-    assert.equal(autoThreads(options(128, 64), 4), 2);
-    assert.equal(autoThreads(options(256, 256), 2), 1, 'two cores: the host and the env need one');
+    assert.equal(autoThreads(options(256, 64), 16), 'adaptive');
+    assert.equal(autoThreads(options(128, 64), 2), 'adaptive');
+    assert.equal(autoThreads(options(256, 256), 1), 1, 'one core: nothing to share');
   });
 
   it('dispose stops the helper and a new two-thread engine works afterwards', async () => {

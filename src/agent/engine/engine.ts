@@ -99,7 +99,19 @@ export interface Engine {
   getOptimizerState(): OptimizerState;
   setOptimizerState(state: OptimizerState): void;
   setHyperparameters(hyper: UpdateHyperparameters): void;
+  /** How updates were spread over threads so far, for engines that can use more than one. */
+  threadUsage?(): ThreadUsage | null;
   dispose(): void;
+}
+
+export interface ThreadUsage {
+  /** Updates run with a second thread taking part, out of all updates. */
+  twoThreadUpdates: number;
+  updates: number;
+  /** Times an adaptive engine changed its mind after its first decision (0 for a fixed count). */
+  switches: number;
+  /** Chunks of work the second thread actually computed (0: it never took part). */
+  helperChunks: number;
 }
 
 export interface EngineOptions {

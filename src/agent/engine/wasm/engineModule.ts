@@ -49,6 +49,8 @@ export interface EngineExports {
   act(count: number): void;
   attachHelper(mailbox: number): void;
   detachHelper(): void;
+  setHelperInUse(inUse: boolean): void;
+  helperChunks(): number;
   ACTOR: WasmGlobal;
   CRITIC: WasmGlobal;
   actCapacity: WasmGlobal;

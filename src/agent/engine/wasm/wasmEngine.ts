@@ -5,10 +5,11 @@
  */
 
 import { availableParallelism } from 'node:os';
-import type { AdamState, Batch, Engine, EngineInfo, EngineOptions, NetworkParameters, NetworkShape, OptimizerState, UpdateHyperparameters, UpdateStats } from '../engine';
+import type { AdamState, Batch, Engine, EngineInfo, EngineOptions, NetworkParameters, NetworkShape, OptimizerState, ThreadUsage, UpdateHyperparameters, UpdateStats } from '../engine';
 import { actorLayers, assertParameterSizes, criticLayers, parameterCount } from '../parameters';
 import { instantiateEngine, type EngineExports, type WasmGlobal, type WasmMemory, type WasmSimdLevel } from './engineModule';
 import { startHelperThread, type HelperThread } from './helperThread';
+import { AdaptiveThreadPolicy, type ThreadPolicyOptions } from './threadPolicy';
 
 export { locateModule, type WasmSimdLevel } from './engineModule';
 
@@ -18,23 +19,30 @@ export interface WasmEngineLoadOptions {
   /**
    * 2 runs a helper thread that shares every large product and Adam with the main thread
    * (bit-identical results; ~1.7× faster updates at hidden 256 when a second core is free, but it
-   * spins a core while training and hurts when the machine has no core to spare). 'auto' (the
-   * default) uses 2 when the machine has at least AUTO_THREADS_MIN_CORES cores and the update is
-   * large enough to gain.
+   * spins a core while training and gains nothing when no core is free). 'adaptive' starts the
+   * helper and times updates with and without it as training goes (threadPolicy.ts). 'auto' (the
+   * default) is 'adaptive' when the machine has AUTO_THREADS_MIN_CORES cores and the update is
+   * large enough to gain, else 1.
    */
-  threads?: 1 | 2 | 'auto';
+  threads?: 1 | 2 | 'adaptive' | 'auto';
+  /** Tuning of 'adaptive' (tests). */
+  threadPolicy?: Partial<ThreadPolicyOptions>;
 }
 
-/** 'auto' threads: cores the machine must have (leaving room for the host, the UI, the env). */
-const AUTO_THREADS_MIN_CORES = 4;
+export type ThreadMode = 1 | 2 | 'adaptive';
+
+/** 'auto' threads: cores the machine must have. */
+const AUTO_THREADS_MIN_CORES = 2;
 /** 'auto' threads: batch × (actor + critic parameters) from which a second thread pays (hidden 128, batch 64). */
 const AUTO_THREADS_MIN_WORK = 2_000_000;
 
-/** The thread count 'auto' resolves to for these options on this machine. */
-export function autoThreads(options: EngineOptions, cores = availableParallelism()): 1 | 2 {
+/** The thread mode 'auto' resolves to for these options on this machine. */
+export function autoThreads(options: EngineOptions, cores = availableParallelism()): 1 | 'adaptive' {
   const work = options.batchSize * (parameterCount(actorLayers(options.shape)) + parameterCount(criticLayers(options.shape)));
-  return cores >= AUTO_THREADS_MIN_CORES && work >= AUTO_THREADS_MIN_WORK ? 2 : 1;
+  return cores >= AUTO_THREADS_MIN_CORES && work >= AUTO_THREADS_MIN_WORK ? 'adaptive' : 1;
 }
+
+const BACKEND_SUFFIX: Record<ThreadMode, string> = { 1: '', 2: '-2threads', adaptive: '-adaptive-threads' };
 
 /** act() handles this many observations per wasm call at least (more when the batch is larger). */
 const MIN_ACT_CAPACITY = 256;
@@ -65,14 +73,16 @@ function checkHyperparameters(hyper: UpdateHyperparameters): void {
 export async function createWasmEngine(options: EngineOptions, load: WasmEngineLoadOptions = {}): Promise<WasmEngine> {
   checkOptions(options);
   const requested = load.threads ?? 'auto';
-  if (requested !== 1 && requested !== 2 && requested !== 'auto') throw new RangeError(`threads must be 1, 2 or 'auto', got ${requested}`);
+  if (requested !== 1 && requested !== 2 && requested !== 'adaptive' && requested !== 'auto') {
+    throw new RangeError(`threads must be 1, 2, 'adaptive' or 'auto', got ${requested}`);
+  }
   const threads = requested === 'auto' ? autoThreads(options) : requested;
   const { exports, memory, module, level } = await instantiateEngine(load.simd ?? 'auto');
-  const backend = `wasm-${level}${threads === 2 ? '-2threads' : ''}`;
-  const engine = new WasmEngine(exports, memory, options, backend);
-  if (threads === 2) {
+  const engine = new WasmEngine(exports, memory, options, `wasm-${level}${BACKEND_SUFFIX[threads]}`);
+  if (threads !== 1) {
     const mailbox = exports.helperMailboxPointer.value;
-    engine.attachHelper(await startHelperThread(module, memory, mailbox), mailbox);
+    const policy = threads === 'adaptive' ? new AdaptiveThreadPolicy(load.threadPolicy) : null;
+    engine.attachHelper(await startHelperThread(module, memory, mailbox), mailbox, policy);
   }
   return engine;
 }
@@ -100,6 +110,11 @@ export class WasmEngine implements Engine {
   private chunkedActResult: Float32Array | null = null;
   private exports: EngineExports | null;
   private helper: HelperThread | null = null;
+  private threadPolicy: AdaptiveThreadPolicy | null = null;
+  private helperInUse = true;
+  private updatesOnTwoThreads = 0;
+  private updatesRun = 0;
+  private lastHelperChunks = 0;
 
   constructor(exports: EngineExports, memory: WasmMemory, options: EngineOptions, backend: string) {
     const { shape, batchSize } = options;
@@ -147,10 +162,14 @@ export class WasmEngine implements Engine {
     this.actResult = this.actOutput.subarray(0, actDim);
   }
 
-  /** Hands half of every large product to `helper`, already waiting on `mailbox`. */
-  attachHelper(helper: HelperThread, mailbox: number): void {
+  /**
+   * Shares every large product with `helper`, already waiting on `mailbox`: always, or when
+   * `policy` finds it faster.
+   */
+  attachHelper(helper: HelperThread, mailbox: number, policy: AdaptiveThreadPolicy | null = null): void {
     this.module.attachHelper(mailbox);
     this.helper = helper;
+    this.threadPolicy = policy;
     abandonedHelpers.register(this, helper, this);
   }
 
@@ -165,7 +184,21 @@ export class WasmEngine implements Engine {
 
   update(): UpdateStats {
     const module = this.module;
-    this.run(() => module.update());
+    const policy = this.threadPolicy;
+    if (policy) {
+      const useHelper = policy.threads === 2;
+      if (useHelper !== this.helperInUse) {
+        module.setHelperInUse(useHelper);
+        this.helperInUse = useHelper;
+      }
+      const started = performance.now();
+      this.run(() => module.update());
+      policy.record(performance.now() - started);
+    } else {
+      this.run(() => module.update());
+    }
+    this.updatesRun++;
+    if (this.helper && this.helperInUse) this.updatesOnTwoThreads++;
     return { criticLoss: module.criticLoss.value, actorLoss: module.actorLoss.value, meanQ: module.meanQ.value };
   }
 
@@ -250,6 +283,16 @@ export class WasmEngine implements Engine {
     this.module.setHyperparameters(hyper.gamma, hyper.tau, hyper.actorLr, hyper.criticLr);
   }
 
+  threadUsage(): ThreadUsage {
+    if (this.exports) this.lastHelperChunks = this.exports.helperChunks();
+    return {
+      twoThreadUpdates: this.updatesOnTwoThreads,
+      updates: this.updatesRun,
+      switches: this.threadPolicy?.switches ?? 0,
+      helperChunks: this.lastHelperChunks,
+    };
+  }
+
   /** Calls into the module, naming the helper thread's failure if that is what stopped it. */
   private run(call: () => void): void {
     try {
@@ -263,6 +306,7 @@ export class WasmEngine implements Engine {
   /** Stops the helper thread and drops the instance (its memory goes with it); any later call throws. */
   dispose(): void {
     if (this.exports && this.helper) {
+      this.lastHelperChunks = this.exports.helperChunks();
       this.exports.detachHelper();
       this.helper.stop();
       abandonedHelpers.unregister(this);

@@ -12,7 +12,7 @@
 import { backward, forward, Network } from './network';
 import { MAILBOX_BYTES, parallelAdamWithSoftUpdate as adamWithSoftUpdate } from './parallel';
 
-export { attachHelper, detachHelper, helperFailed, helperLoop } from './parallel';
+export { attachHelper, detachHelper, helperChunks, helperFailed, helperLoop, setHelperInUse } from './parallel';
 
 export const ACTOR: i32 = 0;
 export const CRITIC: i32 = 1;

@@ -27,15 +27,18 @@ const FINISHED: usize = 128;
 const HELPER_SLEEPING: usize = 192;
 const HELPER_FAILED: usize = 196;
 const KIND: usize = 256;
+/** 16 four-byte slots: bytes 260–323. */
 const ARGUMENTS: usize = 260;
-export const MAILBOX_BYTES: i32 = 320;
+/** Chunks the helper has run (diagnostics: how much of the work it actually took). */
+const HELPER_CHUNKS: usize = 384;
+export const MAILBOX_BYTES: i32 = 448;
 
 const JOB_MATMUL: i32 = 1;
 const JOB_TRANSPOSED_A: i32 = 2;
 const JOB_TRANSPOSED_B: i32 = 3;
 const JOB_ADAM: i32 = 4;
 const JOB_EXIT: i32 = 5;
-/** The argument slot that holds a job's chunk width. */
+/** The argument slot that holds a job's chunk width (the last slot). */
 const CHUNK_WIDTH: i32 = 15;
 /** Chunk counts and claims share 16-bit fields of CLAIMS. */
 const MAX_CHUNKS: i32 = 0xffff;
@@ -60,6 +63,8 @@ const HELPER_SPINS: i32 = 1 << 26;
 
 let mailbox: usize = 0;
 let helperActive = false;
+/** Off: every call runs on this thread and the attached helper idles (spins out, then sleeps). */
+let helperInUse = true;
 let sequence: i32 = 0;
 
 /** Uses the helper from now on (the worker is already inside helperLoop on this mailbox). */
@@ -67,6 +72,20 @@ export function attachHelper(box: usize): void {
   mailbox = box;
   sequence = atomic.load<i32>(box + SEQUENCE);
   helperActive = true;
+}
+
+/**
+ * Shares the next products with the attached helper (true, the default) or runs them on this
+ * thread alone (false). Results are bit-identical either way, so this may change between any two
+ * calls: wasmEngine.ts switches it by measuring which is faster on the machine as it is now.
+ */
+export function setHelperInUse(inUse: bool): void {
+  helperInUse = inUse;
+}
+
+/** Chunks of shared products the helper has computed so far. */
+export function helperChunks(): i32 {
+  return helperActive ? atomic.load<i32>(mailbox + HELPER_CHUNKS) : 0;
 }
 
 /** Sends the helper out of helperLoop; later calls run on this thread only. */
@@ -103,7 +122,7 @@ function floatArgument(box: usize, index: i32): f32 {
  * arguments; returns 0 when the job is too small to share.
  */
 function planChunks(count: i32, flopsPerItem: i64, alignment: i32): i32 {
-  if (!helperActive || <i64>count * flopsPerItem < MIN_SPLIT_FLOPS || count < 2 * alignment) return 0;
+  if (!helperActive || !helperInUse || <i64>count * flopsPerItem < MIN_SPLIT_FLOPS || count < 2 * alignment) return 0;
   const byCost = <i32>min<i64>(<i64>count, max<i64>(1, CHUNK_FLOPS / max<i64>(flopsPerItem, 1)));
   const atMostHalf = min(byCost, (count + 1) >> 1);
   const atLeast = (count + MAX_CHUNKS - 1) / MAX_CHUNKS;
@@ -135,16 +154,18 @@ function share(kind: i32, chunks: i32): void {
   }
 }
 
-/** Claims and runs chunks of job `job` until none are left. */
-function workOn(box: usize, job: i32, kind: i32): void {
+/** Claims and runs chunks of job `job` until none are left; returns how many it ran. */
+function workOn(box: usize, job: i32, kind: i32): i32 {
+  let ran = 0;
   while (true) {
     const claims = atomic.load<i64>(box + CLAIMS);
     const chunk = <i32>(claims & 0xffff);
     const chunks = <i32>((claims >>> 16) & 0xffff);
-    if (<i32>(claims >>> 32) != job || chunk >= chunks) return;
+    if (<i32>(claims >>> 32) != job || chunk >= chunks) return ran;
     if (atomic.cmpxchg<i64>(box + CLAIMS, claims, claims + 1) != claims) continue;
     runChunk(box, kind, chunk);
     atomic.add<i32>(box + FINISHED, 1);
+    ran++;
   }
 }
 
@@ -275,7 +296,7 @@ export function helperLoop(box: usize): void {
     seen = current;
     const kind = load<i32>(box + KIND);
     if (kind == JOB_EXIT) return;
-    workOn(box, current, kind);
+    atomic.add<i32>(box + HELPER_CHUNKS, workOn(box, current, kind));
   }
 }
 
