@@ -30,6 +30,7 @@ const CANDIDATES: Candidate[] = [
   { label: 'wasm wasm-relaxed-simd', create: (o) => createWasmEngine(o, { simd: 'relaxed-simd' }) },
   { label: 'wasm wasm-simd-2threads', create: (o) => createWasmEngine(o, { simd: 'simd', threads: 2 }) },
   { label: 'wasm wasm-relaxed-simd-2threads', create: (o) => createWasmEngine(o, { simd: 'relaxed-simd', threads: 2 }) },
+  { label: 'wasm wasm-relaxed-simd-adaptive-threads', create: (o) => createWasmEngine(o, { simd: 'relaxed-simd', threads: 'adaptive' }) },
   { label: 'tfjs tensorflow', create: (o) => createTfjsEngine({ ...o, backend: 'tensorflow' }) },
   { label: 'tfjs wasm', create: (o) => createTfjsEngine({ ...o, backend: 'wasm' }) },
   { label: 'tfjs cpu', create: (o) => createTfjsEngine({ ...o, backend: 'cpu' }) },

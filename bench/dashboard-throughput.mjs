@@ -3,7 +3,7 @@
 // same build, configuration and seed.
 //
 //   node bench/dashboard-throughput.mjs [--total-steps 30000] [--rounds 5] [--conditions A,B,C]
-//                                       [--skip-package] [--no-warmup] [--out-dir DIR]
+//                                       [--skip-package] [--no-warmup] [--out-dir DIR] [--hidden W,W]
 //
 //   (A) headless:   node dist/cli.js train --json --engine wasm --total-steps N --episodes 0 --seed 1
 //   (B) dashboard:  the packaged .vsix in code-server, driven by Chromium; workspace settings with
@@ -73,9 +73,11 @@ function parseArguments(argv) {
     engine: 'wasm',
     diagnose: false,
     windowSeconds: 8,
+    /** Hidden widths of both networks; null keeps the defaults. */
+    hidden: null,
   };
   const usage =
-    'Usage: node bench/dashboard-throughput.mjs [--total-steps N] [--rounds N] [--conditions A,B,C] [--skip-package] [--no-warmup] [--out-dir DIR]\n' +
+    'Usage: node bench/dashboard-throughput.mjs [--total-steps N] [--rounds N] [--conditions A,B,C] [--skip-package] [--no-warmup] [--out-dir DIR] [--hidden W,W]\n' +
     '                                          [--diagnose [--window-seconds S]]   (--rounds 0 --diagnose: the diagnosis alone)';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -92,6 +94,7 @@ function parseArguments(argv) {
     else if (arg === '--out-dir') options.outDir = resolve(value());
     else if (arg === '--diagnose') options.diagnose = true;
     else if (arg === '--window-seconds') options.windowSeconds = Number(value());
+    else if (arg === '--hidden') options.hidden = value().split(',').map(Number);
     else if (arg === '--help' || arg === '-h') {
       console.log(usage);
       process.exit(0);
@@ -408,7 +411,8 @@ function whenRunning(runDir, onRunning) {
 // ─── (A) headless ─────────────────────────────────────────────────────────────────────────────
 
 function headlessArgs(options, runsDir) {
-  return ['train', '--json', '--engine', options.engine, '--total-steps', String(options.totalSteps), '--episodes', '0', '--seed', String(options.seed), '--runs-dir', runsDir];
+  const hidden = options.hidden ? ['--hidden', options.hidden.join(',')] : [];
+  return ['train', '--json', '--engine', options.engine, '--total-steps', String(options.totalSteps), '--episodes', '0', '--seed', String(options.seed), '--runs-dir', runsDir, ...hidden];
 }
 
 async function measureHeadless({ options, build, runsDir }) {
@@ -580,6 +584,7 @@ async function startSession({ tmpRoot, build, options, outDir }) {
     'ddpg.episodes': 0,
     'ddpg.seed': options.seed,
     'ddpg.engine': options.engine,
+    ...(options.hidden ? { 'ddpg.actorHidden': options.hidden, 'ddpg.criticHidden': options.hidden } : {}),
   };
   writeWorkspaceSettings(workspace, settings);
   writeUserSettings(userDataDir);

@@ -24,6 +24,8 @@ interface CliSummary {
   timeToSolveSeconds: number | null;
   stepsToSolve: number | null;
   finalEvalMean: number | null;
+  /** Present for the wasm engine with a helper thread: how many updates used it. */
+  threads?: { twoThreadUpdates: number; updates: number; switches: number; helperChunks: number };
 }
 
 function findCli(): string {
@@ -80,6 +82,7 @@ export async function runSolveBenchmark(log: (message: string) => void): Promise
           JSON.stringify({
             type: 'solve', config: name, seed, backend: s.engine.backend, status: s.status,
             timeToSolveSeconds: s.timeToSolveSeconds, stepsToSolve: s.stepsToSolve, stepsPerSecond: s.stepsPerSecond, finalEvalMean: s.finalEvalMean,
+            ...(s.threads ? { twoThreadShare: Number((s.threads.twoThreadUpdates / Math.max(1, s.threads.updates)).toFixed(3)), threadSwitches: s.threads.switches } : {}),
           }) + '\n',
         );
         if (s.timeToSolveSeconds !== null && s.stepsToSolve !== null) {
