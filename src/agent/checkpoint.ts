@@ -12,7 +12,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CheckpointManifest } from '../protocol';
-import { validateConfig } from './config';
+import { upgradeStoredConfig, validateConfig } from './config';
 import { networkShapeFor, type SavedRandom } from './ddpg';
 import type { NetworkParameters, NetworkShape, OptimizerState } from './engine/engine';
 import { actorLayers, criticLayers, parameterCount } from './engine/parameters';
@@ -162,7 +162,7 @@ async function readJsonNamed(file: string): Promise<unknown> {
 /** Loads and checks a whole checkpoint; any problem is an Error naming the file. */
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const manifest = await readCheckpointManifest(dir);
-  const validated = validateConfig(manifest.config);
+  const validated = validateConfig(upgradeStoredConfig(manifest.config));
   if (!validated.config) {
     throw new Error(`checkpoint manifest has an invalid config (${validated.errors.map((e) => e.message).join('; ')}): ${path.join(dir, MANIFEST_FILE)}`);
   }

@@ -28,6 +28,7 @@ export interface RunConfig {
   evalEverySteps: number;
   evalEpisodes: number;
   checkpointEveryEpisodes: number;
+  keepPeriodicCheckpoints: number;
   saveBestCheckpoint: boolean;
   saveReplayBuffer: boolean;
   seed: number;
@@ -157,6 +158,12 @@ export const CONFIG_SPEC: { readonly [K in ConfigKey]: SettingSpec } = {
   checkpointEveryEpisodes: {
     group: 'Checkpoints', type: 'integer', default: 25, minimum: 0, maximum: 100000,
     description: 'Save a periodic checkpoint every N episodes (0 = off). A final checkpoint is always saved on stop.',
+  },
+  keepPeriodicCheckpoints: {
+    group: 'Checkpoints', type: 'integer', default: 5, minimum: 0, maximum: 100000,
+    description:
+      'Periodic checkpoints kept per run: after saving one, the oldest beyond this many are deleted (0 = keep all). ' +
+      'Best, manual and final checkpoints are never deleted.',
   },
   saveBestCheckpoint: {
     group: 'Checkpoints', type: 'boolean', default: true,
@@ -314,6 +321,20 @@ export function validateConfig(input: unknown): ValidationResult {
     config[key] = Array.isArray(v) ? [...v] : v;
   }
   return { config: config as unknown as RunConfig, errors, warnings };
+}
+
+/**
+ * Settings added after checkpoints and runs were first written: a configuration stored before
+ * one of them existed gets its default, so older checkpoints stay loadable.
+ */
+const SETTINGS_ADDED_LATER: readonly ConfigKey[] = ['keepPeriodicCheckpoints'];
+
+/** A stored configuration (checkpoint manifest, run.json) with the settings it predates filled in. */
+export function upgradeStoredConfig(stored: unknown): unknown {
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return stored;
+  const upgraded = { ...(stored as Record<string, unknown>) };
+  for (const key of SETTINGS_ADDED_LATER) if (!(key in upgraded)) upgraded[key] = CONFIG_SPEC[key].default;
+  return upgraded;
 }
 
 /** Merges overrides onto the defaults, then validates. */

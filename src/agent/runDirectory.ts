@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CheckpointManifest, EpisodeRow, EvalRow, MetricsRow, RunInfo, RunStatus } from '../protocol';
+import { upgradeStoredConfig } from './config';
 
 export const RUN_FILE = 'run.json';
 export const METRICS_FILE = 'metrics.jsonl';
@@ -70,7 +71,7 @@ export async function readRunInfo(runDir: string): Promise<RunInfo> {
   if (!isObject(value) || typeof value.id !== 'string' || typeof value.status !== 'string' || !isObject(value.config)) {
     throw new Error(`run.json lacks id, status or config: ${file}`);
   }
-  return value as unknown as RunInfo;
+  return { ...value, config: upgradeStoredConfig(value.config) } as unknown as RunInfo;
 }
 
 export async function writeRunInfo(runDir: string, info: RunInfo): Promise<void> {
@@ -151,7 +152,7 @@ export async function readCheckpointManifest(checkpointDir: string): Promise<Che
     if (typeof value[key] !== 'number') throw new Error(`checkpoint manifest lacks a numeric "${key}": ${file}`);
   }
   if (!isObject(value.config)) throw new Error(`checkpoint manifest lacks "config": ${file}`);
-  return value as unknown as CheckpointManifest;
+  return { ...value, config: upgradeStoredConfig(value.config) } as unknown as CheckpointManifest;
 }
 
 /** Each visible subfolder of `parent`, read by `read`; a failure becomes that entry's error. */

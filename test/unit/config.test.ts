@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { CONFIG_KEYS, CONFIG_SPEC, configHash, defaultConfig, describeRange, resolveConfig, validateConfig } from '../../src/agent/config';
+import { CONFIG_KEYS, CONFIG_SPEC, configHash, defaultConfig, describeRange, resolveConfig, upgradeStoredConfig, validateConfig } from '../../src/agent/config';
 
 const messagesFor = (overrides: Record<string, unknown>) => resolveConfig(overrides).errors.map((e) => e.message);
 
@@ -96,4 +96,15 @@ test('configHash is stable and sensitive', () => {
   assert.equal(configHash(a), configHash(defaultConfig()));
   assert.notEqual(configHash(a), configHash({ ...a, seed: 2 }));
   assert.match(configHash(a), /^[0-9a-f]{8}$/);
+});
+
+test('a configuration stored before keepPeriodicCheckpoints existed loads with its default; nothing else is filled in', () => {
+  const { keepPeriodicCheckpoints: _added, ...stored } = defaultConfig();
+  assert.match(validateConfig(stored).errors.map((e) => e.message).join(), /keepPeriodicCheckpoints is missing/);
+  const upgraded = validateConfig(upgradeStoredConfig(stored));
+  assert.deepEqual(upgraded.errors, []);
+  assert.equal(upgraded.config!.keepPeriodicCheckpoints, CONFIG_SPEC.keepPeriodicCheckpoints.default);
+  const { gamma: _missing, ...older } = stored;
+  assert.match(validateConfig(upgradeStoredConfig(older)).errors.map((e) => e.message).join(), /gamma is missing/);
+  assert.equal((upgradeStoredConfig({ ...stored, keepPeriodicCheckpoints: 0 }) as { keepPeriodicCheckpoints: number }).keepPeriodicCheckpoints, 0);
 });

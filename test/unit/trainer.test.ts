@@ -103,6 +103,34 @@ test('a run writes run.json, metrics, evals, a final checkpoint, and reports fin
   }
 });
 
+test('keeps only the newest keepPeriodicCheckpoints periodic checkpoints; best, manual and final stay', async () => {
+  let manualAsked = false;
+  const { runDir, events } = await train(tinyConfig({ episodes: 10, checkpointEveryEpisodes: 1, keepPeriodicCheckpoints: 3, saveBestCheckpoint: true }), {
+    onEvent: (e, t) => {
+      if (e.type === 'episode' && e.row.episode === 2 && !manualAsked) {
+        manualAsked = true;
+        t.requestCheckpoint(1);
+      }
+    },
+  });
+  const names = (await listCheckpoints(runDir)).map((c) => c.manifest!.name).sort();
+  const periodic = names.filter((n) => /^ep\d+/.test(n));
+  assert.deepEqual(periodic, ['ep0008-step400', 'ep0009-step450', 'ep0010-step500']);
+  assert.ok(names.includes('best'), names.join());
+  assert.ok(names.some((n) => n.startsWith('manual-ep')), names.join());
+  assert.ok(names.includes('final-ep0010-step500'), names.join());
+  // Every periodic checkpoint was announced when written, including the ones since deleted.
+  assert.equal(events.filter((e) => e.type === 'checkpoint' && e.manifest.reason === 'periodic').length, 10);
+  const left = await fs.readdir(path.join(runDir, 'checkpoints'));
+  assert.ok(left.every((n) => !n.startsWith('.')), `no temporary folders left: ${left.join()}`);
+});
+
+test('keepPeriodicCheckpoints 0 keeps every periodic checkpoint', async () => {
+  const { runDir } = await train(tinyConfig({ episodes: 6, checkpointEveryEpisodes: 1, keepPeriodicCheckpoints: 0 }));
+  const periodic = (await listCheckpoints(runDir)).map((c) => c.manifest!.name).filter((n) => /^ep\d+/.test(n));
+  assert.equal(periodic.length, 6);
+});
+
 test('same seed, same run; another seed, another run', async () => {
   const a = await train(tinyConfig());
   const b = await train(tinyConfig());
