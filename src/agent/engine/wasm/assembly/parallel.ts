@@ -14,7 +14,8 @@
 //          after every chunk of s has been claimed and finished.
 //   done:  FINISHED += 1 per chunk; the main thread returns when FINISHED = chunks.
 // Between jobs the helper spins on SEQUENCE, and sleeps on memory.atomic.wait only after
-// HELPER_SPINS, announcing it in HELPER_SLEEPING so that the main thread's next post notifies it.
+// HELPER_SPINS, announcing it in HELPER_SLEEPING so that the main thread's next post notifies it;
+// a JOB_PARK post sends it to sleep at once (the main thread is about to work alone for a while).
 // The main thread never sleeps: it spins only for chunks the helper is computing.
 
 import { matmul, matmulTransposedA, matmulTransposedB } from './matmul';
@@ -38,6 +39,8 @@ const JOB_TRANSPOSED_A: i32 = 2;
 const JOB_TRANSPOSED_B: i32 = 3;
 const JOB_ADAM: i32 = 4;
 const JOB_EXIT: i32 = 5;
+/** Not work: tells the helper to sleep now instead of spinning (see setHelperInUse). */
+const JOB_PARK: i32 = 6;
 /** The argument slot that holds a job's chunk width (the last slot). */
 const CHUNK_WIDTH: i32 = 15;
 /** Chunk counts and claims share 16-bit fields of CLAIMS. */
@@ -80,6 +83,12 @@ export function attachHelper(box: usize): void {
  * calls: wasmEngine.ts switches it by measuring which is faster on the machine as it is now.
  */
 export function setHelperInUse(inUse: bool): void {
+  if (helperActive && helperInUse && !inUse) {
+    // A helper spinning on a core that shares its execution units with ours (an SMT sibling, or a
+    // vCPU the host placed there) would slow down the very one-thread updates being timed.
+    store<i32>(mailbox + KIND, JOB_PARK);
+    post(0);
+  }
   helperInUse = inUse;
 }
 
@@ -281,8 +290,9 @@ export function parallelAdamWithSoftUpdate(
 /** The helper thread's whole life: works on posted jobs until told to exit. */
 export function helperLoop(box: usize): void {
   let seen = atomic.load<i32>(box + SEQUENCE);
+  let park = false;
   while (true) {
-    let spins = 0;
+    let spins = park ? HELPER_SPINS : 0;
     let current = atomic.load<i32>(box + SEQUENCE);
     while (current == seen) {
       if (++spins >= HELPER_SPINS) {
@@ -296,7 +306,8 @@ export function helperLoop(box: usize): void {
     seen = current;
     const kind = load<i32>(box + KIND);
     if (kind == JOB_EXIT) return;
-    atomic.add<i32>(box + HELPER_CHUNKS, workOn(box, current, kind));
+    park = kind == JOB_PARK;
+    if (!park) atomic.add<i32>(box + HELPER_CHUNKS, workOn(box, current, kind));
   }
 }
 
