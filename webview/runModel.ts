@@ -41,6 +41,8 @@ const FINAL_STATES: readonly string[] = ['stopped', 'finished', 'crashed'];
 export class RunModel {
   run: RunInfo;
   status: StatusSnapshot;
+  /** Means of the eval rows that arrived after the last status (which does not know them yet). */
+  private evalsSinceStatus: number[] = [];
   /** When the status arrived (performance.now()), to advance the elapsed time between updates. */
   statusReceivedAt: number;
   readonly episodes: EpisodeRow[];
@@ -76,6 +78,19 @@ export class RunModel {
   }
 
   /**
+   * The latest evaluation's mean. The trainer sends an eval row up to a status interval before
+   * the status that reports it (and the best checkpoint it caused in between): until that status
+   * comes, the row is the news. A status sent after the row already includes it.
+   */
+  get latestEval(): number | null {
+    return this.evalsSinceStatus.length > 0 ? this.evalsSinceStatus[this.evalsSinceStatus.length - 1] : this.status.latestEval;
+  }
+
+  get bestEval(): number | null {
+    return this.evalsSinceStatus.reduce<number | null>((best, mean) => (best === null || mean > best ? mean : best), this.status.bestEval);
+  }
+
+  /**
    * Applies one trainer event; malformed events change nothing. Frames are not model data.
    * Outside live mode the events come from an evaluation process, not the run's trainer: its
    * lifecycle (started, status, exiting) says nothing about the run and is not applied.
@@ -91,6 +106,7 @@ export class RunModel {
         if (!isStatusSnapshot(event.status)) return [];
         this.status = event.status;
         this.statusReceivedAt = performance.now();
+        this.evalsSinceStatus = [];
         if (FINAL_STATES.includes(event.status.state)) this.live = false;
         return ['status'];
       case 'episode': {
@@ -106,7 +122,8 @@ export class RunModel {
         const last = this.evals[this.evals.length - 1];
         if (last && event.row.step <= last.step) return [];
         this.evals.push(event.row);
-        return ['evals'];
+        this.evalsSinceStatus.push(event.row.mean);
+        return ['evals', 'status'];
       }
       case 'checkpoint': {
         if (!isCheckpointManifest(event.manifest)) return [];

@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { CONFIG_KEYS } from '../../src/agent/config';
 import type { EpisodeRow, FrameBatch, HostToWebview, StatusSnapshot, TrainerToHost } from '../../src/protocol';
 import {
   cspViolations,
@@ -276,6 +277,29 @@ test('the status line follows status events and the controls close when the trai
   await closeClean(harness);
 });
 
+test('an evaluation shows in Latest/Best eval as soon as its row arrives, before the next status', async () => {
+  const harness = await open();
+  const { page } = harness;
+  await waitForText(page, 'status-state', 'running');
+  await sendEvent(page, { type: 'status', status: status({ step: 90_000, latestEval: -300, bestEval: -250 }) });
+  await waitForText(page, 'status-latest-eval', '-300.0');
+  const evalRow = (step: number, mean: number) => ({ type: 'eval' as const, episode: step / 200, step, mean, std: 5, returns: [mean], wallTime: step / 800 });
+  // A better evaluation, then the best checkpoint it caused: both before the status that reports them.
+  await sendEvent(page, { type: 'eval', row: evalRow(100_000, -144.1) });
+  await waitForText(page, 'status-latest-eval', '-144.1');
+  assert.equal(await text(page, 'status-best-eval'), '-144.1');
+  // A worse one: latest follows, best stays.
+  await sendEvent(page, { type: 'eval', row: evalRow(101_000, -420) });
+  await waitForText(page, 'status-latest-eval', '-420.0');
+  assert.equal(await text(page, 'status-best-eval'), '-144.1');
+  // The status that was sent after both rows knows them; it is the reference again from here.
+  await sendEvent(page, { type: 'status', status: status({ step: 101_200, latestEval: -420, bestEval: -144.1 }) });
+  await waitForText(page, 'status-step', '101,200');
+  assert.equal(await text(page, 'status-latest-eval'), '-420.0');
+  assert.equal(await text(page, 'status-best-eval'), '-144.1');
+  await closeClean(harness);
+});
+
 test('ignores messages that are malformed or meant for another run', async () => {
   const harness = await open({ episodes: 60 });
   const { page } = harness;
@@ -345,7 +369,7 @@ test('hyperparameters: grouped like the settings, changed values highlighted wit
   const harness = await open();
   const { page } = harness;
   const section = page.getByTestId('hyperparameters');
-  assert.match(await section.locator('summary').innerText(), /25 settings, 7 changed from the defaults/);
+  assert.match(await section.locator('summary').innerText(), new RegExp(`${CONFIG_KEYS.length} settings, 7 changed from the defaults`));
   await section.locator('summary').click();
   const groups = await section.locator('h3').allInnerTexts();
   assert.deepEqual(groups, ['Network', 'Optimisation', 'Exploration', 'Schedule', 'Environment', 'Evaluation', 'Checkpoints', 'Runtime']);

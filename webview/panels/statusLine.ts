@@ -8,6 +8,13 @@ import type { EpisodeRow, StatusSnapshot } from '../../src/protocol';
 import { element, setText } from '../dom';
 import { formatDuration, formatInteger, formatRate, formatReturn } from '../format';
 
+/** What the status line shows beyond the status snapshot, which can lag behind the rows. */
+export interface RunProgress {
+  readonly completedEpisodes: number;
+  readonly latestEval: number | null;
+  readonly bestEval: number | null;
+}
+
 interface Metric {
   value: HTMLElement;
   item: HTMLElement;
@@ -64,7 +71,8 @@ export class StatusLine {
     ]);
   }
 
-  update(status: StatusSnapshot, completedEpisodes: number, statusReceivedAt: number, episodes: readonly EpisodeRow[]): void {
+  update(status: StatusSnapshot, progress: RunProgress, statusReceivedAt: number, episodes: readonly EpisodeRow[]): void {
+    const { completedEpisodes } = progress;
     this.status = status;
     this.statusReceivedAt = statusReceivedAt;
     const total = status.totalEpisodes;
@@ -74,8 +82,8 @@ export class StatusLine {
     const recent = episodes.slice(-10);
     setText(this.lastReturn.value, formatReturn(episodes[episodes.length - 1]?.return));
     setText(this.recentReturn.value, recent.length ? formatReturn(recent.reduce((sum, row) => sum + row.return, 0) / recent.length) : '—');
-    setText(this.latestEval.value, formatReturn(status.latestEval));
-    setText(this.bestEval.value, formatReturn(status.bestEval));
+    setText(this.latestEval.value, formatReturn(progress.latestEval));
+    setText(this.bestEval.value, formatReturn(progress.bestEval));
 
     // Progress toward whichever limit ends the run first.
     const fractions: number[] = [];

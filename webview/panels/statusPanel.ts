@@ -52,7 +52,7 @@ export class StatusPanel {
   }
 
   showStatus(model: RunModel): void {
-    this.statusLine.update(model.status, model.completedEpisodes, model.statusReceivedAt, model.episodes);
+    this.statusLine.update(model.status, model, model.statusReceivedAt, model.episodes);
     this.controls.update({ state: model.status.state, live: model.live });
   }
 
