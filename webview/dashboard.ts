@@ -159,16 +159,20 @@ export class Dashboard {
     }
     if (changes.has('episodes')) this.status.showStatus(model);
     if (changes.has('episodes') || changes.has('evals')) this.charts.rowsChanged();
-    if (changes.has('checkpoint') && model.newestCheckpoint) {
-      const checkpoint = model.newestCheckpoint;
+    if (changes.has('checkpoint')) {
       this.status.showCheckpoints(model);
       this.status.controls.checkpointSaved();
-      const automatic = checkpoint.reason === 'best' || checkpoint.reason === 'periodic';
-      this.toasts.show(
-        `Checkpoint saved: ${checkpoint.name}`,
-        `${checkpoint.reason} · episode ${formatInteger(checkpoint.episode)}`,
-        automatic ? 'automatic-checkpoint' : undefined,
-      );
+      // Events arrive in batches: a manual checkpoint and an automatic one can land together, and
+      // the one the user asked for must not be hidden behind the other. Automatic ones share one
+      // toast that shows the newest.
+      for (const checkpoint of model.takeAnnouncedCheckpoints()) {
+        const automatic = checkpoint.reason === 'best' || checkpoint.reason === 'periodic';
+        this.toasts.show(
+          `Checkpoint saved: ${checkpoint.name}`,
+          `${checkpoint.reason} · episode ${formatInteger(checkpoint.episode)}`,
+          automatic ? 'automatic-checkpoint' : undefined,
+        );
+      }
     }
     if (changes.has('evaluation')) this.status.showEvaluation(model);
     if (changes.has('problem')) this.status.showProblem(model);

@@ -52,8 +52,8 @@ export class RunModel {
   readonly mode: DashboardMode;
   evaluation: EvaluationResult | null = null;
   problem: RunProblem | null = null;
-  /** The checkpoint announced by the most recent event, for the toast. */
-  newestCheckpoint: CheckpointManifest | null = null;
+  /** Checkpoints announced since the page last showed them (takeAnnouncedCheckpoints), oldest first. */
+  private announcedCheckpoints: CheckpointManifest[] = [];
 
   constructor(snapshot: RunSnapshot, mode: DashboardMode) {
     this.run = snapshot.run;
@@ -88,6 +88,13 @@ export class RunModel {
 
   get bestEval(): number | null {
     return this.evalsSinceStatus.reduce<number | null>((best, mean) => (best === null || mean > best ? mean : best), this.status.bestEval);
+  }
+
+  /** The checkpoints announced since the last call, oldest first: each deserves its toast. */
+  takeAnnouncedCheckpoints(): CheckpointManifest[] {
+    const announced = this.announcedCheckpoints;
+    this.announcedCheckpoints = [];
+    return announced;
   }
 
   /**
@@ -130,7 +137,7 @@ export class RunModel {
         const known = this.checkpoints.findIndex((c) => c.name === event.manifest.name);
         if (known >= 0) this.checkpoints[known] = event.manifest;
         else this.checkpoints.push(event.manifest);
-        this.newestCheckpoint = event.manifest;
+        this.announcedCheckpoints.push(event.manifest);
         return ['checkpoint'];
       }
       case 'evaluation':

@@ -253,6 +253,41 @@ test('Save Checkpoint and Stop post their commands; a checkpoint event shows a t
   await closeClean(harness);
 });
 
+test('checkpoints arriving in one batch: the manual one keeps its toast, automatic ones share one', async () => {
+  const harness = await open();
+  const { page } = harness;
+  const runId = await harnessRunId(page);
+  const manifest = (name: string, reason: 'manual' | 'periodic' | 'best' | 'final', episode: number) => ({
+    formatVersion: 1 as const, name, runId, episode, step: episode * 200, recentReturn: -160, bestEval: -96.9, reason,
+    created: '2025-11-23T20:16:00.000Z', configHash: '5f3a9c21', config: {} as never, engine: { engine: 'wasm' as const, backend: 'wasm-simd' }, hasReplayBuffer: true,
+  });
+  const checkpoint = (name: string, reason: 'manual' | 'periodic' | 'best' | 'final', episode: number): TrainerToHost => ({
+    type: 'checkpoint', dir: `/runs/x/checkpoints/${name}`, manifest: manifest(name, reason, episode),
+  });
+  await sendToWebview(page, {
+    type: 'runEvents', runId,
+    events: [checkpoint('manual-ep0061', 'manual', 61), checkpoint('ep0062', 'periodic', 62), checkpoint('best', 'best', 63)],
+  });
+  await waitFor(async () => (await page.getByTestId('toast').count()) === 2, 'two toasts');
+  const toasts = await page.getByTestId('toast').allInnerTexts();
+  assert.match(toasts[0], /manual-ep0061/);
+  assert.match(toasts[1], /Checkpoint saved: best/, 'the automatic toast shows the newest');
+
+  // Three manual checkpoints push the automatic toast out (at most 3 are shown); the next
+  // automatic checkpoint must show again rather than replace the toast that is gone.
+  await sendToWebview(page, {
+    type: 'runEvents', runId,
+    events: [checkpoint('manual-ep0064', 'manual', 64), checkpoint('manual-ep0065', 'manual', 65)],
+  });
+  await waitFor(async () => (await page.getByTestId('toast').count()) === 3, 'three toasts');
+  assert.doesNotMatch((await page.getByTestId('toast').allInnerTexts()).join('\n'), /manual-ep0061/);
+  await sendToWebview(page, { type: 'runEvents', runId, events: [checkpoint('manual-ep0066', 'manual', 66)] });
+  await waitFor(async () => !(await page.getByTestId('toast').allInnerTexts()).join('\n').includes('Checkpoint saved: best'), 'the automatic toast pushed out');
+  await sendEvent(page, checkpoint('ep0067', 'periodic', 67));
+  await waitFor(async () => (await page.getByTestId('toast').allInnerTexts()).some((t) => t.includes('ep0067')), 'the next automatic toast shown');
+  await closeClean(harness);
+});
+
 test('the status line follows status events and the controls close when the trainer exits', async () => {
   const harness = await open();
   const { page } = harness;

@@ -23,10 +23,12 @@ export class Toasts {
       element('span', { className: 'muted', text: detail }),
     ]);
     const previous = key ? this.byKey.get(key) : undefined;
-    if (previous) {
+    // A keyed toast pushed out by MAX_VISIBLE is detached: replacing it would show nothing.
+    if (previous?.toast.isConnected) {
       window.clearTimeout(previous.timer);
       previous.toast.replaceWith(toast);
     } else {
+      if (previous) window.clearTimeout(previous.timer);
       this.element.append(toast);
     }
     while (this.element.childElementCount > MAX_VISIBLE) this.element.firstElementChild?.remove();
