@@ -13,6 +13,7 @@ import { checkpointDescription, checkpointLabel, formatReturn, isCheckpointNode,
 import { allows, type RunCommandKind } from './contextKeys';
 import type { DashboardController, DashboardTarget } from './dashboardPanel';
 import { Disposable } from './disposable';
+import { exportRunMetrics } from './metricsExport';
 import type { EvaluationResult, LiveRunSummary, RunManager } from './runManager';
 import { evaluationEpisodes, readRunConfig, settingName, SETTINGS_SECTION } from './settings';
 import type { VSCode } from './vscodeApi';
@@ -32,6 +33,7 @@ export const COMMAND_IDS = {
   editHyperparameters: 'ddpg.editHyperparameters',
   refresh: 'ddpg.refresh',
   showLog: 'ddpg.showLog',
+  exportMetrics: 'ddpg.exportMetrics',
 } as const;
 
 const CHECKPOINT_WAIT_MS = 60_000;
@@ -116,6 +118,7 @@ export class DdpgCommands extends Disposable {
     register(COMMAND_IDS.editHyperparameters, () => this.editHyperparameters());
     register(COMMAND_IDS.refresh, () => deps.tree.refresh());
     register(COMMAND_IDS.showLog, (arg) => this.showLog(arg));
+    register(COMMAND_IDS.exportMetrics, (arg, target) => this.exportMetrics(arg, target));
   }
 
   // ─── training ───────────────────────────────────────────────────────────────────────────────
@@ -345,7 +348,37 @@ export class DdpgCommands extends Disposable {
     log.show();
   }
 
+  /** `target` (a file path) skips the save dialog: for scripts and tests. */
+  private async exportMetrics(arg: unknown, target: unknown): Promise<string | undefined> {
+    const run = await this.pickRun(arg, 'Export the metrics of which run?');
+    if (!run) return undefined;
+    return exportRunMetrics(this.api, run, typeof target === 'string' ? target : undefined);
+  }
+
   // ─── choosing what to act on ────────────────────────────────────────────────────────────────
+
+  /** Any run, live or not: the menu's run, a run id, else the run in the dashboard, else the user's choice. */
+  private async pickRun(arg: unknown, title: string): Promise<{ runId: string; runDir: string } | undefined> {
+    if (isRunNode(arg)) return { runId: arg.runId, runDir: arg.runDir };
+    if (typeof arg === 'string') {
+      const runDir = await this.locateRun(arg);
+      if (!runDir) throw new Error(`there is no run ${arg} in ${this.deps.runsDirectory()}`);
+      return { runId: arg, runDir };
+    }
+    const shown = this.deps.dashboard.currentTarget;
+    if (shown) return { runId: shown.runId, runDir: shown.runDir };
+    const runsDir = this.deps.runsDirectory();
+    const runs = (await listRuns(runsDir)).filter((r) => r.info);
+    if (runs.length === 0) {
+      void this.api.window.showInformationMessage(`DDPG: no runs in ${runsDir} yet.`);
+      return undefined;
+    }
+    const picked = await this.api.window.showQuickPick(
+      runs.map((r) => ({ label: r.info!.name, description: r.info!.status, detail: r.dir, run: { runId: r.info!.id, runDir: r.dir } })),
+      { title: `DDPG: ${title}`, matchOnDetail: true },
+    );
+    return picked?.run;
+  }
 
   /**
    * The live run a command acts on: the menu's run, else the run in the visible dashboard, else

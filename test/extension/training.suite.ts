@@ -62,6 +62,12 @@ suite('training through the commands', () => {
       const runs = await api.tree.getChildren();
       assert.ok(runs.some((n) => n.kind === 'run' && n.runId === runId), 'the run is in the Runs view');
 
+      const csvFile = path.join(tempDir('ddpg-export-'), 'metrics.csv');
+      assert.equal(await vscode.commands.executeCommand('ddpg.exportMetrics', runId, csvFile), csvFile);
+      const csvLines = readFileSync(csvFile, 'utf8').trim().split('\n');
+      assert.match(csvLines[0], /^type,episode,step,/);
+      assert.equal(csvLines.length, 1 + metrics.length, 'one CSV line per metrics.jsonl row, after the header');
+
       const finalCheckpoint = path.join(runDir, 'checkpoints', checkpoints[manifests.findIndex((m) => m.reason === 'final')]);
       const evaluation = await vscode.commands.executeCommand<{ returns: number[]; mean: number } | undefined>('ddpg.evaluateCheckpoint', finalCheckpoint);
       assert.ok(evaluation, 'Evaluate Checkpoint resolves with the evaluation result');
