@@ -178,6 +178,16 @@ export type TrainerToHost =
   | EvaluationEvent
   | ExitingEvent;
 
+/**
+ * Several trainer events in one IPC message, in the order they happened. A fast run ends hundreds
+ * of episodes a second, and each message costs the host a pipe read, a parse and a dispatch; the
+ * trainer gathers events for a few tens of milliseconds and sends them together. Never nested.
+ */
+export interface TrainerEventBatch { type: 'batch'; events: TrainerToHost[] }
+
+/** What travels trainer → host: one event, or a batch of them (unpack with `unpackTrainerMessage`). */
+export type TrainerMessage = TrainerToHost | TrainerEventBatch;
+
 // ─── host → webview ───────────────────────────────────────────────────────────────────────────
 
 /** Everything the dashboard needs to draw one run from scratch. */
@@ -277,6 +287,36 @@ export function isTrainerToHost(value: unknown): value is TrainerToHost {
     default:
       return false;
   }
+}
+
+/**
+ * Hands the events of one trainer message to `onEvent` in order: a batch's events one by one, any
+ * other message as itself. Each event is validated on its own, as it would be if it had come
+ * alone: an invalid one goes to `onInvalid` and costs only itself (a batch that is not one at all,
+ * or a batch inside a batch, is invalid as a whole). A listener that throws does not cost the
+ * events after it either: they are delivered, then the error is rethrown (several: AggregateError).
+ */
+export function unpackTrainerMessage(value: unknown, onEvent: (event: TrainerToHost) => void, onInvalid: (message: unknown) => void): void {
+  if (!(isRecord(value) && value.type === 'batch')) {
+    if (isTrainerToHost(value)) onEvent(value);
+    else onInvalid(value);
+    return;
+  }
+  if (!Array.isArray(value.events)) {
+    onInvalid(value);
+    return;
+  }
+  const errors: unknown[] = [];
+  for (const event of value.events) {
+    try {
+      if (isTrainerToHost(event)) onEvent(event);
+      else onInvalid(event);
+    } catch (err) {
+      errors.push(err);
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateError(errors, `${errors.length} trainer event listeners failed`);
 }
 
 /** Narrows a message from the host (used by the trainer process). */

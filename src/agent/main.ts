@@ -4,29 +4,33 @@
  * arrives is validated first: the host is trusted, but the channel carries plain JSON.
  */
 
-import { isHostToTrainer, type EvaluateCommand, type HostToTrainer, type RunStatus, type StartTrainingCommand, type TrainerToHost } from '../protocol';
+import { isHostToTrainer, type EvaluateCommand, type HostToTrainer, type RunStatus, type StartTrainingCommand, type TrainerMessage, type TrainerToHost } from '../protocol';
 import { validateConfig } from './config';
 import { enableRelaxedSimd } from './engine/wasm/relaxedSimd';
+import { EventBatcher, type SentCallback } from './eventBatcher';
 import { evaluateCheckpoint } from './evaluation';
 import { Trainer } from './trainer';
 
-function send(event: TrainerToHost): void {
+function post(message: TrainerMessage, onSent?: SentCallback): void {
   // With a callback, a channel that broke in the meantime (host gone: EPIPE) reports to it instead
   // of raising an 'error' event that would kill the process before its final checkpoint.
-  if (process.send && process.connected) process.send(event, undefined, undefined, ignoreChannelError);
+  if (process.send && process.connected) process.send(message, undefined, undefined, onSent ?? ignoreChannelError);
+  else onSent?.(new Error('the host channel is closed'));
 }
 
 function ignoreChannelError(error: Error | null): void {
   if (error) process.stderr.write(`trainer: host channel closed (${error.message})\n`);
 }
 
-/** Sends the last message and exits once it has been handed to the channel. */
+const events = new EventBatcher({ send: post });
+
+function send(event: TrainerToHost): void {
+  events.push(event);
+}
+
+/** Sends the last message, after every event still queued, and exits once it has been handed to the channel. */
 function exitWith(status: RunStatus, code: number): void {
-  if (process.send && process.connected) {
-    process.send({ type: 'exiting', status } satisfies TrainerToHost, undefined, undefined, () => process.exit(code));
-  } else {
-    process.exit(code);
-  }
+  events.push({ type: 'exiting', status }, () => process.exit(code));
 }
 
 function fail(err: unknown): never {

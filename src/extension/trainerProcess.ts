@@ -1,11 +1,11 @@
 /**
- * The trainer child process, owned by one object: it forks dist/trainer.js, validates every IPC
- * message with the protocol guards, keeps the output lines (for "Show Log" and crash reports),
- * records how the process ended, and stops it — politely first, then by killing its tree.
+ * The trainer child process, owned by one object: it forks dist/trainer.js, unpacks and validates
+ * every IPC message with the protocol guards, keeps the output lines (for "Show Log" and crash
+ * reports), records how the process ended, and stops it — politely first, then by killing its tree.
  */
 
 import { fork, type ChildProcess } from 'node:child_process';
-import { isTrainerToHost, type HostToTrainer, type RunStatus, type TrainerToHost } from '../protocol';
+import { unpackTrainerMessage, type HostToTrainer, type RunStatus, type TrainerToHost } from '../protocol';
 import { killProcessTree } from './processTree';
 
 /** How a trainer process ended. */
@@ -145,14 +145,13 @@ export class TrainerProcess implements TrainerHandle {
     this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => stdoutLines.push(chunk));
     this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => stderrLines.push(chunk));
 
-    this.child.on('message', (message: unknown) => {
-      if (!isTrainerToHost(message)) {
-        listeners.onInvalidMessage(message);
-        return;
-      }
-      if (message.type === 'exiting') this.exitingStatus = message.status;
-      listeners.onEvent(message);
-    });
+    // The trainer sends its events in batches; every listener still sees them one by one.
+    const onEvent = (event: TrainerToHost) => {
+      if (event.type === 'exiting') this.exitingStatus = event.status;
+      listeners.onEvent(event);
+    };
+    const onInvalidMessage = (message: unknown) => listeners.onInvalidMessage(message);
+    this.child.on('message', (message: unknown) => unpackTrainerMessage(message, onEvent, onInvalidMessage));
 
     this.exited = new Promise<TrainerExit>((resolve) => {
       let code: number | null = null;

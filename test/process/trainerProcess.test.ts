@@ -11,7 +11,7 @@ import test from 'node:test';
 import { resolveConfig, type RunConfig } from '../../src/agent/config';
 import { createRunDirectory, listCheckpoints, readMetrics, readRunInfo } from '../../src/agent/runDirectory';
 import type { HostToTrainer, TrainerToHost } from '../../src/protocol';
-import { isTrainerToHost } from '../../src/protocol';
+import { unpackTrainerMessage } from '../../src/protocol';
 
 const TRAINER = path.resolve(__dirname, '../../dist/trainer.js');
 
@@ -27,6 +27,8 @@ function tinyConfig(overrides: Partial<RunConfig> = {}): RunConfig {
 class TrainerProcess {
   readonly child: ChildProcess;
   readonly events: TrainerToHost[] = [];
+  /** IPC messages received: fewer than events once the trainer batches them. */
+  messages = 0;
   stderr = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
@@ -36,8 +38,12 @@ class TrainerProcess {
     this.child.stderr!.on('data', (d) => (this.stderr += d));
     this.child.stdout!.resume();
     this.child.on('message', (m) => {
-      assert.ok(isTrainerToHost(m), `invalid message from trainer: ${JSON.stringify(m)}`);
-      this.events.push(m);
+      this.messages++;
+      unpackTrainerMessage(
+        m,
+        (e) => this.events.push(e),
+        (invalid) => assert.fail(`invalid message from trainer: ${JSON.stringify(invalid)}`),
+      );
     });
     this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
   }
@@ -100,6 +106,10 @@ test('start → frames and episodes stream → pause → resume → checkpoint �
   await p.waitFor((e) => e.type === 'exiting', 'exiting');
   const exit = await p.exited;
   assert.equal(exit.code, 0, p.stderr);
+  const episodeNumbers = p.events.flatMap((e) => (e.type === 'episode' ? [e.row.episode] : []));
+  assert.deepEqual(episodeNumbers, episodeNumbers.map((_, i) => i + 1), 'every episode arrives once, in order');
+  assert.equal(p.events.at(-1)?.type, 'exiting', 'no queued event is left behind the last one');
+  assert.ok(p.messages < p.events.length, `events arrive batched: ${p.events.length} events in ${p.messages} messages`);
   const checkpoints = await listCheckpoints(runDir);
   assert.ok(checkpoints.some((c) => c.manifest?.reason === 'manual'));
   assert.ok(checkpoints.some((c) => c.manifest?.reason === 'final'));

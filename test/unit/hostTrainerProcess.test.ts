@@ -1,14 +1,14 @@
 /**
  * The trainer child-process wrapper, against small real child processes that speak the protocol
- * (the real trainer is tested in test/process): event validation, output lines, exit
- * classification, stop → clean exit, stop timeout → tree kill.
+ * (the real trainer is tested in test/process): event validation and unpacking of batches, output
+ * lines, exit classification, stop → clean exit, stop timeout → tree kill.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { TrainerToHost } from '../../src/protocol';
+import { unpackTrainerMessage, type TrainerToHost } from '../../src/protocol';
 import { classifyExit, LineSplitter, Tail, TrainerProcess, type TrainerListeners } from '../../src/extension/trainerProcess';
 import { descendantsOf, parsePsTable } from '../../src/extension/processTree';
 
@@ -66,6 +66,25 @@ process.on('message', (m) => {
 
 const silent = fakeTrainer('silent', `process.on('message', () => process.exit(0));`);
 
+const batching = fakeTrainer(
+  'batching',
+  `
+const episode = (n) => ({ type: 'episode', row: { type: 'episode', episode: n, step: n * 60, return: -n, length: 60, criticLoss: null, actorLoss: null, meanQ: null, wallTime: n } });
+process.on('message', (m) => {
+  if (m.type === 'start') {
+    process.send({ type: 'started', engine: { engine: 'wasm', backend: 'fake' }, run: { id: 'r1' } });
+    process.send({ type: 'batch', events: [episode(1), { type: 'episode', row: 'not a row' }, episode(2), { type: 'log', level: 'info', message: 'after 2' }] });
+    process.send({ type: 'batch', events: [{ type: 'batch', events: [episode(99)] }, episode(3)] });
+    process.send({ type: 'batch', events: 'not a list' });
+    process.send(episode(4));
+  }
+  if (m.type === 'stop') {
+    process.send({ type: 'batch', events: [episode(5), { type: 'status', status: { state: 'stopped', step: 300 } }, { type: 'exiting', status: 'stopped' }] }, () => process.exit(0));
+  }
+});
+`,
+);
+
 function collect(): TrainerListeners & { events: TrainerToHost[]; invalid: unknown[]; lines: string[] } {
   const events: TrainerToHost[] = [];
   const invalid: unknown[] = [];
@@ -112,6 +131,55 @@ test('valid events are delivered, invalid ones reported, stderr kept as lines, n
   assert.deepEqual(classifyExit(exit), { crashed: false });
   assert.equal(trainer.isRunning, false);
   assert.equal(trainer.send({ type: 'pause' }), false, 'nothing can be sent to an exited trainer');
+});
+
+test('batched events reach the listener one by one, in order; each invalid one is reported alone', async () => {
+  const listeners = collect();
+  const trainer = TrainerProcess.launch({ script: batching }, listeners);
+  trainer.send(startCommand);
+  await new Promise((r) => setTimeout(r, 400));
+  const exit = await trainer.stop(true, 5000);
+  const described = listeners.events.map((e) => (e.type === 'episode' ? `episode ${e.row.episode}` : e.type));
+  assert.deepEqual(described, ['started', 'episode 1', 'episode 2', 'log', 'episode 3', 'episode 4', 'episode 5', 'status', 'exiting']);
+  assert.deepEqual(listeners.invalid, [
+    { type: 'episode', row: 'not a row' },
+    { type: 'batch', events: [{ type: 'episode', row: { type: 'episode', episode: 99, step: 5940, return: -99, length: 60, criticLoss: null, actorLoss: null, meanQ: null, wallTime: 99 } }] },
+    { type: 'batch', events: 'not a list' },
+  ]);
+  assert.deepEqual(exit, { code: 0, signal: null, exitingStatus: 'stopped' }, 'the exiting status is read from inside a batch');
+  assert.deepEqual(classifyExit(exit), { crashed: false });
+});
+
+test('unpackTrainerMessage: a single event passes through; invalid messages are reported, not delivered', () => {
+  const events: TrainerToHost[] = [];
+  const invalid: unknown[] = [];
+  const unpack = (m: unknown) => unpackTrainerMessage(m, (e) => events.push(e), (m) => invalid.push(m));
+  const log: TrainerToHost = { type: 'log', level: 'info', message: 'hi' };
+  unpack(log);
+  unpack(null);
+  unpack({ type: 'batch' });
+  unpack({ type: 'batch', events: [] });
+  unpack({ type: 'bunch', events: [log] });
+  assert.deepEqual(events, [log]);
+  assert.deepEqual(invalid, [null, { type: 'batch' }, { type: 'bunch', events: [log] }]);
+});
+
+test('unpackTrainerMessage: a listener that throws does not cost the events after it; the error comes out afterwards', () => {
+  const log = (message: string): TrainerToHost => ({ type: 'log', level: 'info', message });
+  const seen: string[] = [];
+  const onEvent = (e: TrainerToHost) => {
+    if (e.type !== 'log') return;
+    seen.push(e.message);
+    if (e.message.startsWith('bad')) throw new Error(e.message);
+  };
+  assert.throws(() => unpackTrainerMessage({ type: 'batch', events: [log('a'), log('bad 1'), log('b')] }, onEvent, () => {}), { message: 'bad 1' });
+  assert.deepEqual(seen, ['a', 'bad 1', 'b']);
+  seen.length = 0;
+  assert.throws(
+    () => unpackTrainerMessage({ type: 'batch', events: [log('bad 1'), log('c'), log('bad 2')] }, onEvent, () => {}),
+    (err: unknown) => err instanceof AggregateError && err.errors.map((e: Error) => e.message).join() === 'bad 1,bad 2',
+  );
+  assert.deepEqual(seen, ['bad 1', 'c', 'bad 2']);
 });
 
 test('a trainer that ignores stop is killed with its children after the timeout', async () => {
