@@ -11,12 +11,15 @@ import type { ThemePalette } from '../theme';
 import type { XAxisKind } from '../viewState';
 import { baseOptions, linearXAxis, recolourChart, xAxisTitle } from './chartSetup';
 import { createChartCard, type ChartCard } from './chartCard';
-import { statisticPoints, type XYPoint } from './series';
+import type { RowSeries } from './decimatedSeries';
+import { statisticSeries, type XYPoint } from './series';
 
 export class LossChart {
   readonly card: ChartCard;
   private readonly chart: Chart<'line', XYPoint[]>;
   private episodes: readonly EpisodeRow[] = [];
+  private lossLine: RowSeries<EpisodeRow>;
+  private meanQLine: RowSeries<EpisodeRow>;
 
   constructor(
     private palette: ThemePalette,
@@ -26,8 +29,11 @@ export class LossChart {
   ) {
     const checkbox = element('input', { testId: 'loss-log-scale', attributes: { type: 'checkbox' } });
     checkbox.checked = logScale;
+    this.lossLine = statisticSeries(xAxis, 'criticLoss', logScale);
+    this.meanQLine = statisticSeries(xAxis, 'meanQ', false);
     checkbox.addEventListener('change', () => {
       this.logScale = checkbox.checked;
+      this.lossLine = statisticSeries(this.xAxis, 'criticLoss', this.logScale);
       onLogScaleChange(this.logScale);
       this.chart.options.scales = { ...this.chart.options.scales, y: this.lossAxis() };
       this.redraw();
@@ -78,6 +84,8 @@ export class LossChart {
 
   setXAxis(axis: XAxisKind): void {
     this.xAxis = axis;
+    this.lossLine = statisticSeries(axis, 'criticLoss', this.logScale);
+    this.meanQLine = statisticSeries(axis, 'meanQ', false);
     const scale = this.chart.options.scales?.x;
     if (scale?.title) scale.title.text = xAxisTitle(axis);
   }
@@ -91,8 +99,8 @@ export class LossChart {
 
   redraw(): void {
     const [loss, meanQ] = this.chart.data.datasets;
-    loss.data = statisticPoints(this.episodes, this.xAxis, 'criticLoss', this.logScale);
-    meanQ.data = statisticPoints(this.episodes, this.xAxis, 'meanQ', false);
+    loss.data = this.lossLine.sync(this.episodes).points();
+    meanQ.data = this.meanQLine.sync(this.episodes).points();
     const empty = loss.data.length === 0 && meanQ.data.length === 0;
     this.card.showEmptyNote(
       !empty ? null : this.episodes.length === 0 ? 'No finished episodes yet.' : 'No updates yet: the replay buffer is still warming up.',

@@ -12,7 +12,8 @@ import { MOVING_AVERAGE_WINDOWS, type XAxisKind } from '../viewState';
 import { baseOptions, linearXAxis, recolourChart, xAxisTitle } from './chartSetup';
 import { createChartCard, type ChartCard } from './chartCard';
 import { errorBarsPlugin } from './errorBars';
-import { evalPoints, movingAveragePoints, returnPoints, type EvalPoint, type XYPoint } from './series';
+import type { RowSeries } from './decimatedSeries';
+import { evalPoints, movingAverageSeries, returnSeries, type EvalPoint, type XYPoint } from './series';
 
 const RETURN = 0;
 const MOVING_AVERAGE = 1;
@@ -27,6 +28,8 @@ export class ReturnsChart {
   private episodes: readonly EpisodeRow[] = [];
   private evals: readonly EvalRow[] = [];
   private pointCount = 0;
+  private returnLine: RowSeries<EpisodeRow>;
+  private averageLine: RowSeries<EpisodeRow>;
 
   constructor(
     private palette: ThemePalette,
@@ -41,10 +44,13 @@ export class ReturnsChart {
       'moving-average-select',
       (value) => {
         this.window = Number(value);
+        this.averageLine = movingAverageSeries(this.xAxis, this.window);
         onWindowChange(this.window);
         this.redraw();
       },
     );
+    this.returnLine = returnSeries(xAxis);
+    this.averageLine = movingAverageSeries(xAxis, window);
     this.card = createChartCard('Episode return', 'returns-chart', [windowControl.label]);
     const options = baseOptions(palette);
     this.chart = new Chart<ReturnsChartType, XYPoint[]>(this.card.canvas, {
@@ -90,6 +96,8 @@ export class ReturnsChart {
 
   setXAxis(axis: XAxisKind): void {
     this.xAxis = axis;
+    this.returnLine = returnSeries(axis);
+    this.averageLine = movingAverageSeries(axis, this.window);
     const scale = this.chart.options.scales?.x;
     if (scale?.title) scale.title.text = xAxisTitle(axis);
   }
@@ -103,8 +111,8 @@ export class ReturnsChart {
 
   redraw(): void {
     const [returns, average, evaluations] = this.chart.data.datasets;
-    returns.data = returnPoints(this.episodes, this.xAxis);
-    average.data = this.window > 1 ? movingAveragePoints(this.episodes, this.xAxis, this.window) : [];
+    returns.data = this.returnLine.sync(this.episodes).points();
+    average.data = this.window > 1 ? this.averageLine.sync(this.episodes).points() : [];
     average.label = this.movingAverageLabel();
     evaluations.data = evalPoints(this.evals, this.xAxis);
     // Hundreds of evaluations (very long runs) overlap anyway: smaller, borderless markers keep

@@ -1,11 +1,13 @@
 /**
- * Turns metric rows into chart points. Pure functions over the dashboard's own arrays: Chart.js
- * gets fresh arrays on every redraw (with decimation on, pushing into dataset.data would write into
- * the decimated copy, chartjs/Chart.js#11929).
+ * Turns metric rows into chart points. Episode series are incremental and decimated (a series
+ * object per chart line, rebuilt when the axis or a view setting changes); evaluations are few and
+ * mapped whole. Chart.js gets fresh arrays on every redraw (with its decimation on, pushing into
+ * dataset.data would write into the decimated copy, chartjs/Chart.js#11929).
  */
 
 import type { EpisodeRow, EvalRow } from '../../src/protocol';
 import type { XAxisKind } from '../viewState';
+import { RowSeries } from './decimatedSeries';
 
 export interface XYPoint {
   x: number;
@@ -19,20 +21,27 @@ export interface EvalPoint extends XYPoint {
 
 const xOf = (row: EpisodeRow | EvalRow, axis: XAxisKind) => (axis === 'episode' ? row.episode : row.step);
 
-export function returnPoints(rows: readonly EpisodeRow[], axis: XAxisKind): XYPoint[] {
-  return rows.map((row) => ({ x: xOf(row, axis), y: row.return }));
+/** Every episode's return, decimated (decimatedSeries.ts). */
+export function returnSeries(axis: XAxisKind): RowSeries<EpisodeRow> {
+  return new RowSeries<EpisodeRow>((series, row) => series.push(xOf(row, axis), row.return));
 }
 
-/** Trailing mean over the last `window` episodes (fewer at the start), in one pass. */
-export function movingAveragePoints(rows: readonly EpisodeRow[], axis: XAxisKind, window: number): XYPoint[] {
-  const points: XYPoint[] = [];
+/** Trailing mean over the last `window` episodes (fewer at the start), decimated. */
+export function movingAverageSeries(axis: XAxisKind, window: number): RowSeries<EpisodeRow> {
+  const recent: number[] = [];
   let sum = 0;
-  for (let i = 0; i < rows.length; i++) {
-    sum += rows[i].return;
-    if (i >= window) sum -= rows[i - window].return;
-    points.push({ x: xOf(rows[i], axis), y: sum / Math.min(i + 1, window) });
-  }
-  return points;
+  return new RowSeries<EpisodeRow>(
+    (series, row) => {
+      recent.push(row.return);
+      sum += row.return;
+      if (recent.length > window) sum -= recent.shift()!;
+      series.push(xOf(row, axis), sum / recent.length);
+    },
+    () => {
+      recent.length = 0;
+      sum = 0;
+    },
+  );
 }
 
 export function evalPoints(rows: readonly EvalRow[], axis: XAxisKind): EvalPoint[] {
@@ -40,22 +49,14 @@ export function evalPoints(rows: readonly EvalRow[], axis: XAxisKind): EvalPoint
 }
 
 /**
- * One of the per-episode training statistics, skipping the warm-up episodes that have none.
- * On a log scale non-positive values cannot be placed and are skipped too.
+ * One of the per-episode training statistics, decimated, skipping the warm-up episodes that have
+ * none. On a log scale non-positive values cannot be placed and are skipped too.
  */
-export function statisticPoints(
-  rows: readonly EpisodeRow[],
-  axis: XAxisKind,
-  statistic: 'criticLoss' | 'meanQ',
-  positiveOnly: boolean,
-): XYPoint[] {
-  const points: XYPoint[] = [];
-  for (const row of rows) {
+export function statisticSeries(axis: XAxisKind, statistic: 'criticLoss' | 'meanQ', positiveOnly: boolean): RowSeries<EpisodeRow> {
+  return new RowSeries<EpisodeRow>((series, row) => {
     const value = row[statistic];
-    if (value === null || (positiveOnly && value <= 0)) continue;
-    points.push({ x: xOf(row, axis), y: value });
-  }
-  return points;
+    if (value !== null && !(positiveOnly && value <= 0)) series.push(xOf(row, axis), value);
+  });
 }
 
 /** Rows up to and including an environment step (inspecting a checkpoint cuts the curves there). */
