@@ -24,9 +24,12 @@ test('ring buffer wraps around, overwriting the oldest', () => {
   for (let i = 1; i <= 6; i++) addTransition(buffer, i);
   assert.equal(buffer.size, 4);
   assert.equal(buffer.position, 2);
-  assert.deepEqual(Array.from(buffer.reward), [5, 6, 3, 4]);
-  assert.deepEqual(Array.from(buffer.terminated), [1, 0, 0, 0]);
-  assert.deepEqual(Array.from(buffer.obs.subarray(0, 3)).map((x) => +x.toFixed(4)), [5, 5.1, 5.2]);
+  const snap = buffer.snapshot();
+  assert.deepEqual(Array.from(snap.reward), [5, 6, 3, 4]);
+  assert.deepEqual(Array.from(snap.terminated), [1, 0, 0, 0]);
+  assert.deepEqual(Array.from(snap.obs.subarray(0, 3)).map((x) => +x.toFixed(4)), [5, 5.1, 5.2]);
+  assert.deepEqual(Array.from(snap.nextObs.subarray(3, 6)).map((x) => +x.toFixed(4)), [7, 7.1, 7.2]);
+  assert.deepEqual(Array.from(snap.action), [-5, -6, -3, -4]);
 });
 
 test('sampling returns whole, consistent transitions from the filled part only', () => {
