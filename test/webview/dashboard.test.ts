@@ -193,6 +193,39 @@ test('plays frames on the HiDPI pendulum canvas at the chosen speed', async () =
   await closeClean(harness);
 });
 
+/** Distinct canvas images seen when sampling it every 100 ms for `ms`. */
+async function distinctCanvasImages(page: Page, ms: number): Promise<number> {
+  const seen = new Set<string>();
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    seen.add(await page.getByTestId('pendulum-canvas').evaluate((node) => (node as unknown as { toDataURL(): string }).toDataURL()));
+    await page.waitForTimeout(100);
+  }
+  return seen.size;
+}
+
+test('with reduced motion the pendulum shows a still pose a second instead of an animation', async () => {
+  for (const reducedMotion of ['no-preference', 'reduce'] as const) {
+    const harness = await open({ reducedMotion });
+    const { page } = harness;
+    // 60 frames of one swinging episode: 3 s at real time.
+    await sendEvent(page, { type: 'frames', frames: frames(61, 0, 60) });
+    await waitFor(async () => (await frameCount(page)) > 0, 'playback to start', 3000);
+    const playedBefore = await frameCount(page);
+    const images = await distinctCanvasImages(page, 2000);
+    if (reducedMotion === 'reduce') {
+      assert.ok(images <= 3, `${images} different poses in 2 s with reduced motion`);
+      assert.match(await text(page, 'pendulum-caption'), /Reduced motion: one still pose a second/);
+    } else {
+      assert.ok(images >= 10, `${images} different poses in 2 s of animation`);
+      assert.doesNotMatch(await text(page, 'pendulum-caption'), /Reduced motion/);
+    }
+    // Playback itself goes on (the caption and the episode list follow it); only drawing is held.
+    assert.ok((await frameCount(page)) >= playedBefore + 10, 'playback went on');
+    await closeClean(harness);
+  }
+});
+
 test('skips stale frames instead of lagging behind training', async () => {
   const harness = await open();
   const { page } = harness;

@@ -32,6 +32,8 @@ export interface HarnessPageOptions {
   width?: number;
   height?: number;
   deviceScaleFactor?: number;
+  /** The system preference the page sees through prefers-reduced-motion. */
+  reducedMotion?: 'reduce' | 'no-preference';
 }
 
 export interface HarnessPage {
@@ -81,6 +83,7 @@ export async function openHarness(browser: Browser, baseUrl: string, options: Ha
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1200, height: options.height ?? 800 },
     deviceScaleFactor: options.deviceScaleFactor ?? 1,
+    reducedMotion: options.reducedMotion ?? 'no-preference',
   });
   const page = await context.newPage();
   const errors: string[] = [];

@@ -21,6 +21,11 @@ const SPEED_OPTIONS: { value: PlaybackSpeed; label: string }[] = [
 
 /** The frame counter is text a test reads; repainting it every animation frame would be waste. */
 const COUNTER_REFRESH_MS = 200;
+/**
+ * With the system's reduce-motion preference the pendulum is not animated: it shows a still pose
+ * at most this often (and whenever another episode starts), so what the policy does stays visible.
+ */
+const REDUCED_MOTION_REDRAW_MS = 1000;
 
 export class PendulumPanel {
   readonly element: HTMLElement;
@@ -34,6 +39,8 @@ export class PendulumPanel {
   private idleMessage = 'Waiting for the first frames…';
   private statusNote: string | null = null;
   private counterTimer: number | null = null;
+  private readonly reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
+  private lastDrawAt = -Infinity;
 
   /**
    * @param onEpisodeShown called when the canvas starts showing another episode
@@ -122,7 +129,11 @@ export class PendulumPanel {
   private show(pose: PendulumPose): void {
     const phaseChanged = !this.lastPose || this.lastPose.phase !== pose.phase || this.lastPose.episode !== pose.episode;
     this.lastPose = pose;
-    this.renderer.draw(pose);
+    const now = performance.now();
+    if (!this.reducedMotion.matches || phaseChanged || now - this.lastDrawAt >= REDUCED_MOTION_REDRAW_MS) {
+      this.renderer.draw(pose);
+      this.lastDrawAt = now;
+    }
     if (phaseChanged) {
       this.updateCaption();
       this.onEpisodeShown(pose.phase, pose.episode);
@@ -144,6 +155,7 @@ export class PendulumPanel {
     else if (!pose) text = this.idleMessage;
     else if (pose.phase === 'eval') text = `Evaluation episode ${pose.episode}: the deterministic policy, without exploration noise.`;
     else text = `Training episode ${pose.episode}: the actor's action plus exploration noise.`;
+    if (pose && !this.statusNote && this.reducedMotion.matches) text += ' Reduced motion: one still pose a second.';
     setText(this.caption, text);
     this.canvas.setAttribute(
       'aria-label',
