@@ -17,7 +17,9 @@ import {
   Tooltip,
   type ChartOptions,
   type ScaleOptions,
+  type TooltipCallbacks,
 } from 'chart.js';
+import { formatInteger } from '../format';
 import type { ThemePalette } from '../theme';
 import type { XAxisKind } from '../viewState';
 
@@ -34,7 +36,12 @@ export function xAxisTitle(axis: XAxisKind): string {
   return axis === 'episode' ? 'Episode' : 'Environment step';
 }
 
-export function baseOptions(palette: ThemePalette): ChartOptions<'line'> {
+/** The options both charts share, around each chart's own scales and tooltip text. */
+export function chartOptions(
+  palette: ThemePalette,
+  scales: ChartOptions<'line'>['scales'],
+  tooltipCallbacks: Partial<TooltipCallbacks<'line'>>,
+): ChartOptions<'line'> {
   return {
     animation: false,
     parsing: false,
@@ -44,6 +51,7 @@ export function baseOptions(palette: ThemePalette): ChartOptions<'line'> {
     spanGaps: true,
     interaction: { mode: 'nearest', axis: 'x', intersect: false },
     elements: { point: { radius: 0, hoverRadius: 4, hitRadius: 6 }, line: { borderWidth: 1.5 } },
+    scales,
     plugins: {
       // min-max keeps the spread of noisy returns visible when thousands of episodes share a pixel.
       decimation: { enabled: true, algorithm: 'min-max' },
@@ -59,8 +67,19 @@ export function baseOptions(palette: ThemePalette): ChartOptions<'line'> {
         borderColor: palette.gridLines,
         borderWidth: 1,
         usePointStyle: true,
+        callbacks: tooltipCallbacks,
       },
     },
+  };
+}
+
+/** The parts of an axis drawn in theme colours, the same parts recolourChart repaints. */
+export function themedAxis(title: string, palette: ThemePalette) {
+  return {
+    title: { display: true, text: title, color: palette.mutedForeground },
+    ticks: { color: palette.mutedForeground },
+    grid: { color: palette.gridLines },
+    border: { color: palette.gridLines },
   };
 }
 
@@ -69,25 +88,36 @@ export function baseOptions(palette: ThemePalette): ChartOptions<'line'> {
  * at the newest point, whose label is kept, and a round tick crowding it is dropped.
  */
 export function linearXAxis(axis: XAxisKind, palette: ThemePalette): ScaleOptions<'linear'> {
+  const themed = themedAxis(xAxisTitle(axis), palette);
   return {
+    ...themed,
     type: 'linear',
     bounds: 'data',
     min: 0,
-    title: { display: true, text: xAxisTitle(axis), color: palette.mutedForeground },
-    ticks: { maxRotation: 0, autoSkip: true, precision: 0, color: palette.mutedForeground },
+    ticks: { ...themed.ticks, maxRotation: 0, autoSkip: true, precision: 0 },
     afterBuildTicks: (scale) => {
       const ticks = scale.ticks;
       if (ticks.length < 3) return;
       const spacing = ticks[ticks.length - 2].value - ticks[ticks.length - 3].value;
       if (ticks[ticks.length - 1].value - ticks[ticks.length - 2].value < 0.6 * spacing) ticks.splice(ticks.length - 2, 1);
     },
-    grid: { color: palette.gridLines },
-    border: { color: palette.gridLines },
   };
 }
 
+/** After the x-axis switch: the axis title names the new unit. */
+export function retitleXAxis(chart: Chart<'line' | 'scatter', unknown>, axis: XAxisKind): void {
+  const scale = chart.options.scales?.x;
+  if (scale?.title) scale.title.text = xAxisTitle(axis);
+}
+
+/** The tooltip heading for a point at `x` on the x axis. */
+export function xTooltipTitle(axis: XAxisKind, x: number | null | undefined): string {
+  if (x === undefined || x === null) return '';
+  return axis === 'episode' ? `Episode ${formatInteger(x)}` : `Step ${formatInteger(x)}`;
+}
+
 /** Re-applies theme colours to a chart's scales, legend and tooltip after a theme change. */
-export function recolourChart(chart: Chart<'line'>, palette: ThemePalette): void {
+export function recolourChart(chart: Chart<'line' | 'scatter', unknown>, palette: ThemePalette): void {
   const options = chart.options;
   for (const scale of Object.values(options.scales ?? {})) {
     if (!scale) continue;

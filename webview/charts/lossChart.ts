@@ -6,10 +6,10 @@
 import { Chart, type ScaleOptions, type TooltipItem } from 'chart.js';
 import type { EpisodeRow } from '../../src/protocol';
 import { element } from '../dom';
-import { formatInteger, formatSignificant } from '../format';
+import { formatSignificant } from '../format';
 import type { ThemePalette } from '../theme';
 import type { XAxisKind } from '../viewState';
-import { baseOptions, linearXAxis, recolourChart, xAxisTitle } from './chartSetup';
+import { chartOptions, linearXAxis, recolourChart, retitleXAxis, themedAxis, xTooltipTitle } from './chartSetup';
 import { createChartCard, type ChartCard } from './chartCard';
 import type { RowSeries } from './decimatedSeries';
 import { statisticSeries, type XYPoint } from './series';
@@ -40,7 +40,7 @@ export class LossChart {
     });
     const toggle = element('label', { className: 'control-label checkbox-label' }, [checkbox, element('span', { text: 'Log scale' })]);
     this.card = createChartCard('Critic loss and mean Q', 'loss-chart', [toggle]);
-    const options = baseOptions(palette);
+    const meanQAxis = themedAxis('Mean Q', palette);
     this.chart = new Chart<'line', XYPoint[]>(this.card.canvas, {
       type: 'line',
       data: {
@@ -49,31 +49,18 @@ export class LossChart {
           { label: 'Mean Q', data: [], yAxisID: 'q', pointStyle: 'line', borderWidth: 1.5 },
         ],
       },
-      options: {
-        ...options,
-        scales: {
+      options: chartOptions(
+        palette,
+        {
           x: linearXAxis(xAxis, palette),
           y: this.lossAxis(),
-          q: {
-            type: 'linear',
-            position: 'right',
-            title: { display: true, text: 'Mean Q', color: palette.mutedForeground },
-            ticks: { color: palette.mutedForeground },
-            grid: { drawOnChartArea: false, color: palette.gridLines },
-            border: { color: palette.gridLines },
-          },
+          q: { ...meanQAxis, type: 'linear', position: 'right', grid: { ...meanQAxis.grid, drawOnChartArea: false } },
         },
-        plugins: {
-          ...options.plugins,
-          tooltip: {
-            ...options.plugins?.tooltip,
-            callbacks: {
-              title: (items: TooltipItem<'line'>[]) => this.tooltipTitle(items),
-              label: (item: TooltipItem<'line'>) => ` ${item.dataset.label}: ${formatSignificant(item.parsed.y)}`,
-            },
-          },
+        {
+          title: (items: TooltipItem<'line'>[]) => xTooltipTitle(this.xAxis, items[0]?.parsed.x),
+          label: (item: TooltipItem<'line'>) => ` ${item.dataset.label}: ${formatSignificant(item.parsed.y)}`,
         },
-      },
+      ),
     });
     this.applyColours();
   }
@@ -86,8 +73,7 @@ export class LossChart {
     this.xAxis = axis;
     this.lossLine = statisticSeries(axis, 'criticLoss', this.logScale);
     this.meanQLine = statisticSeries(axis, 'meanQ', false);
-    const scale = this.chart.options.scales?.x;
-    if (scale?.title) scale.title.text = xAxisTitle(axis);
+    retitleXAxis(this.chart, axis);
   }
 
   setPalette(palette: ThemePalette): void {
@@ -109,13 +95,13 @@ export class LossChart {
   }
 
   private lossAxis(): ScaleOptions<'linear' | 'logarithmic'> {
-    const palette = this.palette;
+    const themed = themedAxis(this.logScale ? 'Critic loss (log)' : 'Critic loss', this.palette);
     return {
+      ...themed,
       type: this.logScale ? 'logarithmic' : 'linear',
       position: 'left',
-      title: { display: true, text: this.logScale ? 'Critic loss (log)' : 'Critic loss', color: palette.mutedForeground },
       ticks: {
-        color: palette.mutedForeground,
+        ...themed.ticks,
         // Log axes label every 1-2-5 step by default, which crowds a short chart; keep decades and 5s.
         callback: this.logScale
           ? (value) => {
@@ -125,8 +111,6 @@ export class LossChart {
             }
           : (value) => formatSignificant(Number(value)),
       },
-      grid: { color: this.palette.gridLines },
-      border: { color: this.palette.gridLines },
     };
   }
 
@@ -136,11 +120,5 @@ export class LossChart {
     loss.backgroundColor = this.palette.red;
     meanQ.borderColor = this.palette.green;
     meanQ.backgroundColor = this.palette.green;
-  }
-
-  private tooltipTitle(items: TooltipItem<'line'>[]): string {
-    const x = items[0]?.parsed.x;
-    if (x === undefined || x === null) return '';
-    return this.xAxis === 'episode' ? `Episode ${formatInteger(x)}` : `Step ${formatInteger(x)}`;
   }
 }

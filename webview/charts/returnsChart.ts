@@ -6,10 +6,10 @@
 import { Chart, type TooltipItem } from 'chart.js';
 import type { EpisodeRow, EvalRow } from '../../src/protocol';
 import { labelledSelect } from '../dom';
-import { formatInteger, formatMeanStd, formatReturn } from '../format';
+import { formatMeanStd, formatReturn } from '../format';
 import { withAlpha, type ThemePalette } from '../theme';
 import { MOVING_AVERAGE_WINDOWS, type XAxisKind } from '../viewState';
-import { baseOptions, linearXAxis, recolourChart, xAxisTitle } from './chartSetup';
+import { chartOptions, linearXAxis, recolourChart, retitleXAxis, themedAxis, xTooltipTitle } from './chartSetup';
 import { createChartCard, type ChartCard } from './chartCard';
 import { errorBarsPlugin } from './errorBars';
 import type { RowSeries } from './decimatedSeries';
@@ -52,7 +52,6 @@ export class ReturnsChart {
     this.returnLine = returnSeries(xAxis);
     this.averageLine = movingAverageSeries(xAxis, window);
     this.card = createChartCard('Episode return', 'returns-chart', [windowControl.label]);
-    const options = baseOptions(palette);
     this.chart = new Chart<ReturnsChartType, XYPoint[]>(this.card.canvas, {
       type: 'line',
       data: {
@@ -62,23 +61,11 @@ export class ReturnsChart {
           { type: 'scatter', label: 'Eval mean ± std', data: [], pointRadius: 3.5, pointHoverRadius: 5, pointStyle: 'circle' },
         ],
       },
-      options: {
-        ...options,
-        scales: {
-          x: linearXAxis(xAxis, palette),
-          y: {
-            type: 'linear',
-            title: { display: true, text: 'Return', color: palette.mutedForeground },
-            ticks: { color: palette.mutedForeground },
-            grid: { color: palette.gridLines },
-            border: { color: palette.gridLines },
-          },
-        },
-        plugins: {
-          ...options.plugins,
-          tooltip: { ...options.plugins?.tooltip, callbacks: { title: (items) => this.tooltipTitle(items), label: (item) => this.tooltipLabel(item) } },
-        },
-      },
+      options: chartOptions(
+        palette,
+        { x: linearXAxis(xAxis, palette), y: { ...themedAxis('Return', palette), type: 'linear' } },
+        { title: (items) => xTooltipTitle(this.xAxis, items[0]?.parsed.x), label: (item) => this.tooltipLabel(item) },
+      ),
       plugins: [errorBarsPlugin(EVALUATION)],
     });
     this.applyColours();
@@ -98,14 +85,13 @@ export class ReturnsChart {
     this.xAxis = axis;
     this.returnLine = returnSeries(axis);
     this.averageLine = movingAverageSeries(axis, this.window);
-    const scale = this.chart.options.scales?.x;
-    if (scale?.title) scale.title.text = xAxisTitle(axis);
+    retitleXAxis(this.chart, axis);
   }
 
   setPalette(palette: ThemePalette): void {
     this.palette = palette;
     this.applyColours();
-    recolourChart(this.chart as unknown as Chart<'line'>, palette);
+    recolourChart(this.chart, palette);
     this.chart.update('none');
   }
 
@@ -139,12 +125,6 @@ export class ReturnsChart {
     average.backgroundColor = blue;
     evaluations.borderColor = purple;
     evaluations.backgroundColor = purple;
-  }
-
-  private tooltipTitle(items: TooltipItem<ReturnsChartType>[]): string {
-    const x = items[0]?.parsed.x;
-    if (x === undefined || x === null) return '';
-    return this.xAxis === 'episode' ? `Episode ${formatInteger(x)}` : `Step ${formatInteger(x)}`;
   }
 
   private tooltipLabel(item: TooltipItem<ReturnsChartType>): string {
