@@ -57,7 +57,7 @@ import {
   writeUserSettings,
   writeWorkspaceSettings,
 } from '../scripts/code-server.mjs';
-import { findByTestId, firstInteger, launchBrowser, openWorkbench, runPaletteCommand, sleep, waitUntil } from '../test/e2e/workbench.mjs';
+import { findByTestId, firstInteger, launchChromium, openWorkbench, runPaletteCommand, sleep, waitUntil } from '../test/e2e/workbench.mjs';
 
 // ─── options ────────────────────────────────────────────────────────────────────────────────────
 
@@ -852,7 +852,7 @@ async function main() {
     if (needsCodeServer) {
       progress('starting code-server and Chromium');
       session = await startSession({ tmpRoot, build, options, outDir: options.outDir });
-      browser = await launchBrowser();
+      browser = await launchChromium();
       page = await openWorkbench(browser, session.server.folderUrl);
       const chromium = chromiumChildren(allProcesses());
       emit({ type: 'code-server', url: session.server.url, workspaceSettings: session.settings, chromiumPids: chromium, viewport: page.viewportSize() });

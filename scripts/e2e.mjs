@@ -17,7 +17,7 @@ import { join, relative } from 'node:path';
 import { ROOT, VSIX_PATH, ensureCodeServer, packageExtension } from './code-server.mjs';
 import { runExtensionSuiteFlow } from '../test/e2e/extensionSuite.mjs';
 import { runUserJourneyFlow } from '../test/e2e/userJourney.mjs';
-import { StepRunner, launchBrowser } from '../test/e2e/workbench.mjs';
+import { StepRunner, launchChromium } from '../test/e2e/workbench.mjs';
 
 const FLOWS = {
   suite: { title: '(a) Extension test suite in the extension host', run: runExtensionSuiteFlow },
@@ -55,7 +55,7 @@ async function main() {
   const tmpRoot = mkdtempSync(join(tmpdir(), 'ddpg-lab-e2e-'));
   const results = [];
   const counter = { next: 1 };
-  const browser = await launchBrowser();
+  const browser = await launchChromium();
   try {
     for (const [key, flow] of Object.entries(FLOWS)) {
       if (options.only && options.only !== key) continue;

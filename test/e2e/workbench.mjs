@@ -6,19 +6,8 @@
 // saw last.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 
-export const CHROMIUM_PATH = process.env.DDPG_LAB_CHROMIUM ?? '/usr/bin/chromium';
-
-// Without the networking flags Chromium keeps trying to reach Google services offline.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+export { launchChromium } from '../helpers/chromium.mjs';
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -30,10 +19,6 @@ export function describeError(error) {
     .map((line) => line.trim())
     .filter((line) => line && line !== 'Call log:')
     .join(' | ');
-}
-
-export function launchBrowser() {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
 
 /**

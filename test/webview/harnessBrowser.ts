@@ -3,23 +3,11 @@
  * screenshot script.
  */
 
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { HarnessHandle, HarnessScenario } from './harnessTypes';
 import type { HarnessTheme } from './themes';
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--headless',
-];
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-}
+export { launchChromium } from '../helpers/chromium.mjs';
 
 export interface HarnessPageOptions {
   scenario?: HarnessScenario;
