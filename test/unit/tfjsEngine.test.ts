@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 
 import type * as TF from '@tensorflow/tfjs';
 
-import type { Batch, Engine, NetworkParameters, NetworkShape, OptimizerState, UpdateHyperparameters } from '../../src/agent/engine/engine';
+import type { Batch, Engine, NetworkParameters, NetworkShape, UpdateHyperparameters } from '../../src/agent/engine/engine';
 import { actorLayers, criticLayers, initialParameters, parameterCount, zeroOptimizerState } from '../../src/agent/engine/parameters';
 import { BACKEND_ENV_VAR, findWasmDirectory, loadTensorFlow } from '../../src/agent/engine/tfjs/backend';
 import { createTfjsEngine } from '../../src/agent/engine/tfjs/tfjsEngine';
@@ -20,42 +20,24 @@ import {
   tdTargets,
   toReferenceOptimizerState,
   toReferenceParameters,
-  type OptimizerStateLike,
-  type ParametersLike,
 } from '../helpers/referenceDdpg';
-import { fillBatch, normDifference, orderOneParameters, pendulumShape, relativeDifference, scalarDifference } from '../helpers/engineComparison';
+import {
+  AGREEMENT,
+  assertParametersCopiedBothWays,
+  assertRestoredStateReplays,
+  assertStateAgrees,
+  fillBatch,
+  HYPER,
+  orderOneParameters,
+  pendulumShape,
+  relativeDifference,
+  runBesideReference,
+  scalarDifference,
+  stateDifferences,
+  type AgreementCase,
+} from '../helpers/engineComparison';
 
-/** Float32 engine vs float64 reference, after 25 chained updates each. */
-const AGREEMENT = 1e-4;
 const UPDATES = 25;
-
-const HYPER: UpdateHyperparameters = { gamma: 0.99, tau: 0.05, actorLr: 3e-3, criticLr: 5e-3 };
-
-type VectorMetric = (actual: ArrayLike<number>, expected: ArrayLike<number>) => number;
-
-/** How far an engine's whole state is from a reference state, by part. */
-function stateDifferences(engine: Engine, params: ParametersLike, optimizer: OptimizerStateLike, metric: VectorMetric = relativeDifference): Record<string, number> {
-  const p = engine.getParameters();
-  const o = engine.getOptimizerState();
-  assert.equal(o.actor.step, optimizer.actor.step, 'actor Adam step');
-  assert.equal(o.critic.step, optimizer.critic.step, 'critic Adam step');
-  return {
-    actor: metric(p.actor, params.actor),
-    critic: metric(p.critic, params.critic),
-    targetActor: metric(p.targetActor, params.targetActor),
-    targetCritic: metric(p.targetCritic, params.targetCritic),
-    'actor m': metric(o.actor.m, optimizer.actor.m),
-    'actor v': metric(o.actor.v, optimizer.actor.v),
-    'critic m': metric(o.critic.m, optimizer.critic.m),
-    'critic v': metric(o.critic.v, optimizer.critic.v),
-  };
-}
-
-function assertAgreement(differences: Record<string, number>, context: string): void {
-  for (const [part, difference] of Object.entries(differences)) {
-    assert.ok(difference < AGREEMENT, `${context}: ${part} differs by ${difference.toExponential(2)} (relative)`);
-  }
-}
 
 let tf: typeof TF;
 let backend: string;
@@ -108,7 +90,7 @@ describe('tfjs backend loader', () => {
   });
 });
 
-const AGREEMENT_CASES: Array<{ name: string; shape: NetworkShape; batch: number; params: (shape: NetworkShape) => NetworkParameters }> = [
+const AGREEMENT_CASES: AgreementCase[] = [
   { name: 'Pendulum, hidden [64, 64], batch 64, DDPG initialisation', shape: pendulumShape([64, 64]), batch: 64, params: (s) => initialParameters(s, new Random(21)) },
   { name: 'hidden [1], batch 5', shape: pendulumShape([1]), batch: 5, params: (s) => orderOneParameters(s, 22, 1) },
   {
@@ -134,36 +116,11 @@ for (const { name, shape, batch: batchSize, params: makeParams } of AGREEMENT_CA
     after(() => engine.dispose());
 
     it(`agrees on losses, all four networks and both Adam states over ${UPDATES} consecutive updates`, () => {
-      let params: ParametersLike = makeParams(shape);
-      let optimizer: OptimizerStateLike = zeroOptimizerState(shape);
-      engine.setParameters(params as NetworkParameters);
-      engine.setOptimizerState(optimizer as OptimizerState);
-      const rng = new Random(30);
-      const batchArrays = engine.batch;
-      for (let step = 1; step <= UPDATES; step++) {
-        fillBatch(engine.batch, rng, shape.actionBound);
-        const engineBefore = { params: engine.getParameters(), optimizer: engine.getOptimizerState() };
-        const stats = engine.update();
-        // Each update on its own, from the engine's own state: every entry must agree.
-        const oneStep = referenceUpdate(shape, HYPER, engineBefore.params, engineBefore.optimizer, engine.batch);
-        for (const key of ['criticLoss', 'actorLoss', 'meanQ'] as const) {
-          const difference = scalarDifference(stats[key], oneStep.stats[key]);
-          assert.ok(difference < AGREEMENT, `update ${step}: ${key} ${stats[key]} vs ${oneStep.stats[key]}`);
-        }
-        assertAgreement(stateDifferences(engine, oneStep.params, oneStep.optimizer), `update ${step}`);
-        // The reference chained on its own float64 state: float32 rounding compounds through
-        // the training dynamics, so whole vectors are compared (‖Δ‖/‖x‖).
-        const chained = referenceUpdate(shape, HYPER, params, optimizer, engine.batch);
-        params = chained.params;
-        optimizer = chained.optimizer;
-        assertAgreement(stateDifferences(engine, params, optimizer, normDifference), `update ${step} of a chained run`);
-        assert.ok(scalarDifference(stats.criticLoss, chained.stats.criticLoss) < AGREEMENT, `update ${step} of a chained run: critic loss`);
-      }
-      assert.equal(engine.batch, batchArrays, 'the batch arrays are never reallocated');
-      // The run actually went somewhere: the networks moved well beyond the tolerance.
-      const start = makeParams(shape);
-      assert.ok(relativeDifference(params.actor, start.actor) > 100 * AGREEMENT);
-      assert.ok(relativeDifference(params.targetCritic, start.targetCritic) > 100 * AGREEMENT);
+      // Each update on its own, from the engine's own state: every entry must agree; the chained
+      // reference keeps the whole state, moments included, close as vectors.
+      runBesideReference(engine, makeParams(shape), UPDATES, 'parameters and moments', (step, _before, oneStep) =>
+        assertStateAgrees(engine, oneStep.params, oneStep.optimizer, relativeDifference, `update ${step}`),
+      );
     });
   });
 }
@@ -173,7 +130,6 @@ describe('tfjs engine: the agreement test catches a wrong update', () => {
   let engine: Engine;
   let start: NetworkParameters;
   let batch: Batch;
-  let actual: Record<string, number>;
   before(async () => {
     engine = await createTfjsEngine({ shape, hyper: HYPER, batchSize: 7 });
     start = orderOneParameters(shape, 40);
@@ -212,8 +168,7 @@ describe('tfjs engine: the agreement test catches a wrong update', () => {
 
   it('the engine agrees with the correct reference', () => {
     const expected = referenceUpdate(shape, HYPER, start, zeroOptimizerState(shape), batch);
-    actual = stateDifferences(engine, expected.params, expected.optimizer);
-    assertAgreement(actual, 'correct reference');
+    assertStateAgrees(engine, expected.params, expected.optimizer, relativeDifference, 'correct reference');
   });
 
   for (const mistake of ['actor through the old critic', 'tau as retention', 'no bias correction'] as const) {
@@ -278,14 +233,7 @@ describe('tfjs engine: state in and out', () => {
   after(() => engine.dispose());
 
   it('getParameters returns exactly what setParameters was given, as copies both ways', () => {
-    const p = orderOneParameters(shape, 60);
-    const given = { actor: p.actor.slice(), critic: p.critic.slice(), targetActor: p.targetActor.slice(), targetCritic: p.targetCritic.slice() };
-    engine.setParameters(given);
-    given.actor.fill(9);
-    const got = engine.getParameters();
-    assert.deepEqual(got, p);
-    got.critic.fill(9);
-    assert.deepEqual(engine.getParameters(), p);
+    assertParametersCopiedBothWays(engine, orderOneParameters(shape, 60));
   });
 
   it('rejects parameters or optimizer state of the wrong size', () => {
@@ -297,45 +245,7 @@ describe('tfjs engine: state in and out', () => {
   });
 
   it('a restored state replays the same updates bit for bit', () => {
-    engine.setParameters(orderOneParameters(shape, 62));
-    engine.setOptimizerState(zeroOptimizerState(shape));
-    const rng = new Random(63);
-    const batches: Batch[] = [];
-    const nextBatch = () => {
-      fillBatch(engine.batch, rng, 2);
-      batches.push({
-        obs: engine.batch.obs.slice(),
-        action: engine.batch.action.slice(),
-        reward: engine.batch.reward.slice(),
-        nextObs: engine.batch.nextObs.slice(),
-        terminated: engine.batch.terminated.slice(),
-      });
-    };
-    for (let k = 0; k < 3; k++) {
-      nextBatch();
-      engine.update();
-    }
-    const savedParams = engine.getParameters();
-    const savedOptimizer = engine.getOptimizerState();
-    assert.equal(savedOptimizer.actor.step, 3);
-    assert.ok(savedOptimizer.critic.v.some((x) => x > 0));
-    const firstRun = [0, 1, 2].map(() => {
-      nextBatch();
-      return engine.update();
-    });
-    const firstEnd = engine.getParameters();
-
-    engine.setParameters(orderOneParameters(shape, 64));
-    engine.setOptimizerState(zeroOptimizerState(shape));
-    engine.setParameters(savedParams);
-    engine.setOptimizerState(savedOptimizer);
-    assert.deepEqual(engine.getOptimizerState(), savedOptimizer);
-    const replay = batches.slice(3).map((b) => {
-      for (const key of Object.keys(b) as Array<keyof Batch>) engine.batch[key].set(b[key]);
-      return engine.update();
-    });
-    assert.deepEqual(replay, firstRun);
-    assert.deepEqual(engine.getParameters(), firstEnd);
+    assertRestoredStateReplays(engine, 62);
   });
 
   it('the restored Adam step count matters (bias correction uses t = step + 1)', () => {
@@ -354,7 +264,7 @@ describe('tfjs engine: state in and out', () => {
       const result = run(step);
       const expected = referenceUpdate(shape, HYPER, p, result.o, engine.batch);
       assert.equal(result.optimizer.actor.step, step + 1);
-      assertAgreement(stateDifferences(engine, expected.params, expected.optimizer), `starting from step ${step}`);
+      assertStateAgrees(engine, expected.params, expected.optimizer, relativeDifference, `starting from step ${step}`);
     }
   });
 
@@ -370,7 +280,7 @@ describe('tfjs engine: state in and out', () => {
     const expected = referenceUpdate(shape, changed, p, o, engine.batch);
     const old = referenceUpdate(shape, HYPER, p, o, engine.batch);
     assert.ok(scalarDifference(stats.criticLoss, expected.stats.criticLoss) < AGREEMENT, 'γ changes the TD targets');
-    assertAgreement(stateDifferences(engine, expected.params, expected.optimizer), 'changed hyperparameters');
+    assertStateAgrees(engine, expected.params, expected.optimizer, relativeDifference, 'changed hyperparameters');
     assert.ok(Math.max(...Object.values(stateDifferences(engine, old.params, old.optimizer))) > 10 * AGREEMENT);
     engine.setHyperparameters(HYPER);
     assert.throws(() => engine.setHyperparameters({ ...HYPER, tau: Number.NaN }), /tau must be a finite number/);

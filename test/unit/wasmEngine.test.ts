@@ -6,17 +6,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import type { Batch, Engine, NetworkParameters, NetworkShape, OptimizerState, UpdateHyperparameters } from '../../src/agent/engine/engine';
+import type { Batch, Engine, NetworkShape, OptimizerState } from '../../src/agent/engine/engine';
 import { actorLayers, criticLayers, initialParameters, zeroOptimizerState } from '../../src/agent/engine/parameters';
 import { createTfjsEngine } from '../../src/agent/engine/tfjs/tfjsEngine';
 import { autoThreads, createWasmEngine, locateModule, type WasmEngine, type WasmSimdLevel } from '../../src/agent/engine/wasm/wasmEngine';
 import { Random } from '../../src/agent/random';
-import { actorForward, referenceUpdate, type OptimizerStateLike, type ParametersLike } from '../helpers/referenceDdpg';
-import { fillBatch, normDifference, orderOneParameters, pendulumShape, relativeDifference, scalarDifference } from '../helpers/engineComparison';
+import { actorForward, referenceUpdate, type ParametersLike } from '../helpers/referenceDdpg';
+import {
+  AGREEMENT,
+  assertParametersCopiedBothWays,
+  assertRestoredStateReplays,
+  assertStateAgrees,
+  fillBatch,
+  HYPER,
+  loadBatch,
+  normDifference,
+  orderOneParameters,
+  pendulumShape,
+  relativeDifference,
+  runBesideReference,
+  scalarDifference,
+  type AgreementCase,
+} from '../helpers/engineComparison';
 
-const AGREEMENT = 1e-4;
 const UPDATES = 50;
-const HYPER: UpdateHyperparameters = { gamma: 0.99, tau: 0.05, actorLr: 3e-3, criticLr: 5e-3 };
 
 /** The SIMD levels this runtime can run; both are tested where both load. */
 const LEVELS: WasmSimdLevel[] = (['simd', 'relaxed-simd'] as const).filter((level) => {
@@ -27,10 +40,6 @@ const LEVELS: WasmSimdLevel[] = (['simd', 'relaxed-simd'] as const).filter((leve
     return false;
   }
 });
-
-function copyBatch(batch: Batch): Batch {
-  return { obs: batch.obs.slice(), action: batch.action.slice(), reward: batch.reward.slice(), nextObs: batch.nextObs.slice(), terminated: batch.terminated.slice() };
-}
 
 /**
  * A hidden pre-activation within this fraction of its layer's largest of zero sits on a ReLU kink:
@@ -87,38 +96,7 @@ function updateKinkDistance(shape: NetworkShape, before: ParametersLike, stepped
   return Math.min(critic.kink, actor.kink, throughCritic.kink);
 }
 
-/** Which parts of the state a comparison covers: the Adam moments follow the raw gradients. */
-type StateParts = 'parameters' | 'parameters and moments';
-
-function assertStateAgrees(
-  engine: Engine,
-  params: ParametersLike,
-  optimizer: OptimizerStateLike,
-  metric: (a: ArrayLike<number>, b: ArrayLike<number>) => number,
-  context: string,
-  covered: StateParts = 'parameters and moments',
-): void {
-  const p = engine.getParameters();
-  const o = engine.getOptimizerState();
-  assert.equal(o.actor.step, optimizer.actor.step, `${context}: actor Adam step`);
-  assert.equal(o.critic.step, optimizer.critic.step, `${context}: critic Adam step`);
-  const parts: Array<[string, ArrayLike<number>, ArrayLike<number>]> = [
-    ['actor', p.actor, params.actor],
-    ['critic', p.critic, params.critic],
-    ['targetActor', p.targetActor, params.targetActor],
-    ['targetCritic', p.targetCritic, params.targetCritic],
-    ['actor m', o.actor.m, optimizer.actor.m],
-    ['actor v', o.actor.v, optimizer.actor.v],
-    ['critic m', o.critic.m, optimizer.critic.m],
-    ['critic v', o.critic.v, optimizer.critic.v],
-  ];
-  for (const [name, actual, expected] of covered === 'parameters' ? parts.slice(0, 4) : parts) {
-    const difference = metric(actual, expected);
-    assert.ok(difference < AGREEMENT, `${context}: ${name} differs by ${difference.toExponential(2)}`);
-  }
-}
-
-const CASES: Array<{ name: string; shape: NetworkShape; batch: number; params: (shape: NetworkShape) => NetworkParameters }> = [
+const CASES: AgreementCase[] = [
   { name: 'Pendulum, hidden [64, 64], batch 64, DDPG initialisation', shape: pendulumShape([64, 64]), batch: 64, params: (s) => initialParameters(s, new Random(21)) },
   { name: 'hidden [1], batch 5', shape: pendulumShape([1]), batch: 5, params: (s) => orderOneParameters(s, 22, 1) },
   { name: 'hidden [3, 5], batch 7', shape: pendulumShape([3, 5]), batch: 7, params: (s) => orderOneParameters(s, 23) },
@@ -146,46 +124,23 @@ for (const level of LEVELS) {
       after(() => engine.dispose());
 
       it(`agrees on losses, all four networks and both Adam states over ${UPDATES} consecutive updates`, () => {
-        let params: ParametersLike = makeParams(shape);
-        let optimizer: OptimizerStateLike = zeroOptimizerState(shape);
-        engine.setParameters(params as NetworkParameters);
-        engine.setOptimizerState(optimizer as OptimizerState);
-        const rng = new Random(30);
-        const batchArrays = engine.batch;
         const memory = engine.batch.obs.buffer;
         let kinkUpdates = 0;
-        for (let step = 1; step <= UPDATES; step++) {
-          fillBatch(engine.batch, rng, shape.actionBound);
-          const before = { params: engine.getParameters(), optimizer: engine.getOptimizerState() };
-          const stats = engine.update();
-          // This update alone, from the engine's own state: every entry agrees (away from kinks,
-          // the whole state entry by entry; on one, the parameters as vectors).
-          const oneStep = referenceUpdate(shape, HYPER, before.params, before.optimizer, engine.batch);
-          for (const key of ['criticLoss', 'actorLoss', 'meanQ'] as const) {
-            assert.ok(scalarDifference(stats[key], oneStep.stats[key]) < AGREEMENT, `update ${step}: ${key} ${stats[key]} vs ${oneStep.stats[key]}`);
-          }
+        // This update alone, from the engine's own state: every entry agrees (away from kinks, the
+        // whole state entry by entry; on one, the parameters as vectors). The chained reference
+        // keeps the networks and the losses together (the moments would not survive a kink, see
+        // KINK_MARGIN).
+        runBesideReference(engine, makeParams(shape), UPDATES, 'parameters', (step, before, oneStep) => {
           if (updateKinkDistance(shape, before.params, oneStep.params.critic, engine.batch) > KINK_MARGIN) {
             assertStateAgrees(engine, oneStep.params, oneStep.optimizer, relativeDifference, `update ${step}`);
           } else {
             kinkUpdates++;
             assertStateAgrees(engine, oneStep.params, oneStep.optimizer, normDifference, `update ${step} (at a ReLU kink)`, 'parameters');
           }
-          // The reference chained on its own float64 state since the start: the networks and the
-          // losses stay together (the moments would not survive a kink, see KINK_MARGIN).
-          const chained = referenceUpdate(shape, HYPER, params, optimizer, engine.batch);
-          params = chained.params;
-          optimizer = chained.optimizer;
-          assertStateAgrees(engine, params, optimizer, normDifference, `update ${step} of the chained run`, 'parameters');
-          assert.ok(scalarDifference(stats.criticLoss, chained.stats.criticLoss) < AGREEMENT, `update ${step} of the chained run: critic loss`);
-        }
+        });
         assert.ok(kinkUpdates <= UPDATES / 5, `${kinkUpdates} of ${UPDATES} updates sat on a ReLU kink: too few were compared entry by entry`);
-        assert.equal(engine.batch, batchArrays, 'the batch arrays are never reallocated');
         assert.equal(engine.batch.obs.buffer, memory, 'wasm memory never grew after creation');
         assert.equal(engine.batch.obs.length, batchSize * shape.obsDim, 'the batch views are still attached');
-        // The run went somewhere: the networks moved far beyond the tolerance.
-        const start = makeParams(shape);
-        assert.ok(relativeDifference(params.actor, start.actor) > 100 * AGREEMENT);
-        assert.ok(relativeDifference(params.targetCritic, start.targetCritic) > 100 * AGREEMENT);
       });
     });
   }
@@ -216,7 +171,7 @@ describe('wasm engine vs tfjs engine: same parameters, same batches', () => {
     let kinkUpdates = 0;
     for (let step = 1; step <= UPDATES; step++) {
       fillBatch(wasm.batch, rng, shape.actionBound);
-      for (const key of Object.keys(wasm.batch) as Array<keyof Batch>) tfjs.batch[key].set(wasm.batch[key]);
+      loadBatch(tfjs.batch, wasm.batch);
       const before = { params: wasm.getParameters(), optimizer: wasm.getOptimizerState() };
       tfjs.setParameters(before.params);
       tfjs.setOptimizerState(before.optimizer);
@@ -271,13 +226,7 @@ describe('wasm engine: info, act and state', () => {
 
   it('getParameters and getOptimizerState return exactly what was set, as copies', () => {
     const p = orderOneParameters(shape, 82);
-    const given = { actor: p.actor.slice(), critic: p.critic.slice(), targetActor: p.targetActor.slice(), targetCritic: p.targetCritic.slice() };
-    engine.setParameters(given);
-    given.actor.fill(9);
-    const got = engine.getParameters();
-    assert.deepEqual(got, p);
-    got.critic.fill(9);
-    assert.deepEqual(engine.getParameters(), p);
+    assertParametersCopiedBothWays(engine, p);
 
     const rng = new Random(83);
     const moments = (size: number) => Float32Array.from({ length: size }, () => rng.next());
@@ -298,33 +247,7 @@ describe('wasm engine: info, act and state', () => {
   });
 
   it('a restored state replays the same updates bit for bit', () => {
-    engine.setParameters(orderOneParameters(shape, 85));
-    engine.setOptimizerState(zeroOptimizerState(shape));
-    const rng = new Random(86);
-    const batches: Batch[] = [];
-    const nextUpdate = () => {
-      fillBatch(engine.batch, rng, 2);
-      batches.push(copyBatch(engine.batch));
-      return engine.update();
-    };
-    for (let k = 0; k < 3; k++) nextUpdate();
-    const savedParams = engine.getParameters();
-    const savedOptimizer = engine.getOptimizerState();
-    assert.equal(savedOptimizer.actor.step, 3);
-    assert.equal(savedOptimizer.critic.step, 3);
-    const firstRun = [0, 1, 2].map(nextUpdate);
-    const firstEnd = { params: engine.getParameters(), optimizer: engine.getOptimizerState() };
-
-    engine.setParameters(orderOneParameters(shape, 87));
-    engine.setOptimizerState(zeroOptimizerState(shape));
-    engine.setParameters(savedParams);
-    engine.setOptimizerState(savedOptimizer);
-    const replay = batches.slice(3).map((b) => {
-      for (const key of Object.keys(b) as Array<keyof Batch>) engine.batch[key].set(b[key]);
-      return engine.update();
-    });
-    assert.deepEqual(replay, firstRun);
-    assert.deepEqual({ params: engine.getParameters(), optimizer: engine.getOptimizerState() }, firstEnd);
+    assertRestoredStateReplays(engine, 85);
   });
 
   it('soft update: τ = 1 copies the online networks into the targets; zero learning rates leave them alone', () => {
@@ -367,7 +290,7 @@ describe('wasm engine with a helper thread', () => {
     const rng = new Random(seed + 1);
     for (let step = 1; step <= updates; step++) {
       fillBatch(single.batch, rng, 2);
-      for (const key of Object.keys(single.batch) as Array<keyof Batch>) other.batch[key].set(single.batch[key]);
+      loadBatch(other.batch, single.batch);
       assert.deepEqual(other.update(), single.update(), `update ${step}`);
     }
     assert.deepEqual(other.getParameters(), single.getParameters());
