@@ -9,14 +9,14 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import type { CheckpointManifest, HostToTrainer, HostToWebview, RunInfo, TrainerToHost } from '../../src/protocol';
+import type { CheckpointManifest, HostToWebview, RunInfo, TrainerToHost } from '../../src/protocol';
 import { defaultConfig } from '../../src/agent/config';
 import { DashboardController } from '../../src/extension/dashboardPanel';
-import { RunManager, type RunLog } from '../../src/extension/runManager';
-import type { TrainerExit, TrainerHandle, TrainerListeners } from '../../src/extension/trainerProcess';
+import { RunManager } from '../../src/extension/runManager';
 import type { VSCode } from '../../src/extension/vscodeApi';
 import { WebviewChannel } from '../../src/extension/webviewChannel';
 import { contentSecurityPolicy, createNonce, dashboardHtml } from '../../src/extension/webviewHtml';
+import { FakeTrainer, quietLog } from '../helpers/hostFakes';
 
 // ─── fakes ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -106,32 +106,6 @@ function fakeApi() {
   };
   return { api: api as unknown as VSCode, panels, warnings, serializer: () => serializer };
 }
-
-class FakeTrainer implements TrainerHandle {
-  readonly pid = 1;
-  readonly sent: HostToTrainer[] = [];
-  readonly exited = new Promise<TrainerExit>(() => undefined);
-  readonly isRunning = true;
-  constructor(readonly listeners: TrainerListeners) {}
-  send(c: HostToTrainer) {
-    this.sent.push(c);
-    return true;
-  }
-  emit(e: TrainerToHost) {
-    this.listeners.onEvent(e);
-  }
-  async stop(): Promise<TrainerExit> {
-    return this.exited;
-  }
-  async kill(): Promise<TrainerExit> {
-    return this.exited;
-  }
-  stderrTail() {
-    return [];
-  }
-}
-
-const quietLog: RunLog = { info() {}, warn() {}, error() {}, append() {}, show() {}, dispose() {} };
 
 async function setup() {
   const fake = fakeApi();

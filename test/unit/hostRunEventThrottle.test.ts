@@ -2,29 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunStatus, TrainerToHost } from '../../src/protocol';
-import { RunEventThrottle, type ThrottleClock } from '../../src/extension/runEventThrottle';
-
-class ManualClock implements ThrottleClock {
-  time = 0;
-  timers: Array<{ at: number; callback: () => void; id: number }> = [];
-  private nextId = 1;
-  now = () => this.time;
-  setTimeout = (callback: () => void, ms: number) => {
-    const id = this.nextId++;
-    this.timers.push({ at: this.time + ms, callback, id });
-    return id;
-  };
-  clearTimeout = (id: unknown) => {
-    this.timers = this.timers.filter((t) => t.id !== id);
-  };
-  advance(ms: number) {
-    this.time += ms;
-    for (const t of this.timers.filter((x) => x.at <= this.time)) {
-      this.timers = this.timers.filter((x) => x !== t);
-      t.callback();
-    }
-  }
-}
+import { RunEventThrottle } from '../../src/extension/runEventThrottle';
+import { ManualClock } from '../helpers/hostFakes';
 
 const status = (state: RunStatus, step: number): TrainerToHost => ({
   type: 'status',

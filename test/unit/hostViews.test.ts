@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CheckpointManifest, HostToTrainer, RunInfo, RunStatus, StatusSnapshot, TrainerToHost } from '../../src/protocol';
+import type { CheckpointManifest, RunInfo, RunStatus, StatusSnapshot, TrainerToHost } from '../../src/protocol';
 import { defaultConfig } from '../../src/agent/config';
 import {
   checkpointDescription,
@@ -27,9 +27,8 @@ import { allows, runContextKeys } from '../../src/extension/contextKeys';
 import { RunHistory } from '../../src/extension/runHistory';
 import { RunManager } from '../../src/extension/runManager';
 import { statusBarText, TrainingStatusBar } from '../../src/extension/statusBar';
-import type { ThrottleClock } from '../../src/extension/runEventThrottle';
-import type { TrainerExit, TrainerHandle, TrainerListeners } from '../../src/extension/trainerProcess';
 import type { VSCode } from '../../src/extension/vscodeApi';
+import { FakeTrainer, ManualClock, quietLog } from '../helpers/hostFakes';
 
 const config = { ...defaultConfig(), episodes: 50 };
 const engine = { engine: 'wasm' as const, backend: 'simd' };
@@ -129,7 +128,7 @@ const fakeApi = {
 
 test('the tree lists runs newest first, with state icons and descriptions from their files', async () => {
   const runsDir = fixtureRuns();
-  const manager = new RunManager({ trainerScript: 'x', createLog: () => ({ info() {}, warn() {}, error() {}, append() {}, show() {}, dispose() {} }) });
+  const manager = new RunManager({ trainerScript: 'x', createLog: () => quietLog });
   let count = -1;
   const tree = new RunsTreeProvider(fakeApi, manager, runsDir, (n) => (count = n));
   const runs = (await tree.getChildren()) as RunNode[];
@@ -226,7 +225,7 @@ test('resuming from a checkpoint: same networks required, limits must lie ahead,
 
 test('file changes redraw only their run; a new run folder redraws the list; temporary folders nothing', async () => {
   const runsDir = fixtureRuns();
-  const manager = new RunManager({ trainerScript: 'x', createLog: () => ({ info() {}, warn() {}, error() {}, append() {}, show() {}, dispose() {} }) });
+  const manager = new RunManager({ trainerScript: 'x', createLog: () => quietLog });
   const tree = new RunsTreeProvider(fakeApi, manager, runsDir, () => undefined);
   const fired = (fakeApi.EventEmitter as unknown as { fired: unknown[] }).fired;
   const runs = (await tree.getChildren()) as RunNode[];
@@ -254,56 +253,6 @@ test('file changes redraw only their run; a new run folder redraws the list; tem
 });
 
 // ─── a live run, driven by a fake trainer and a manual clock ───────────────────────────────────
-
-class ManualClock implements ThrottleClock {
-  time = 0;
-  private timers: Array<{ at: number; callback: () => void; id: number }> = [];
-  private nextId = 1;
-  now = () => this.time;
-  setTimeout = (callback: () => void, ms: number) => {
-    const id = this.nextId++;
-    this.timers.push({ at: this.time + ms, callback, id });
-    return id;
-  };
-  clearTimeout = (id: unknown) => {
-    this.timers = this.timers.filter((t) => t.id !== id);
-  };
-  advance(ms: number) {
-    const end = this.time + ms;
-    for (;;) {
-      const next = this.timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!next) break;
-      this.time = next.at;
-      this.timers = this.timers.filter((t) => t !== next);
-      next.callback();
-    }
-    this.time = end;
-  }
-}
-
-class FakeTrainer implements TrainerHandle {
-  readonly pid = 7;
-  readonly exited = new Promise<TrainerExit>(() => undefined);
-  readonly isRunning = true;
-  constructor(readonly listeners: TrainerListeners) {}
-  send(_command: HostToTrainer) {
-    return true;
-  }
-  emit(event: TrainerToHost) {
-    this.listeners.onEvent(event);
-  }
-  async stop(): Promise<TrainerExit> {
-    return this.exited;
-  }
-  async kill(): Promise<TrainerExit> {
-    return this.exited;
-  }
-  stderrTail() {
-    return [];
-  }
-}
-
-const quietLog = { info() {}, warn() {}, error() {}, append() {}, show() {}, dispose() {} };
 
 async function liveRun() {
   const runsDir = mkdtempSync(path.join(os.tmpdir(), 'ddpg-live-tree-'));

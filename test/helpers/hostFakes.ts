@@ -1,0 +1,59 @@
+/** Stand-ins for what the extension host's modules talk to, for tests that isolate one of them. */
+import type { HostToTrainer, TrainerToHost } from '../../src/protocol';
+import type { ThrottleClock } from '../../src/extension/runEventThrottle';
+import type { RunLog } from '../../src/extension/runManager';
+import type { TrainerExit, TrainerHandle, TrainerListeners } from '../../src/extension/trainerProcess';
+
+/** Time that moves only when the test says; due timers fire in order, each at its own time. */
+export class ManualClock implements ThrottleClock {
+  time = 0;
+  private timers: Array<{ at: number; callback: () => void; id: number }> = [];
+  private nextId = 1;
+  now = () => this.time;
+  setTimeout = (callback: () => void, ms: number) => {
+    const id = this.nextId++;
+    this.timers.push({ at: this.time + ms, callback, id });
+    return id;
+  };
+  clearTimeout = (id: unknown) => {
+    this.timers = this.timers.filter((t) => t.id !== id);
+  };
+  advance(ms: number) {
+    const end = this.time + ms;
+    for (;;) {
+      const next = this.timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
+      if (!next) break;
+      this.time = next.at;
+      this.timers = this.timers.filter((t) => t !== next);
+      next.callback();
+    }
+    this.time = end;
+  }
+}
+
+/** A trainer that records what it is sent and emits what the test gives it; it never exits. */
+export class FakeTrainer implements TrainerHandle {
+  readonly pid = 1;
+  readonly sent: HostToTrainer[] = [];
+  readonly exited = new Promise<TrainerExit>(() => undefined);
+  readonly isRunning = true;
+  constructor(readonly listeners: TrainerListeners) {}
+  send(command: HostToTrainer) {
+    this.sent.push(command);
+    return true;
+  }
+  emit(event: TrainerToHost) {
+    this.listeners.onEvent(event);
+  }
+  async stop(): Promise<TrainerExit> {
+    return this.exited;
+  }
+  async kill(): Promise<TrainerExit> {
+    return this.exited;
+  }
+  stderrTail() {
+    return [];
+  }
+}
+
+export const quietLog: RunLog = { info() {}, warn() {}, error() {}, append() {}, show() {}, dispose() {} };
