@@ -2,7 +2,8 @@
  * Every message that crosses a process or webview boundary, defined once.
  *
  * host ⇄ trainer: Node IPC between the extension host and the forked trainer (src/agent/main.ts).
- * host ⇄ webview: postMessage between the extension host and the dashboard (webview/).
+ * host ⇄ webview: postMessage between the extension host and the dashboard (webview/), and the
+ * run comparison (webview/compare/).
  *
  * No vscode import, no DOM types: the trainer, the host and the webview all compile this file.
  * Messages arriving from another process or the webview are input, not trusted code: receivers
@@ -232,6 +233,66 @@ export interface WebviewErrorMessage { type: 'webviewError'; message: string }
 
 export type WebviewToHost = ReadyMessage | DashboardCommandMessage | FramesWantedMessage | WebviewErrorMessage;
 
+// ─── host ⇄ comparison webview (webview/compare/) ─────────────────────────────────────────────
+
+/** One point of a run's smoothed training-return curve (the host smooths and thins it). */
+export interface ReturnCurvePoint {
+  episode: number;
+  step: number;
+  wallTime: number;
+  /** Mean return of the trailing RETURN_SMOOTHING_EPISODES episodes ending at this one. */
+  value: number;
+}
+
+/** Where a run first reached the solved threshold in a deterministic evaluation. */
+export interface SolvedPoint {
+  episode: number;
+  step: number;
+  wallTime: number;
+}
+
+export interface RunSummary {
+  episodes: number;
+  steps: number;
+  wallTime: number;
+  bestEval: number | null;
+  finalEval: number | null;
+  /** Mean return of the last (up to) 10 training episodes. */
+  recentReturn: number | null;
+  solved: SolvedPoint | null;
+}
+
+export interface ComparedRun {
+  run: RunInfo;
+  /** Every evaluation (a few hundred at most; sent whole). */
+  evals: EvalRow[];
+  /** The smoothed training-return curve, thinned to at most COMPARISON_CURVE_POINTS points. */
+  returns: ReturnCurvePoint[];
+  summary: RunSummary;
+  /** Runs with the same key train the same problem the same way: they differ only in seed, length or runtime. */
+  groupKey: string;
+  /** Still training in this window: the comparison refreshes while any run is live. */
+  live: boolean;
+}
+
+export interface ShowComparisonMessage {
+  type: 'showComparison';
+  runs: ComparedRun[];
+  /** Settings (CONFIG_KEYS) whose values differ between the runs, in CONFIG_KEYS order. */
+  differingSettings: string[];
+  /** Folders that were asked for but could not be read, and why. */
+  problems: Array<{ runDir: string; error: string }>;
+  solvedThreshold: number;
+}
+
+export type HostToComparison = ShowComparisonMessage;
+
+export interface RefreshComparisonMessage { type: 'refresh' }
+/** Opens a run of the comparison in the dashboard. */
+export interface OpenRunMessage { type: 'openRun'; runId: string }
+
+export type ComparisonToHost = ReadyMessage | RefreshComparisonMessage | OpenRunMessage | WebviewErrorMessage;
+
 // ─── guards ───────────────────────────────────────────────────────────────────────────────────
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -356,4 +417,32 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
     default:
       return false;
   }
+}
+
+/** Narrows a message from the comparison webview. */
+export function isComparisonToHost(value: unknown): value is ComparisonToHost {
+  if (!isRecord(value)) return false;
+  switch (value.type) {
+    case 'ready':
+    case 'refresh':
+      return true;
+    case 'openRun':
+      return isString(value.runId);
+    case 'webviewError':
+      return isString(value.message);
+    default:
+      return false;
+  }
+}
+
+/** Narrows a message from the host (used by the comparison webview). */
+export function isHostToComparison(value: unknown): value is HostToComparison {
+  if (!isRecord(value)) return false;
+  return (
+    value.type === 'showComparison' &&
+    Array.isArray(value.runs) &&
+    Array.isArray(value.differingSettings) &&
+    Array.isArray(value.problems) &&
+    isFiniteNumber(value.solvedThreshold)
+  );
 }
