@@ -12,7 +12,8 @@ import { CONFIG_KEYS, CONFIG_SPEC, describeRange, resolveConfig, type ConfigKey,
 import { enableRelaxedSimd } from './engine/wasm/relaxedSimd';
 import { evaluateCheckpoint } from './evaluation';
 import { createRunDirectory } from './runDirectory';
-import { SOLVED_RETURN, Trainer } from './trainer';
+import { SOLVED_RETURN } from './env/pendulum';
+import { Trainer } from './trainer';
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 

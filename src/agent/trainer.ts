@@ -26,12 +26,10 @@ import { configHash, type RunConfig } from './config';
 import { DdpgAgent, networkShapeFor, UpdateAccumulator } from './ddpg';
 import type { Engine, ThreadUsage } from './engine/engine';
 import { createEngine } from './engine/index';
-import { Pendulum, PENDULUM } from './env/pendulum';
+import { Pendulum, PENDULUM, SOLVED_RETURN } from './env/pendulum';
 import { evaluatePolicy, meanStd, yieldToEventLoop } from './evaluation';
 import { CHECKPOINTS_DIR, MetricsWriter, readMetrics, writeRunInfo } from './runDirectory';
 
-/** A deterministic evaluation mean at or above this counts as solving Pendulum. */
-export const SOLVED_RETURN = -200;
 const YIELD_EVERY_MS = 15;
 const FRAME_BATCH_MS = 100;
 const STATUS_EVERY_MS = 500;

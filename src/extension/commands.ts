@@ -11,9 +11,11 @@ import { listCheckpoints, listRuns, readCheckpointManifest } from '../agent/runD
 import { deleteCheckpoint } from './checkpointDeletion';
 import { checkpointDescription, checkpointLabel, formatReturn, isCheckpointNode, isRunNode, type RunsTreeProvider } from './checkpointTree';
 import { allows, type RunCommandKind } from './contextKeys';
+import type { ComparisonController } from './comparisonPanel';
 import type { DashboardController, DashboardTarget } from './dashboardPanel';
 import { Disposable } from './disposable';
 import { exportRunMetrics } from './metricsExport';
+import type { ComparisonTarget } from './runComparison';
 import type { EvaluationResult, LiveRunSummary, RunManager } from './runManager';
 import { evaluationEpisodes, readRunConfig, settingName, SETTINGS_SECTION } from './settings';
 import type { VSCode } from './vscodeApi';
@@ -34,6 +36,7 @@ export const COMMAND_IDS = {
   refresh: 'ddpg.refresh',
   showLog: 'ddpg.showLog',
   exportMetrics: 'ddpg.exportMetrics',
+  compareRuns: 'ddpg.compareRuns',
 } as const;
 
 const CHECKPOINT_WAIT_MS = 60_000;
@@ -42,6 +45,7 @@ export interface CommandDependencies {
   extensionId: string;
   runManager: RunManager;
   dashboard: DashboardController;
+  comparison: ComparisonController;
   tree: RunsTreeProvider;
   /** The runs directory as the settings say now. */
   runsDirectory(): string;
@@ -119,6 +123,7 @@ export class DdpgCommands extends Disposable {
     register(COMMAND_IDS.refresh, () => deps.tree.refresh());
     register(COMMAND_IDS.showLog, (arg) => this.showLog(arg));
     register(COMMAND_IDS.exportMetrics, (arg, target) => this.exportMetrics(arg, target));
+    register(COMMAND_IDS.compareRuns, (arg, selected) => this.compareRuns(arg, selected));
   }
 
   // ─── training ───────────────────────────────────────────────────────────────────────────────
@@ -355,6 +360,58 @@ export class DdpgCommands extends Disposable {
     return exportRunMetrics(this.api, run, typeof target === 'string' ? target : undefined);
   }
 
+  /**
+   * `selected` is the Runs view's multi-selection (menus pass the clicked node, then the
+   * selection); an array of run ids comes from scripts and tests. Returns the ids compared.
+   */
+  private async compareRuns(arg: unknown, selected: unknown): Promise<string[] | undefined> {
+    const targets = (await this.comparisonTargetsGiven(arg, selected)) ?? (await this.pickRunsToCompare(arg));
+    if (!targets) return undefined;
+    if (targets.length < 2) {
+      void this.api.window.showInformationMessage('DDPG: pick two or more runs to compare.');
+      return undefined;
+    }
+    this.deps.comparison.open(targets);
+    return targets.map((t) => t.runId);
+  }
+
+  private async comparisonTargetsGiven(arg: unknown, selected: unknown): Promise<ComparisonTarget[] | undefined> {
+    const nodes = Array.isArray(selected) ? selected.filter(isRunNode) : [];
+    if (nodes.length >= 2) return uniqueTargets(nodes.map((n) => ({ runId: n.runId, runDir: n.runDir })));
+    if (!Array.isArray(arg)) return undefined;
+    const targets: ComparisonTarget[] = [];
+    const unknown: string[] = [];
+    for (const runId of arg.filter((a): a is string => typeof a === 'string')) {
+      const runDir = await this.locateRun(runId);
+      if (runDir) targets.push({ runId, runDir });
+      else unknown.push(runId);
+    }
+    if (unknown.length > 0) throw new Error(`no run ${unknown.join(', ')} in ${this.deps.runsDirectory()}`);
+    return uniqueTargets(targets);
+  }
+
+  /** A multi-select quick pick of every run, the clicked run or the one in the dashboard ticked. */
+  private async pickRunsToCompare(arg: unknown): Promise<ComparisonTarget[] | undefined> {
+    const runsDir = this.deps.runsDirectory();
+    const runs = (await listRuns(runsDir)).filter((r) => r.info);
+    if (runs.length < 2) {
+      void this.api.window.showInformationMessage(`DDPG: comparing needs two or more runs; ${runsDir} has ${runs.length}.`);
+      return undefined;
+    }
+    const preselected = isRunNode(arg) ? arg.runId : this.deps.dashboard.currentTarget?.runId;
+    const picked = await this.api.window.showQuickPick(
+      runs.map((r) => ({
+        label: r.info!.name,
+        description: `${r.info!.status} · seed ${r.info!.config.seed}`,
+        detail: describeExperiment(r.info!.config),
+        picked: r.info!.id === preselected,
+        target: { runId: r.info!.id, runDir: r.dir },
+      })),
+      { title: 'DDPG: Compare which runs?', placeHolder: 'Tick two or more runs', canPickMany: true, matchOnDetail: true },
+    );
+    return picked?.map((p) => p.target);
+  }
+
   // ─── choosing what to act on ────────────────────────────────────────────────────────────────
 
   /** Any run, live or not: the menu's run, a run id, else the run in the dashboard, else the user's choice. */
@@ -442,6 +499,22 @@ export class DdpgCommands extends Disposable {
     const picked = await this.api.window.showQuickPick(items, { title: `DDPG: ${title}`, matchOnDetail: true });
     return picked?.choice;
   }
+}
+
+function uniqueTargets(targets: ComparisonTarget[]): ComparisonTarget[] {
+  return targets.filter((t, i) => targets.findIndex((u) => u.runId === t.runId) === i);
+}
+
+/** The settings that usually tell runs apart, in one line. */
+function describeExperiment(config: RunConfig): string {
+  return [
+    `actor ${config.actorHidden.join('×')}`,
+    `critic ${config.criticHidden.join('×')}`,
+    `batch ${config.batchSize}`,
+    `τ ${config.tau}`,
+    `lr ${config.actorLr}/${config.criticLr}`,
+    `${config.noiseType} σ ${config.noiseStd}`,
+  ].join(' · ');
 }
 
 function describeStates(kind: RunCommandKind): string {

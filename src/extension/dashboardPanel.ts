@@ -24,7 +24,7 @@ import { RunEventThrottle } from './runEventThrottle';
 import type { EvaluationSession, RunManager } from './runManager';
 import type { VSCode } from './vscodeApi';
 import { WebviewChannel } from './webviewChannel';
-import { createNonce, dashboardHtml } from './webviewHtml';
+import { createNonce, webviewPageHtml } from './webviewHtml';
 
 export const DASHBOARD_VIEW_TYPE = 'ddpgLab.dashboard';
 
@@ -202,12 +202,13 @@ export class DashboardPanel extends Disposable {
   private html(): string {
     const webview = this.panel.webview;
     const asUri = (...segments: string[]) => webview.asWebviewUri(this.api.Uri.joinPath(this.deps.extensionUri, ...segments)).toString();
-    return dashboardHtml({
+    return webviewPageHtml({
       cspSource: webview.cspSource,
       nonce: createNonce(),
       scriptUri: asUri('dist', 'webview.js'),
-      styleUri: asUri('media', 'dashboard.css'),
+      styleUris: [asUri('media', 'dashboard.css')],
       title: 'DDPG Dashboard',
+      rootTestId: 'dashboard-root',
     });
   }
 

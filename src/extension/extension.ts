@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { listRuns } from '../agent/runDirectory';
 import { RunsTreeProvider, RUNS_VIEW_ID } from './checkpointTree';
 import { DdpgCommands } from './commands';
+import { ComparisonController } from './comparisonPanel';
 import { CONTEXT_KEYS, ContextKeys } from './contextKeys';
 import { DashboardController } from './dashboardPanel';
 import { registerExtensionTestCommand } from './extensionTestCommand';
@@ -24,6 +25,7 @@ export interface DdpgLabApi {
   runManager: RunManager;
   tree: RunsTreeProvider;
   dashboard: DashboardController;
+  comparison: ComparisonController;
   runsDirectory(): string;
 }
 
@@ -63,7 +65,8 @@ export function activate(context: vscode.ExtensionContext): DdpgLabApi {
 
   const tree = new RunsTreeProvider(vscode, runManager, runsDirectory(), (count) => contextKeys.set(CONTEXT_KEYS.hasRuns, count > 0));
   context.subscriptions.push(tree);
-  const view = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  // Several runs can be selected at once, for Compare Runs.
+  const view = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   context.subscriptions.push(
     view,
     view.onDidExpandElement((e) => tree.setExpanded(e.element, true)),
@@ -79,7 +82,16 @@ export function activate(context: vscode.ExtensionContext): DdpgLabApi {
   });
   context.subscriptions.push(dashboard);
 
-  commands = new DdpgCommands(vscode, { extensionId: context.extension.id, runManager, dashboard, tree, runsDirectory, mainLog });
+  const comparison = new ComparisonController(vscode, {
+    runManager,
+    extensionUri: context.extensionUri,
+    locateRun: (runId) => commands!.locateRun(runId),
+    openRun: ({ runId, runDir }) => dashboard.open({ runId, runDir, mode: { kind: 'live' } }),
+    log: mainLog,
+  });
+  context.subscriptions.push(comparison);
+
+  commands = new DdpgCommands(vscode, { extensionId: context.extension.id, runManager, dashboard, comparison, tree, runsDirectory, mainLog });
   context.subscriptions.push(commands);
 
   context.subscriptions.push(new TrainingStatusBar(vscode, runManager, () => dashboard.visibleRunId));
@@ -114,7 +126,7 @@ export function activate(context: vscode.ExtensionContext): DdpgLabApi {
 
   activeRunManager = runManager;
   mainLog.info(`activated; runs directory ${runsDirectory()}`);
-  return { runManager, tree, dashboard, runsDirectory };
+  return { runManager, tree, dashboard, comparison, runsDirectory };
 }
 
 /** Stops every trainer with a final checkpoint (bounded), before VS Code disposes the subscriptions. */

@@ -1,19 +1,22 @@
 /**
- * The dashboard's HTML: one root element and one script, locked down by a CSP whose only script
- * source is a fresh nonce. The markup is a contract with webview/ (it mounts into #app).
+ * The webview pages' HTML (the dashboard, the run comparison): one root element and one script,
+ * locked down by a CSP whose only script source is a fresh nonce. The markup is a contract with
+ * webview/ (each page mounts into #app).
  */
 
 import { randomBytes } from 'node:crypto';
 
-export interface DashboardHtmlOptions {
+export interface WebviewPageOptions {
   /** webview.cspSource */
   cspSource: string;
   nonce: string;
-  /** webview.asWebviewUri(dist/webview.js) as a string */
+  /** webview.asWebviewUri(dist/<page>.js) as a string */
   scriptUri: string;
-  /** webview.asWebviewUri(media/dashboard.css) as a string */
-  styleUri: string;
+  /** webview.asWebviewUri(media/<sheet>.css) as strings, linked in this order */
+  styleUris: string[];
   title: string;
+  /** data-testid of the root element, for tests that find the page inside the workbench */
+  rootTestId: string;
 }
 
 /** 128 random bits; hex so it never needs escaping in an attribute or a CSP. */
@@ -35,7 +38,7 @@ function escapeAttribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export function dashboardHtml(options: DashboardHtmlOptions): string {
+export function webviewPageHtml(options: WebviewPageOptions): string {
   const csp = contentSecurityPolicy(options.cspSource, options.nonce);
   return `<!DOCTYPE html>
 <html lang="en">
@@ -43,10 +46,10 @@ export function dashboardHtml(options: DashboardHtmlOptions): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeAttribute(options.styleUri)}">
+${options.styleUris.map((uri) => `<link rel="stylesheet" href="${escapeAttribute(uri)}">`).join('\n')}
 <title>${escapeAttribute(options.title)}</title>
 </head>
-<body><div id="app" data-testid="dashboard-root"></div><script nonce="${options.nonce}" src="${escapeAttribute(options.scriptUri)}"></script></body>
+<body><div id="app" data-testid="${escapeAttribute(options.rootTestId)}"></div><script nonce="${options.nonce}" src="${escapeAttribute(options.scriptUri)}"></script></body>
 </html>
 `;
 }

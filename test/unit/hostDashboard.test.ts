@@ -13,102 +13,13 @@ import type { CheckpointManifest, HostToWebview, RunInfo, TrainerToHost } from '
 import { defaultConfig } from '../../src/agent/config';
 import { DashboardController } from '../../src/extension/dashboardPanel';
 import { RunManager } from '../../src/extension/runManager';
-import type { VSCode } from '../../src/extension/vscodeApi';
 import { WebviewChannel } from '../../src/extension/webviewChannel';
-import { contentSecurityPolicy, createNonce, dashboardHtml } from '../../src/extension/webviewHtml';
+import { contentSecurityPolicy, createNonce, webviewPageHtml } from '../../src/extension/webviewHtml';
+import { fakeApi, type FakeUri, uri } from '../helpers/fakeWebviewPanel';
 import { FakeTrainer, quietLog } from '../helpers/hostFakes';
 
-// ─── fakes ──────────────────────────────────────────────────────────────────────────────────────
-
-type Listener<T> = (value: T) => void;
-class FakeEvent<T> {
-  listeners: Array<Listener<T>> = [];
-  event = (l: Listener<T>) => {
-    this.listeners.push(l);
-    return { dispose: () => (this.listeners = this.listeners.filter((x) => x !== l)) };
-  };
-  fire(value: T) {
-    for (const l of [...this.listeners]) l(value);
-  }
-}
-
-interface FakeUri {
-  path: string;
-  toString(): string;
-}
-const uri = (p: string): FakeUri => ({ path: p, toString: () => `vscode-resource:${p}` });
-
-class FakePanel {
-  readonly posted: HostToWebview[] = [];
-  readonly received = new FakeEvent<unknown>();
-  readonly viewState = new FakeEvent<unknown>();
-  readonly disposed = new FakeEvent<void>();
-  visible = true;
-  active = true;
-  title = '';
-  webview = {
-    options: {} as vscode.WebviewOptions,
-    html: '',
-    cspSource: 'https://fake.vscode-cdn.net',
-    asWebviewUri: (u: FakeUri) => uri(`/webview${u.path}`),
-    /** Like VS Code: a hidden webview's document is gone, and posts to it are dropped. */
-    postMessage: async (m: HostToWebview) => {
-      if (!this.visible) return false;
-      this.posted.push(structuredClone(m));
-      return true;
-    },
-    onDidReceiveMessage: this.received.event,
-  };
-  onDidChangeViewState = this.viewState.event;
-  onDidDispose = this.disposed.event;
-  reveal() {
-    this.visible = true;
-  }
-  dispose() {
-    this.disposed.fire();
-  }
-  /** The webview script posting a message. */
-  fromWebview(message: unknown) {
-    this.received.fire(message);
-  }
-  setVisible(visible: boolean) {
-    this.visible = visible;
-    this.viewState.fire({});
-  }
-}
-
-function fakeApi() {
-  const panels: FakePanel[] = [];
-  const warnings: string[] = [];
-  let serializer: unknown;
-  const api = {
-    Uri: { joinPath: (base: FakeUri, ...segments: string[]) => uri(path.posix.join(base.path, ...segments)) },
-    ViewColumn: { Active: -1 },
-    window: {
-      registerWebviewPanelSerializer: (_type: string, s: unknown) => {
-        serializer = s;
-        return { dispose() {} };
-      },
-      createWebviewPanel: () => {
-        const p = new FakePanel();
-        panels.push(p);
-        return p;
-      },
-      showWarningMessage: async (m: string) => {
-        warnings.push(m);
-        return undefined;
-      },
-      showErrorMessage: async (m: string) => {
-        warnings.push(m);
-        return undefined;
-      },
-    },
-  };
-  return { api: api as unknown as VSCode, panels, warnings, serializer: () => serializer };
-}
-
 async function setup() {
-  const fake = fakeApi();
+  const fake = fakeApi<HostToWebview>();
   const trainers: FakeTrainer[] = [];
   const manager = new RunManager({
     trainerScript: 'x',
@@ -148,7 +59,14 @@ test('the HTML has the contract markup and a CSP whose only script source is the
   const nonce = createNonce();
   assert.match(nonce, /^[0-9a-f]{32}$/);
   assert.notEqual(createNonce(), nonce, 'fresh each time');
-  const html = dashboardHtml({ cspSource: 'vscode-src', nonce, scriptUri: 'https://x/dist/webview.js', styleUri: 'https://x/media/dashboard.css', title: 'T' });
+  const html = webviewPageHtml({
+    cspSource: 'vscode-src',
+    nonce,
+    scriptUri: 'https://x/dist/webview.js',
+    styleUris: ['https://x/media/dashboard.css'],
+    title: 'T',
+    rootTestId: 'dashboard-root',
+  });
   assert.ok(html.includes('<body><div id="app" data-testid="dashboard-root"></div><script nonce="' + nonce + '" src="https://x/dist/webview.js"></script></body>'));
   assert.ok(html.includes('<link rel="stylesheet" href="https://x/media/dashboard.css">'));
   assert.equal(

@@ -18,6 +18,9 @@ export const PENDULUM = {
   actDim: 1,
 } as const;
 
+/** A deterministic evaluation mean at or above this counts as solving Pendulum. */
+export const SOLVED_RETURN = -200;
+
 export interface StepResult {
   observation: [number, number, number];
   reward: number;
