@@ -1,9 +1,11 @@
 // Flow (b): what a person does with DDPG Lab, through the real UI of the packaged extension:
 // train from the command palette, watch the dashboard, pause, resume, save a checkpoint, find
-// it in the side bar, stop, and evaluate the checkpoint from its context menu.
+// it in the side bar, stop, evaluate the checkpoint from its context menu, train a second run and
+// compare the two from the side bar's multi-selection.
 //
 // The dashboard is found through the data-testid contract of the webview (dashboard-root,
-// status-state, status-step, frame-counter, episode-points, btn-*, eval-results, ...).
+// status-state, status-step, frame-counter, episode-points, btn-*, eval-results, ...), and the
+// comparison through comparison-root, comparison-runs-table, comparison-eval-chart, ...
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAST_WORKSPACE_SETTINGS, startFlowEnvironment } from './environment.mjs';
@@ -179,6 +181,46 @@ export async function runUserJourneyFlow({ browser, runner, vsix, tmpRoot, outDi
         return { ok: done, seen: found ? { visible: found.visible, text } : 'absent', text };
       }, { timeoutMs: 120_000 });
       return `${text}${menuClicks > 1 ? ` (the context menu needed ${menuClicks} clicks)` : ''}`;
+    });
+
+    let secondRunName;
+    await runner.step('a second run from the command palette, stopped from its dashboard', 'second-run', async () => {
+      await runPaletteCommand(page, 'DDPG: Train');
+      const { name } = await waitUntil('the dashboard to show a new run', async () => {
+        const name = await readTestIdText(page, 'run-name');
+        return { ok: Boolean(name) && name !== runName, seen: name, name };
+      });
+      secondRunName = name;
+      await waitForState(page, 'running');
+      await waitUntil(`an episode of ${name}`, async () => {
+        const points = await readTestIdInteger(page, 'episode-points');
+        return { ok: points >= 1, seen: points };
+      });
+      await clickTestId(page, 'btn-stop');
+      await waitForState(page, 'stopped');
+      return name;
+    });
+
+    await runner.step('Compare Runs on both runs selected in the side bar shows them side by side', 'comparison', async () => {
+      await openActivityBarContainer(page, 'DDPG');
+      const rows = await waitUntil('both runs in the Runs view', async () => {
+        const rows = await sideBarTreeRows(page);
+        const first = rows.find((row) => row.level === 1 && row.text.includes(runName));
+        const second = rows.find((row) => row.level === 1 && row.text.includes(secondRunName));
+        return { ok: Boolean(first && second), seen: rows.map((r) => r.text), first, second };
+      });
+      await sideBarRow(page, rows.first.index).click();
+      await sideBarRow(page, rows.second.index).click({ modifiers: ['Control'] });
+      await sideBarRow(page, rows.second.index).click({ button: 'right' });
+      const menuClicks = await clickContextMenuItem(page, 'Compare Runs');
+      const { text } = await waitUntil('the comparison to list both runs with their evaluations', async () => {
+        const table = await findByTestId(page, 'comparison-runs-table');
+        const chart = await findByTestId(page, 'comparison-eval-chart');
+        const text = table?.text ?? '';
+        const ok = Boolean(table?.visible && chart?.visible) && text.includes(runName) && text.includes(secondRunName);
+        return { ok, seen: table ? { text, chart: Boolean(chart?.visible) } : 'absent', text };
+      });
+      return `${text.replace(/\s+/g, ' ').slice(0, 160)}${menuClicks > 1 ? ` (the context menu needed ${menuClicks} clicks)` : ''}`;
     });
   } finally {
     writeFileSync(join(outDir, 'browser-console-user-journey.log'), `${consoleLog.join('\n')}\n`);
