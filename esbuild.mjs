@@ -1,5 +1,6 @@
-// Bundles the extension host, the trainer process, the CLI, the benchmark and the webview,
-// and copies the .wasm files they load at run time into dist/ (esbuild does not bundle them).
+// Bundles the extension host, the trainer process, the CLI, the benchmark and the two webview pages
+// (the dashboard and the run comparison), and copies the .wasm files they load at run time into
+// dist/ (esbuild does not bundle them).
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -55,7 +56,7 @@ const builds = [
 if (existsSync(join(root, 'webview', 'main.ts'))) {
   builds.push({
     ...common,
-    entryPoints: { webview: join(root, 'webview', 'main.ts') },
+    entryPoints: { webview: join(root, 'webview', 'main.ts'), compare: join(root, 'webview', 'compare', 'main.ts') },
     outdir: dist,
     platform: 'browser',
     format: 'iife',

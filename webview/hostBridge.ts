@@ -1,7 +1,8 @@
 /**
  * The message layer: the only place that talks to VS Code's webview API. acquireVsCodeApi may be
- * called once per page, so one HostBridge owns it; incoming messages are narrowed before anyone
- * sees them, and anything that fails the guard is dropped.
+ * called once per page, so one bridge owns it; incoming messages are narrowed before anyone sees
+ * them, and anything that fails the guard is dropped. Each page (the dashboard, the run
+ * comparison) has its own messages and its own persisted view state.
  */
 
 import { isHostToWebview, type HostToWebview, type WebviewToHost } from '../src/protocol';
@@ -15,29 +16,43 @@ interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
-export class HostBridge {
+export class WebviewBridge<Incoming, Outgoing, State extends object> {
   private readonly api: VsCodeApi = acquireVsCodeApi();
-  private viewState: ViewState = restoreViewState(this.api.getState());
+  private viewState: State;
 
-  post(message: WebviewToHost): void {
+  constructor(
+    private readonly isIncoming: (value: unknown) => value is Incoming,
+    restoreState: (saved: unknown) => State,
+  ) {
+    this.viewState = restoreState(this.api.getState());
+  }
+
+  post(message: Outgoing): void {
     this.api.postMessage(message);
   }
 
   /** Subscribes to host messages. Returns the listener so a caller could remove it. */
-  listen(handler: (message: HostToWebview) => void): (event: MessageEvent) => void {
+  listen(handler: (message: Incoming) => void): (event: MessageEvent) => void {
     const listener = (event: MessageEvent) => {
-      if (isHostToWebview(event.data)) handler(event.data);
+      if (this.isIncoming(event.data)) handler(event.data);
     };
     window.addEventListener('message', listener);
     return listener;
   }
 
-  get state(): Readonly<ViewState> {
+  get state(): Readonly<State> {
     return this.viewState;
   }
 
-  updateState(change: Partial<ViewState>): void {
+  updateState(change: Partial<State>): void {
     this.viewState = { ...this.viewState, ...change };
     this.api.setState(this.viewState);
+  }
+}
+
+/** The dashboard's bridge. */
+export class HostBridge extends WebviewBridge<HostToWebview, WebviewToHost, ViewState> {
+  constructor() {
+    super(isHostToWebview, restoreViewState);
   }
 }

@@ -67,7 +67,8 @@ export function freezeHarness(page: Page): Promise<void> {
   return page.evaluate(() => (globalThis as unknown as HarnessGlobal).harness.freeze());
 }
 
-export async function openHarness(browser: Browser, baseUrl: string, options: HarnessPageOptions = {}): Promise<HarnessPage> {
+/** A fresh browser context and page that collects page errors and console errors. */
+async function newHarnessPage(browser: Browser, url: string, options: Pick<HarnessPageOptions, 'width' | 'height' | 'deviceScaleFactor' | 'reducedMotion'>): Promise<HarnessPage> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1200, height: options.height ?? 800 },
     deviceScaleFactor: options.deviceScaleFactor ?? 1,
@@ -79,6 +80,20 @@ export async function openHarness(browser: Browser, baseUrl: string, options: Ha
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
+  await page.goto(url);
+  return { page, errors, close: () => context.close() };
+}
+
+/** The comparison page (dist/compare.js) with the synthetic comparison of syntheticComparison.ts. */
+export function openComparisonHarness(
+  browser: Browser,
+  baseUrl: string,
+  options: Pick<HarnessPageOptions, 'theme' | 'width' | 'height' | 'deviceScaleFactor'> = {},
+): Promise<HarnessPage> {
+  return newHarnessPage(browser, `${baseUrl}compare.html?${new URLSearchParams({ theme: options.theme ?? 'dark' })}`, options);
+}
+
+export async function openHarness(browser: Browser, baseUrl: string, options: HarnessPageOptions = {}): Promise<HarnessPage> {
   const query = new URLSearchParams({
     scenario: options.scenario ?? 'live',
     theme: options.theme ?? 'dark',
@@ -86,6 +101,5 @@ export async function openHarness(browser: Browser, baseUrl: string, options: Ha
     respond: options.respond === false ? '0' : '1',
     episodes: String(options.episodes ?? 60),
   });
-  await page.goto(`${baseUrl}?${query}`);
-  return { page, errors, close: () => context.close() };
+  return newHarnessPage(browser, `${baseUrl}?${query}`, options);
 }

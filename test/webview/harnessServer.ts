@@ -1,7 +1,7 @@
 /**
- * Serves the dashboard harness over HTTP on localhost: the harness page, the fake host bundled on
- * the fly from page/fakeHost.mts, and the real dist/webview.js and media/dashboard.css (build
- * first with `npm run build`). HTTP rather than file:// so the page's CSP ('self') means what it
+ * Serves the webview harnesses over HTTP on localhost: the dashboard page (/) and the comparison
+ * page (/compare.html), their fake hosts bundled on the fly from page/*.mts, and the real
+ * dist/webview.js, dist/compare.js and media/*.css (build first with `npm run build`). HTTP rather than file:// so the page's CSP ('self') means what it
  * means in VS Code.
  *
  * Run directly to open the harness in any browser:
@@ -32,9 +32,9 @@ export interface HarnessServer {
   close(): Promise<void>;
 }
 
-async function bundleFakeHost(): Promise<string> {
+async function bundleFakeHost(file: string): Promise<string> {
   const result = await esbuild.build({
-    entryPoints: [join(here, 'page', 'fakeHost.mts')],
+    entryPoints: [join(here, 'page', file)],
     bundle: true,
     write: false,
     format: 'iife',
@@ -55,11 +55,12 @@ function repoFile(urlPath: string): string | null {
 }
 
 export async function startHarnessServer(): Promise<HarnessServer> {
-  if (!existsSync(join(repoRoot, 'dist', 'webview.js'))) {
-    throw new Error('dist/webview.js is missing: run `npm run build` first');
+  for (const bundle of ['webview.js', 'compare.js']) {
+    if (!existsSync(join(repoRoot, 'dist', bundle))) throw new Error(`dist/${bundle} is missing: run \`npm run build\` first`);
   }
-  const fakeHost = await bundleFakeHost();
+  const [fakeHost, fakeComparisonHost] = await Promise.all([bundleFakeHost('fakeHost.mts'), bundleFakeHost('fakeComparisonHost.mts')]);
   const page = readFileSync(join(here, 'page', 'harness.html'), 'utf8');
+  const comparisonPage = readFileSync(join(here, 'page', 'comparison.html'), 'utf8');
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://harness').pathname;
     const reply = (status: number, type: string, body: string | Buffer) => {
@@ -68,6 +69,8 @@ export async function startHarnessServer(): Promise<HarnessServer> {
     };
     if (path === '/' || path === '/index.html') return reply(200, CONTENT_TYPES['.html'], page);
     if (path === '/harness.js') return reply(200, CONTENT_TYPES['.js'], fakeHost);
+    if (path === '/compare.html') return reply(200, CONTENT_TYPES['.html'], comparisonPage);
+    if (path === '/compare-harness.js') return reply(200, CONTENT_TYPES['.js'], fakeComparisonHost);
     // Browsers ask for it unprompted; VS Code webviews never do.
     if (path === '/favicon.ico') return reply(204, 'image/x-icon', '');
     const file = repoFile(path);
@@ -86,6 +89,7 @@ export async function startHarnessServer(): Promise<HarnessServer> {
 if (require.main === module) {
   void startHarnessServer().then((server) => {
     console.log(`Dashboard harness: ${server.url}?scenario=live&theme=dark`);
+    console.log(`Comparison harness: ${server.url}compare.html?theme=dark`);
     console.log('Scenarios: live, starting, inspect, evaluate, none. Themes: dark, light, high-contrast. Ctrl+C stops.');
   });
 }

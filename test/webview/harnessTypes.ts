@@ -3,6 +3,7 @@
  * (tests and the screenshot script), which reach it as `window.harness` through Playwright.
  */
 
+import type { ShowComparisonMessage } from '../../src/protocol';
 import type { HarnessTheme } from './themes';
 
 /**
@@ -27,4 +28,15 @@ export interface HarnessHandle {
   setTheme(theme: HarnessTheme): void;
   /** Stops the simulated trainer from sending anything more (for deterministic screenshots). */
   freeze(): void;
+}
+
+/** The comparison harness page's handle (page/fakeComparisonHost.mts). */
+export interface ComparisonHarnessHandle {
+  readonly posted: unknown[];
+  readonly savedState: unknown;
+  readonly cspViolations: string[];
+  /** What the fake host sends on `ready` and `refresh`. */
+  readonly comparison: ShowComparisonMessage;
+  send(message: unknown): void;
+  setTheme(theme: HarnessTheme): void;
 }

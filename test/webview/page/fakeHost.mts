@@ -21,17 +21,15 @@ import type {
 } from '../../../src/protocol';
 import type { HarnessHandle, HarnessScenario } from '../harnessTypes';
 import { simulateEpisode, SYNTHETIC_ENGINE, SyntheticRun, type SimulatedEpisode } from '../syntheticRun';
-import { BODY_CLASS, THEME_VARIABLES, type HarnessTheme } from '../themes';
+import { applyTheme, applyThemeFromQuery, collectCspViolations, installFakeVsCodeApi } from './fakeVsCode.mjs';
 
 declare global {
   interface Window {
-    acquireVsCodeApi?: () => unknown;
     harness?: HarnessHandle;
   }
 }
 
 const SCENARIOS: readonly HarnessScenario[] = ['live', 'starting', 'inspect', 'evaluate', 'none'];
-const THEMES: readonly HarnessTheme[] = ['dark', 'light', 'high-contrast'];
 const STATE_KEY = 'ddpg-harness-state';
 const BATCH_INTERVAL_MS = 100;
 /** The trainer reports status about twice a second. */
@@ -45,25 +43,8 @@ const answersCommands = params.get('respond') !== '0';
 const initialEpisodes = Math.max(0, Math.min(150, Number(params.get('episodes') ?? 60) || 0));
 const stepsPerBatch = Math.max(1, Number(params.get('rate') ?? 40) || 40);
 
-// ─── Theme, as VS Code applies it ─────────────────────────────────────────────────────────────
-
-function applyTheme(theme: HarnessTheme): void {
-  const root = document.documentElement;
-  for (const name of Object.values(THEME_VARIABLES).flatMap((variables) => Object.keys(variables))) {
-    root.style.removeProperty(name);
-  }
-  for (const [name, value] of Object.entries(THEME_VARIABLES[theme])) root.style.setProperty(name, value);
-  document.body.classList.remove(...Object.values(BODY_CLASS));
-  document.body.classList.add(BODY_CLASS[theme]);
-  document.body.dataset.vscodeThemeKind = BODY_CLASS[theme];
-}
-
-applyTheme(THEMES.find((t) => t === params.get('theme')) ?? 'dark');
-
-const cspViolations: string[] = [];
-document.addEventListener('securitypolicyviolation', (event) => {
-  cspViolations.push(`${event.violatedDirective}: ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`);
-});
+applyThemeFromQuery(params);
+const cspViolations = collectCspViolations();
 
 // ─── The simulated host and trainer ───────────────────────────────────────────────────────────
 
@@ -266,29 +247,13 @@ class FakeHost {
 
 const host = new FakeHost(scenario);
 
-let apiAcquired = false;
-let savedState: unknown = JSON.parse(sessionStorage.getItem(STATE_KEY) ?? 'null') ?? undefined;
-
-window.acquireVsCodeApi = () => {
-  // VS Code throws on a second call; a dashboard that calls it twice must fail here too.
-  if (apiAcquired) throw new Error('An instance of the VS Code API has already been acquired');
-  apiAcquired = true;
-  return {
-    postMessage: (message: unknown) => host.receive(message),
-    getState: () => savedState,
-    setState: (state: unknown) => {
-      savedState = state;
-      sessionStorage.setItem(STATE_KEY, JSON.stringify(state));
-      return state;
-    },
-  };
-};
+const vscodeApi = installFakeVsCodeApi((message) => host.receive(message), STATE_KEY);
 
 window.harness = {
   scenario,
   posted: host.posted,
   get savedState() {
-    return savedState;
+    return vscodeApi.savedState;
   },
   cspViolations,
   runId: host.runId,

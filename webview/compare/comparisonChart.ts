@@ -1,0 +1,128 @@
+/**
+ * One comparison chart: a line per drawn curve, a shaded ± std band under a group's mean, and
+ * optionally the "solved" threshold as a dashed line. The chart is kept across updates (the host
+ * re-sends the whole comparison every 2 s while a run trains); only its datasets are replaced.
+ * Counts for tests and the e2e flow are exposed as data attributes of the chart box.
+ */
+
+import { Chart, Filler, type ChartDataset } from 'chart.js';
+import type { CurvePoint } from '../../src/comparison';
+import { applyGlobalTheme, chartOptions, recolourChart, themedAxis } from '../charts/chartSetup';
+import { element } from '../dom';
+import { formatDuration, formatInteger, formatReturn } from '../format';
+import { withAlpha, type ThemePalette } from '../theme';
+import type { DrawnCurve } from './curves';
+import { runColour } from './runColours';
+import type { ComparisonXAxis } from './viewState';
+
+Chart.register(Filler);
+
+const X_TITLES: Record<ComparisonXAxis, string> = { step: 'Environment step', wallTime: 'Wall time (s)', episode: 'Episode' };
+
+export function formatX(axis: ComparisonXAxis, x: number): string {
+  if (axis === 'wallTime') return formatDuration(x);
+  return `${axis === 'step' ? 'Step' : 'Episode'} ${formatInteger(x)}`;
+}
+
+type LineDataset = ChartDataset<'line', CurvePoint[]>;
+
+export class ComparisonChart {
+  readonly element: HTMLElement;
+  private readonly box: HTMLElement;
+  private readonly empty: HTMLElement;
+  private readonly chart: Chart<'line', CurvePoint[]>;
+  private axis: ComparisonXAxis = 'step';
+
+  constructor(
+    title: string,
+    testId: string,
+    private palette: ThemePalette,
+    private readonly emptyText: string,
+    note = '',
+  ) {
+    const canvas = element('canvas', { attributes: { role: 'img', 'aria-label': title } });
+    this.empty = element('p', { className: 'chart-empty', text: emptyText });
+    this.box = element('div', { className: 'chart-box', testId }, [canvas, this.empty]);
+    this.element = element('section', { className: 'card chart-card' }, [
+      element('div', { className: 'card-header' }, [element('h2', { className: 'card-title', text: title }), element('span', { className: 'muted chart-note', text: note })]),
+      this.box,
+    ]);
+    applyGlobalTheme(palette);
+    this.chart = new Chart(canvas, {
+      type: 'line',
+      data: { datasets: [] },
+      options: chartOptions(
+        palette,
+        {
+          // Every axis (steps, seconds, episodes) starts at 0 before training: round ticks from there.
+          x: { ...themedAxis(X_TITLES.step, palette), type: 'linear', bounds: 'data', min: 0, ticks: { ...themedAxis('', palette).ticks, maxRotation: 0, autoSkip: true } },
+          y: { ...themedAxis('Return', palette), type: 'linear' },
+        },
+        {
+          title: (items) => (items.length > 0 ? formatX(this.axis, items[0].parsed.x ?? 0) : ''),
+          label: (item) => `${item.dataset.label ?? ''}: ${formatReturn(item.parsed.y)}`,
+        },
+      ),
+    });
+    const options = this.chart.options;
+    if (options.plugins?.legend) options.plugins.legend.display = false;
+    // Bands and the threshold are context, not data: the tooltip lists the lines only.
+    if (options.plugins?.tooltip) options.plugins.tooltip.filter = (item) => !(item.dataset as { isContext?: boolean }).isContext;
+  }
+
+  update(curves: readonly DrawnCurve[], axis: ComparisonXAxis, threshold?: { y: number; label: string }): void {
+    this.axis = axis;
+    const xScale = this.chart.options.scales?.x;
+    if (xScale && 'title' in xScale && xScale.title) xScale.title.text = X_TITLES[axis];
+    const datasets: LineDataset[] = [];
+    let bands = 0;
+    let points = 0;
+    let xMax = -Infinity;
+    let xMin = Infinity;
+    for (const curve of curves) {
+      const colour = runColour(curve.colourIndex, this.palette);
+      if (curve.band && curve.band.lower.length > 0) {
+        bands++;
+        const context = { isContext: true, borderWidth: 0, pointRadius: 0, borderColor: 'transparent' } as const;
+        datasets.push({ ...context, label: `${curve.label} − std`, data: curve.band.lower, fill: false });
+        datasets.push({ ...context, label: `${curve.label} + std`, data: curve.band.upper, fill: '-1', backgroundColor: withAlpha(colour, 0.18) });
+      }
+      const single = curve.points.length === 1;
+      datasets.push({ label: curve.label, data: curve.points, borderColor: colour, backgroundColor: colour, borderWidth: 2, pointRadius: single ? 3 : 0 });
+      points += curve.points.length;
+      for (const p of curve.points) {
+        if (p.x > xMax) xMax = p.x;
+        if (p.x < xMin) xMin = p.x;
+      }
+    }
+    if (threshold && points > 0) {
+      const line = xMin === xMax ? [{ x: xMin, y: threshold.y }] : [{ x: xMin, y: threshold.y }, { x: xMax, y: threshold.y }];
+      datasets.push({
+        label: threshold.label,
+        data: line,
+        borderColor: this.palette.mutedForeground,
+        borderDash: [5, 4],
+        borderWidth: 1,
+        pointRadius: 0,
+        isContext: true,
+      } as LineDataset);
+    }
+    this.chart.data.datasets = datasets;
+    this.chart.update('none');
+    const lines = curves.filter((c) => c.points.length > 0).length;
+    this.box.classList.toggle('is-empty', lines === 0);
+    this.empty.hidden = lines > 0;
+    this.empty.textContent = this.emptyText;
+    this.box.dataset.lines = String(lines);
+    this.box.dataset.bands = String(bands);
+    this.box.dataset.points = String(points);
+    this.box.dataset.xMax = Number.isFinite(xMax) ? String(xMax) : '';
+  }
+
+  setPalette(palette: ThemePalette, curves: readonly DrawnCurve[], axis: ComparisonXAxis, threshold?: { y: number; label: string }): void {
+    this.palette = palette;
+    applyGlobalTheme(palette);
+    recolourChart(this.chart, palette);
+    this.update(curves, axis, threshold);
+  }
+}

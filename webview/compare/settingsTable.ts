@@ -1,0 +1,63 @@
+/**
+ * The settings of the compared runs side by side: by default only those that differ (the
+ * experiment's variables), or every setting. Values that differ from the first run's are marked.
+ */
+
+import { CONFIG_KEYS } from '../../src/agent/config';
+import type { ComparedRun } from '../../src/protocol';
+import { element, setText } from '../dom';
+import { formatConfigValue } from '../format';
+
+export class SettingsTable {
+  readonly element: HTMLElement;
+  private readonly table: HTMLTableElement;
+  private readonly note: HTMLElement;
+  private readonly showAll: HTMLInputElement;
+
+  constructor(showAll: boolean, onShowAll: (showAll: boolean) => void) {
+    this.showAll = element('input', { testId: 'comparison-show-all-settings', attributes: { type: 'checkbox' } });
+    this.showAll.checked = showAll;
+    this.showAll.addEventListener('change', () => onShowAll(this.showAll.checked));
+    this.note = element('p', { className: 'muted comparison-note' });
+    this.table = element('table', { className: 'comparison-table settings-table', testId: 'comparison-settings-table' });
+    this.element = element('section', { className: 'card comparison-settings' }, [
+      element('div', { className: 'card-header' }, [
+        element('h2', { className: 'card-title', text: 'Settings that differ' }),
+        element('label', { className: 'control-label checkbox-label' }, [this.showAll, element('span', { text: 'Show all settings' })]),
+      ]),
+      this.note,
+      element('div', { className: 'table-scroll' }, [this.table]),
+    ]);
+  }
+
+  show(runs: readonly ComparedRun[], differing: readonly string[]): void {
+    const all = this.showAll.checked;
+    const title = this.element.querySelector('.card-title');
+    if (title) setText(title, all ? 'Settings' : 'Settings that differ');
+    const keys = all ? [...CONFIG_KEYS] : CONFIG_KEYS.filter((key) => differing.includes(key));
+    if (differing.length === 0) setText(this.note, runs.length < 2 ? '' : 'The runs use identical settings.');
+    else if (differing.length === 1 && differing[0] === 'seed') setText(this.note, 'The runs differ only in seed.');
+    else setText(this.note, `${differing.length} of ${CONFIG_KEYS.length} settings differ.`);
+    const head = element('thead', {}, [
+      element('tr', {}, [element('th', { text: 'Setting', attributes: { scope: 'col' } }), ...runs.map((r) => element('th', { text: r.run.name, title: r.run.name, attributes: { scope: 'col' } }))]),
+    ]);
+    const body = element(
+      'tbody',
+      {},
+      keys.map((key) => {
+        const first = JSON.stringify(runs[0]?.run.config[key]);
+        const row = element('tr', { className: differing.includes(key) ? 'differs' : '' }, [
+          element('th', { attributes: { scope: 'row' } }, [element('code', { className: 'hp-key', text: `ddpg.${key}` })]),
+          ...runs.map((r) => {
+            const value = r.run.config[key];
+            return element('td', { className: JSON.stringify(value) !== first ? 'numeric value-differs' : 'numeric', text: formatConfigValue(value) });
+          }),
+        ]);
+        row.dataset.key = key;
+        return row;
+      }),
+    );
+    this.table.replaceChildren(head, body);
+    this.table.hidden = keys.length === 0;
+  }
+}
