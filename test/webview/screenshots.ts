@@ -1,13 +1,13 @@
 /**
- * Screenshots of the dashboard harness in VS Code's dark, light and high-contrast themes, at a
- * typical editor size (1200×800) and a narrow one (600×800), into test-results/webview/.
+ * Screenshots of the dashboard and comparison harnesses in VS Code's dark, light and high-contrast
+ * themes, at a typical editor size (1200×800) and a narrow one (600×800), into test-results/webview/.
  *
  *   npm run build && node --import tsx test/webview/screenshots.ts [--only live-dark-1200]
  */
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { freezeHarness, launchChromium, openHarness, type HarnessPageOptions } from './harnessBrowser';
+import { freezeHarness, launchChromium, openComparisonHarness, openHarness, type HarnessPageOptions } from './harnessBrowser';
 import { startHarnessServer } from './harnessServer';
 import type { HarnessScenario } from './harnessTypes';
 import type { HarnessTheme } from './themes';
@@ -45,6 +45,19 @@ const SHOTS: Shot[] = [
   { scenario: 'none', theme: 'dark', width: 600 },
 ];
 
+/** The comparison page: single runs, and seeds averaged. */
+interface ComparisonShot {
+  theme: HarnessTheme;
+  width: number;
+  averageSeeds: boolean;
+}
+
+const COMPARISON_SHOTS: ComparisonShot[] = [
+  { theme: 'dark', width: 1200, averageSeeds: false },
+  { theme: 'light', width: 600, averageSeeds: true },
+  { theme: 'high-contrast', width: 1200, averageSeeds: true },
+];
+
 function shotName(shot: Shot): string {
   return [shot.scenario, shot.theme, shot.width, shot.fullPage ? 'full' : ''].filter(Boolean).join('-');
 }
@@ -76,6 +89,20 @@ async function main(): Promise<void> {
       await page.waitForTimeout(400);
       const file = join(outputDir, `${name}.png`);
       await page.screenshot({ path: file, fullPage: shot.fullPage ?? false });
+      if (harness.errors.length > 0) console.error(`${name}: ${harness.errors.join('\n')}`);
+      console.log(file);
+      await harness.close();
+    }
+    for (const shot of COMPARISON_SHOTS) {
+      const name = ['compare', shot.theme, shot.width, shot.averageSeeds ? 'averaged' : ''].filter(Boolean).join('-');
+      if (only && !name.startsWith(only)) continue;
+      const harness = await openComparisonHarness(browser, server.url, { theme: shot.theme, width: shot.width, height: 900 });
+      const { page } = harness;
+      await page.getByTestId('comparison-runs-table').waitFor({ state: 'visible' });
+      if (shot.averageSeeds) await page.getByTestId('comparison-average-seeds').check();
+      await page.waitForTimeout(400);
+      const file = join(outputDir, `${name}.png`);
+      await page.screenshot({ path: file, fullPage: true });
       if (harness.errors.length > 0) console.error(`${name}: ${harness.errors.join('\n')}`);
       console.log(file);
       await harness.close();

@@ -1,0 +1,204 @@
+/**
+ * The run comparison webview in Chromium, through its harness page (a fake VS Code host that
+ * answers `ready` with five synthetic runs): the handshake, the runs table, the charts with single
+ * runs and with seeds averaged, the x axis, hiding runs, the settings table, a live refresh,
+ * persisted view state, themes, CSP.
+ *
+ *   npm run build && node --import tsx --test test/webview/comparison.test.ts
+ */
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { CONFIG_KEYS } from '../../src/agent/config';
+import { aggregateCurves } from '../../src/comparison';
+import type { ShowComparisonMessage } from '../../src/protocol';
+import { drawnCurves, runCurve } from '../../webview/compare/curves';
+import { cspViolations, launchChromium, openComparisonHarness, postedMessages, savedViewState, sendToWebview, setHarnessTheme, type HarnessPage } from './harnessBrowser';
+import { startHarnessServer, type HarnessServer } from './harnessServer';
+import { syntheticComparison } from './syntheticComparison';
+
+let server: HarnessServer;
+let browser: Browser;
+const openPages: HarnessPage[] = [];
+const expected = syntheticComparison();
+
+before(async () => {
+  server = await startHarnessServer();
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await Promise.all(openPages.map((p) => p.close()));
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(theme: 'dark' | 'light' | 'high-contrast' = 'dark', width = 1200): Promise<HarnessPage> {
+  const harness = await openComparisonHarness(browser, server.url, { theme, width, height: 900 });
+  openPages.push(harness);
+  await harness.page.locator('[data-testid=comparison-runs-table] tbody tr').first().waitFor();
+  return harness;
+}
+
+/** The runs table as rows of cell texts (first two columns: the checkbox cell and the name). */
+async function tableRows(page: Page): Promise<string[][]> {
+  return page.locator('[data-testid=comparison-runs-table] tbody tr').evaluateAll((rows) =>
+    rows.map((row) => [...row.children].map((cell) => (cell.textContent ?? '').trim())),
+  );
+}
+
+async function chartCounts(page: Page, testId: string): Promise<{ lines: number; bands: number; points: number; xMax: number }> {
+  const box = page.getByTestId(testId);
+  const read = async (name: string) => Number(await box.getAttribute(`data-${name}`));
+  return { lines: await read('lines'), bands: await read('bands'), points: await read('points'), xMax: await read('x-max') };
+}
+
+async function waitForCounts(page: Page, testId: string, check: (c: Awaited<ReturnType<typeof chartCounts>>) => boolean, what: string) {
+  const deadline = Date.now() + 5000;
+  let last = await chartCounts(page, testId);
+  while (!check(last)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 50));
+    last = await chartCounts(page, testId);
+  }
+  return last;
+}
+
+const pointsOf = (message: ShowComparisonMessage, kind: 'eval' | 'returns') =>
+  message.runs.reduce((sum, run) => sum + runCurve(run, kind, 'step').length, 0);
+
+test('posts ready, lists every run with its figures, names the unreadable folder, and has no CSP violations', async () => {
+  const { page, errors } = await open();
+  const posted = await postedMessages(page);
+  assert.deepEqual(posted[0], { type: 'ready' });
+  const rows = await tableRows(page);
+  assert.deepEqual(
+    rows.map((r) => r[1]),
+    expected.runs.map((r) => r.run.name),
+  );
+  const seed1 = rows[0];
+  const run1 = expected.runs[0];
+  assert.equal(seed1[2], 'finished');
+  assert.equal(seed1[3], '1');
+  assert.equal(seed1[8], run1.summary.bestEval!.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
+  assert.match(seed1[10], new RegExp(`^step ${run1.summary.solved!.step.toLocaleString('en-US')} · `));
+  assert.equal(rows[3][2], 'running · live');
+  assert.equal(rows[3][10], 'no evaluations yet');
+  assert.equal(rows[4][10], 'not yet', 'the other experiment never reaches −200');
+  assert.match(await page.getByTestId('comparison-problems').innerText(), /\/runs\/2026-11-20_broken.*not valid JSON/s);
+  assert.match(await page.locator('h1').innerText(), /Comparing 5 runs/);
+  assert.deepEqual(await cspViolations(page), []);
+  assert.deepEqual(errors, []);
+});
+
+test('one line per run with its every point; Average seeds draws one mean ± std per experiment, equal to aggregateCurves', async () => {
+  const { page } = await open();
+  const single = await waitForCounts(page, 'comparison-eval-chart', (c) => c.lines > 0, 'eval lines');
+  // The fourth seed has no evaluations: no line for it.
+  assert.deepEqual(single, { lines: 4, bands: 0, points: pointsOf(expected, 'eval'), xMax: 24_000 });
+  const returns = await chartCounts(page, 'comparison-returns-chart');
+  assert.equal(returns.lines, 5);
+  assert.equal(returns.points, pointsOf(expected, 'returns'));
+
+  await page.getByTestId('comparison-average-seeds').check();
+  const grouped = await waitForCounts(page, 'comparison-eval-chart', (c) => c.bands === 1, 'one band');
+  const tauGroup = expected.runs.slice(0, 4).map((r) => runCurve(r, 'eval', 'step'));
+  const mean = aggregateCurves(tauGroup);
+  assert.deepEqual(grouped, { lines: 2, bands: 1, points: mean.length + runCurve(expected.runs[4], 'eval', 'step').length, xMax: 24_000 });
+  const curves = drawnCurves(expected.runs, 'eval', 'step', { groupSeeds: true, hidden: new Set(), differing: expected.differingSettings });
+  assert.deepEqual(curves[0].points, mean.map((p) => ({ x: p.x, y: p.mean })));
+  const legend = await page.getByTestId('comparison-group-legend').innerText();
+  assert.match(legend, /mean ± std of tau 0\.01 · batchSize 128 \(4 seeds\)/);
+  assert.match(legend, /tau 0\.05 · batchSize 64 \(1 run\)/);
+  // Every run of a group shares its colour in the table.
+  const swatches = await page.locator('[data-testid=comparison-runs-table] .run-swatch').evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).style.backgroundColor));
+  assert.equal(new Set(swatches.slice(0, 4)).size, 1);
+  assert.notEqual(swatches[4], swatches[0]);
+});
+
+test('hiding a run removes its line, the x axis switches the unit, and both persist with the run ids', async () => {
+  const { page } = await open();
+  await page.locator('[data-testid=comparison-runs-table] tbody tr').nth(4).locator('input[type=checkbox]').uncheck();
+  const hidden = await waitForCounts(page, 'comparison-eval-chart', (c) => c.lines === 3, 'three eval lines');
+  assert.equal(hidden.points, pointsOf(expected, 'eval') - expected.runs[4].evals.length);
+
+  await page.getByTestId('comparison-x-axis').selectOption('wallTime');
+  const wall = await waitForCounts(page, 'comparison-eval-chart', (c) => c.xMax < 1000, 'wall-time x values');
+  const lastWallTime = Math.max(...expected.runs.slice(0, 4).flatMap((r) => r.evals.map((e) => e.wallTime)));
+  assert.ok(Math.abs(wall.xMax - lastWallTime) < 1e-9, `${wall.xMax} vs ${lastWallTime}`);
+  await page.getByTestId('comparison-x-axis').selectOption('episode');
+  await waitForCounts(page, 'comparison-eval-chart', (c) => c.xMax === 120, 'episode x values');
+
+  const state = (await savedViewState(page)) as Record<string, unknown>;
+  assert.deepEqual(state.runIds, expected.runs.map((r) => r.run.id));
+  assert.deepEqual(state.hidden, ['tau-0.05-batch-64']);
+  assert.equal(state.xAxis, 'episode');
+  // Revived (a reload keeps the state, as VS Code does across panel revivals): the choices hold.
+  await page.reload();
+  await page.locator('[data-testid=comparison-runs-table] tbody tr').first().waitFor();
+  await waitForCounts(page, 'comparison-eval-chart', (c) => c.lines === 3 && c.xMax === 120, 'the restored view');
+  assert.equal(await page.getByTestId('comparison-x-axis').inputValue(), 'episode');
+});
+
+test('Refresh and a run name post to the host', async () => {
+  const { page } = await open();
+  await page.getByTestId('comparison-refresh').click();
+  await page.getByTestId('comparison-run-link').nth(2).click();
+  const posted = await postedMessages(page);
+  assert.deepEqual(posted.slice(1), [{ type: 'refresh' }, { type: 'openRun', runId: 'tau-0.01-seed-3' }]);
+});
+
+test('the settings table shows exactly the settings that differ, or all of them', async () => {
+  const { page } = await open();
+  const keys = () => page.locator('[data-testid=comparison-settings-table] tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.key));
+  assert.deepEqual(await keys(), ['tau', 'batchSize', 'seed']);
+  assert.deepEqual(expected.differingSettings, ['tau', 'batchSize', 'seed']);
+  const marked = await page.locator('[data-testid=comparison-settings-table] tr[data-key=tau] td.value-differs').allInnerTexts();
+  assert.deepEqual(marked, ['0.05']);
+  await page.getByTestId('comparison-show-all-settings').check();
+  assert.deepEqual(await keys(), [...CONFIG_KEYS]);
+});
+
+test('a refreshed comparison (a live run moved on) updates in place and keeps the user’s choices', async () => {
+  const { page } = await open();
+  await page.getByTestId('comparison-average-seeds').check();
+  const checkbox = page.locator('[data-testid=comparison-runs-table] tbody tr').nth(1).locator('input[type=checkbox]');
+  await checkbox.uncheck();
+  const rowBefore = await page.locator('[data-testid=comparison-runs-table] tbody tr').nth(3).elementHandle();
+  const next = structuredClone(expected);
+  const live = next.runs[3];
+  live.summary = { ...live.summary, episodes: 40, steps: 8000 };
+  live.evals = expected.runs[0].evals.slice(0, 8);
+  await sendToWebview(page, next);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=comparison-runs-table] tbody tr')[3]?.children[5]?.textContent === '40');
+  assert.equal(await checkbox.isChecked(), false, 'the hidden run stays hidden');
+  assert.equal(await page.getByTestId('comparison-average-seeds').isChecked(), true);
+  const rowAfter = await page.locator('[data-testid=comparison-runs-table] tbody tr').nth(3).elementHandle();
+  assert.ok(await page.evaluate(([a, b]) => a === b, [rowBefore, rowAfter]), 'the row element is reused, not rebuilt');
+  assert.equal((await chartCounts(page, 'comparison-eval-chart')).bands, 1);
+});
+
+test('a message that is not a comparison is ignored; a comparison of one run says how to add more', async () => {
+  const { page, errors } = await open();
+  await sendToWebview(page, { type: 'showComparison', runs: 'nope' });
+  await sendToWebview(page, { type: 'showRun' });
+  assert.match(await page.locator('h1').innerText(), /Comparing 5 runs/);
+  await sendToWebview(page, { ...expected, runs: expected.runs.slice(4), problems: [], differingSettings: [] });
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Comparing 1 run');
+  assert.match(await page.locator('.comparison-header .comparison-note').innerText(), /add runs with Compare Runs/);
+  assert.equal(await page.getByTestId('comparison-average-seeds').isDisabled(), true);
+  assert.equal(await page.getByTestId('comparison-problems').isHidden(), true);
+  assert.deepEqual(errors, []);
+});
+
+test('light and high-contrast themes: readable, no errors', async () => {
+  for (const theme of ['light', 'high-contrast'] as const) {
+    const { page, errors } = await open(theme, 700);
+    assert.equal(await page.getByTestId('comparison-eval-chart').getAttribute('data-lines'), '4');
+    await setHarnessTheme(page, 'dark');
+    await page.waitForTimeout(100);
+    assert.equal(await page.getByTestId('comparison-eval-chart').getAttribute('data-lines'), '4');
+    assert.deepEqual(errors, [], theme);
+  }
+});
