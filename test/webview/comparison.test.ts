@@ -112,7 +112,7 @@ test('one line per run with its every point; Average seeds draws one mean ± std
   assert.match(legend, /mean ± std of tau 0\.01 · batchSize 128 \(4 seeds\)/);
   assert.match(legend, /tau 0\.05 · batchSize 64 \(1 run\)/);
   // Every run of a group shares its colour in the table.
-  const swatches = await page.locator('[data-testid=comparison-runs-table] .run-swatch').evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).style.backgroundColor));
+  const swatches = await page.locator('[data-testid=comparison-runs-table] .run-swatch').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('style')));
   assert.equal(new Set(swatches.slice(0, 4)).size, 1);
   assert.notEqual(swatches[4], swatches[0]);
 });
@@ -151,7 +151,7 @@ test('Refresh and a run name post to the host', async () => {
 
 test('the settings table shows exactly the settings that differ, or all of them', async () => {
   const { page } = await open();
-  const keys = () => page.locator('[data-testid=comparison-settings-table] tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.key));
+  const keys = () => page.locator('[data-testid=comparison-settings-table] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')));
   assert.deepEqual(await keys(), ['tau', 'batchSize', 'seed']);
   assert.deepEqual(expected.differingSettings, ['tau', 'batchSize', 'seed']);
   const marked = await page.locator('[data-testid=comparison-settings-table] tr[data-key=tau] td.value-differs').allInnerTexts();
@@ -171,7 +171,7 @@ test('a refreshed comparison (a live run moved on) updates in place and keeps th
   live.summary = { ...live.summary, episodes: 40, steps: 8000 };
   live.evals = expected.runs[0].evals.slice(0, 8);
   await sendToWebview(page, next);
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid=comparison-runs-table] tbody tr')[3]?.children[5]?.textContent === '40');
+  await page.waitForFunction("document.querySelectorAll('[data-testid=comparison-runs-table] tbody tr')[3]?.children[5]?.textContent === '40'");
   assert.equal(await checkbox.isChecked(), false, 'the hidden run stays hidden');
   assert.equal(await page.getByTestId('comparison-average-seeds').isChecked(), true);
   const rowAfter = await page.locator('[data-testid=comparison-runs-table] tbody tr').nth(3).elementHandle();
@@ -185,7 +185,7 @@ test('a message that is not a comparison is ignored; a comparison of one run say
   await sendToWebview(page, { type: 'showRun' });
   assert.match(await page.locator('h1').innerText(), /Comparing 5 runs/);
   await sendToWebview(page, { ...expected, runs: expected.runs.slice(4), problems: [], differingSettings: [] });
-  await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Comparing 1 run');
+  await page.waitForFunction("document.querySelector('h1')?.textContent === 'Comparing 1 run'");
   assert.match(await page.locator('.comparison-header .comparison-note').innerText(), /add runs with Compare Runs/);
   assert.equal(await page.getByTestId('comparison-average-seeds').isDisabled(), true);
   assert.equal(await page.getByTestId('comparison-problems').isHidden(), true);
