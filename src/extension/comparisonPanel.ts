@@ -6,13 +6,12 @@
 
 import type * as vscode from 'vscode';
 import { isComparisonToHost, type ComparisonToHost, type HostToComparison, type ShowComparisonMessage } from '../protocol';
-import { dashboardWebviewOptions } from './dashboardPanel';
 import { Disposable } from './disposable';
 import { buildComparison, type ComparisonTarget } from './runComparison';
 import type { RunManager } from './runManager';
 import type { VSCode } from './vscodeApi';
 import { WebviewChannel } from './webviewChannel';
-import { createNonce, webviewPageHtml } from './webviewHtml';
+import { createPagePanel, pageHtml, webviewPageOptions } from './webviewPage';
 
 export const COMPARISON_VIEW_TYPE = 'ddpgLab.comparison';
 
@@ -49,16 +48,21 @@ export class ComparisonPanel extends Disposable {
   private disposedByUser = false;
 
   constructor(
-    private readonly api: VSCode,
+    api: VSCode,
     readonly panel: vscode.WebviewPanel,
     private readonly deps: ComparisonDependencies,
   ) {
     super();
     this._register({ dispose: () => clearTimeout(this.refreshTimer) });
     const webview = panel.webview;
-    webview.options = dashboardWebviewOptions(api, deps.extensionUri);
+    webview.options = webviewPageOptions(api, deps.extensionUri);
     this.channel = new WebviewChannel<HostToComparison>((message) => webview.postMessage(message));
-    webview.html = this.html();
+    webview.html = pageHtml(api, webview, deps.extensionUri, {
+      script: 'compare.js',
+      styles: ['dashboard.css', 'compare.css'],
+      title: 'DDPG: Compare Runs',
+      rootTestId: 'comparison-root',
+    });
     this._register(webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
     this._register(
       panel.onDidDispose(() => {
@@ -96,19 +100,6 @@ export class ComparisonPanel extends Disposable {
   private refreshNow(): void {
     this.generation++;
     if (this.channel.isReady) void this.send(this.generation);
-  }
-
-  private html(): string {
-    const webview = this.panel.webview;
-    const asUri = (...segments: string[]) => webview.asWebviewUri(this.api.Uri.joinPath(this.deps.extensionUri, ...segments)).toString();
-    return webviewPageHtml({
-      cspSource: webview.cspSource,
-      nonce: createNonce(),
-      scriptUri: asUri('dist', 'compare.js'),
-      styleUris: [asUri('media', 'dashboard.css'), asUri('media', 'compare.css')],
-      title: 'DDPG: Compare Runs',
-      rootTestId: 'comparison-root',
-    });
   }
 
   private receive(message: unknown): void {
@@ -184,19 +175,10 @@ export class ComparisonController extends Disposable implements vscode.WebviewPa
   }
 
   open(targets: readonly ComparisonTarget[]): ComparisonPanel {
-    if (!this.panel) {
-      const panel = this.api.window.createWebviewPanel(
-        COMPARISON_VIEW_TYPE,
-        'DDPG: Compare Runs',
-        { viewColumn: this.api.ViewColumn.Active, preserveFocus: false },
-        { ...dashboardWebviewOptions(this.api, this.deps.extensionUri), retainContextWhenHidden: false, enableFindWidget: true },
-      );
-      this.adopt(panel);
-    } else {
-      this.panel.reveal();
-    }
-    this.panel!.show(targets);
-    return this.panel!;
+    if (this.panel) this.panel.reveal();
+    const panel = this.panel ?? this.adopt(createPagePanel(this.api, this.deps.extensionUri, COMPARISON_VIEW_TYPE, 'DDPG: Compare Runs', true));
+    panel.show(targets);
+    return panel;
   }
 
   async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: PersistedComparisonState | undefined): Promise<void> {

@@ -24,7 +24,7 @@ import { RunEventThrottle } from './runEventThrottle';
 import type { EvaluationSession, RunManager } from './runManager';
 import type { VSCode } from './vscodeApi';
 import { WebviewChannel } from './webviewChannel';
-import { createNonce, webviewPageHtml } from './webviewHtml';
+import { createPagePanel, pageHtml, webviewPageOptions } from './webviewPage';
 
 export const DASHBOARD_VIEW_TYPE = 'ddpgLab.dashboard';
 
@@ -123,9 +123,14 @@ export class DashboardPanel extends Disposable {
     super();
     this._register({ dispose: () => clearTimeout(this.liveFlushTimer) });
     const webview = panel.webview;
-    webview.options = dashboardWebviewOptions(api, deps.extensionUri);
+    webview.options = webviewPageOptions(api, deps.extensionUri);
     this.channel = new WebviewChannel<HostToWebview>((message) => webview.postMessage(message));
-    webview.html = this.html();
+    webview.html = pageHtml(api, webview, deps.extensionUri, {
+      script: 'webview.js',
+      styles: ['dashboard.css'],
+      title: 'DDPG Dashboard',
+      rootTestId: 'dashboard-root',
+    });
     this._register(webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
     this._register(
       panel.onDidChangeViewState(() => {
@@ -197,19 +202,6 @@ export class DashboardPanel extends Disposable {
 
   reveal(): void {
     this.panel.reveal(undefined, false);
-  }
-
-  private html(): string {
-    const webview = this.panel.webview;
-    const asUri = (...segments: string[]) => webview.asWebviewUri(this.api.Uri.joinPath(this.deps.extensionUri, ...segments)).toString();
-    return webviewPageHtml({
-      cspSource: webview.cspSource,
-      nonce: createNonce(),
-      scriptUri: asUri('dist', 'webview.js'),
-      styleUris: [asUri('media', 'dashboard.css')],
-      title: 'DDPG Dashboard',
-      rootTestId: 'dashboard-root',
-    });
   }
 
   private receive(message: unknown): void {
@@ -313,13 +305,6 @@ export class DashboardPanel extends Disposable {
   }
 }
 
-export function dashboardWebviewOptions(api: VSCode, extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return {
-    enableScripts: true,
-    localResourceRoots: [api.Uri.joinPath(extensionUri, 'dist'), api.Uri.joinPath(extensionUri, 'media')],
-  };
-}
-
 /**
  * Owns the dashboard panel (one at a time; a revived panel takes the role), routes run events to
  * it, decides which runs stream frames, and revives the panel after a reload.
@@ -356,19 +341,10 @@ export class DashboardController extends Disposable implements vscode.WebviewPan
 
   /** Opens (or reveals) the dashboard on `target`; without a target it keeps what it shows. */
   open(target?: DashboardTarget): DashboardPanel {
-    if (!this.panel) {
-      const panel = this.api.window.createWebviewPanel(
-        DASHBOARD_VIEW_TYPE,
-        'DDPG Dashboard',
-        { viewColumn: this.api.ViewColumn.Active, preserveFocus: false },
-        { ...dashboardWebviewOptions(this.api, this.deps.extensionUri), retainContextWhenHidden: false, enableFindWidget: false },
-      );
-      this.adopt(panel);
-    } else {
-      this.panel.reveal();
-    }
-    if (target) this.panel!.show(target);
-    return this.panel!;
+    if (this.panel) this.panel.reveal();
+    const panel = this.panel ?? this.adopt(createPagePanel(this.api, this.deps.extensionUri, DASHBOARD_VIEW_TYPE, 'DDPG Dashboard', false));
+    if (target) panel.show(target);
+    return panel;
   }
 
   async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: PersistedDashboardState | undefined): Promise<void> {
