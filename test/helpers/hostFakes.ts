@@ -1,7 +1,7 @@
 /** Stand-ins for what the extension host's modules talk to, for tests that isolate one of them. */
 import type { HostToTrainer, TrainerToHost } from '../../src/protocol';
 import type { ThrottleClock } from '../../src/extension/runEventThrottle';
-import type { RunLog } from '../../src/extension/runManager';
+import { RunManager, type RunLog } from '../../src/extension/runManager';
 import type { TrainerExit, TrainerHandle, TrainerListeners } from '../../src/extension/trainerProcess';
 
 /** Time that moves only when the test says; due timers fire in order, each at its own time. */
@@ -57,3 +57,18 @@ export class FakeTrainer implements TrainerHandle {
 }
 
 export const quietLog: RunLog = { info() {}, warn() {}, error() {}, append() {}, show() {}, dispose() {} };
+
+/** A run manager whose trainers are FakeTrainers, in the order they were started. */
+export function fakeRunManager(): { manager: RunManager; trainers: FakeTrainer[] } {
+  const trainers: FakeTrainer[] = [];
+  const manager = new RunManager({
+    trainerScript: 'x',
+    createLog: () => quietLog,
+    launch: (_launch, listeners) => {
+      const trainer = new FakeTrainer(listeners);
+      trainers.push(trainer);
+      return trainer;
+    },
+  });
+  return { manager, trainers };
+}

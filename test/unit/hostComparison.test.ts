@@ -13,10 +13,9 @@ import { defaultConfig, type RunConfig } from '../../src/agent/config';
 import { METRICS_FILE, RUN_FILE } from '../../src/agent/runDirectory';
 import { COMPARISON_VIEW_TYPE, ComparisonController } from '../../src/extension/comparisonPanel';
 import type { ComparisonTarget } from '../../src/extension/runComparison';
-import { RunManager } from '../../src/extension/runManager';
 import type { EpisodeRow, EvalRow, HostToComparison, RunInfo, ShowComparisonMessage } from '../../src/protocol';
 import { fakeApi, uri } from '../helpers/fakeWebviewPanel';
-import { FakeTrainer, quietLog } from '../helpers/hostFakes';
+import { fakeRunManager } from '../helpers/hostFakes';
 
 const episodeRow = (n: number, ret: number): EpisodeRow => ({
   type: 'episode', episode: n, step: n * 200, return: ret, length: 200, criticLoss: 1, actorLoss: -1, meanQ: -5, wallTime: n * 0.1,
@@ -39,16 +38,7 @@ function writeRun(runsDir: string, id: string, config: RunConfig, evalMeans: num
 
 async function setup() {
   const fake = fakeApi<HostToComparison>();
-  const trainers: FakeTrainer[] = [];
-  const manager = new RunManager({
-    trainerScript: 'x',
-    createLog: () => quietLog,
-    launch: (_l, listeners) => {
-      const t = new FakeTrainer(listeners);
-      trainers.push(t);
-      return t;
-    },
-  });
+  const { manager, trainers } = fakeRunManager();
   const runsDir = mkdtempSync(path.join(os.tmpdir(), 'ddpg-compare-'));
   const logged: string[] = [];
   const opened: ComparisonTarget[] = [];

@@ -12,24 +12,14 @@ import type * as vscode from 'vscode';
 import type { CheckpointManifest, HostToWebview, RunInfo, TrainerToHost } from '../../src/protocol';
 import { defaultConfig } from '../../src/agent/config';
 import { DashboardController } from '../../src/extension/dashboardPanel';
-import { RunManager } from '../../src/extension/runManager';
 import { WebviewChannel } from '../../src/extension/webviewChannel';
 import { contentSecurityPolicy, createNonce, webviewPageHtml } from '../../src/extension/webviewHtml';
 import { fakeApi, type FakeUri, uri } from '../helpers/fakeWebviewPanel';
-import { FakeTrainer, quietLog } from '../helpers/hostFakes';
+import { fakeRunManager } from '../helpers/hostFakes';
 
 async function setup() {
   const fake = fakeApi<HostToWebview>();
-  const trainers: FakeTrainer[] = [];
-  const manager = new RunManager({
-    trainerScript: 'x',
-    createLog: () => quietLog,
-    launch: (_l, listeners) => {
-      const t = new FakeTrainer(listeners);
-      trainers.push(t);
-      return t;
-    },
-  });
+  const { manager, trainers } = fakeRunManager();
   const logged: string[] = [];
   const runsDir = mkdtempSync(path.join(os.tmpdir(), 'ddpg-dash-'));
   const controller = new DashboardController(fake.api, {

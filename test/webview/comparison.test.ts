@@ -8,35 +8,22 @@
  */
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { CONFIG_KEYS } from '../../src/agent/config';
 import { aggregateCurves } from '../../src/comparison';
 import type { ShowComparisonMessage } from '../../src/protocol';
 import { drawnCurves, runCurve } from '../../webview/compare/curves';
-import { cspViolations, launchChromium, openComparisonHarness, postedMessages, savedViewState, sendToWebview, setHarnessTheme, type HarnessPage } from './harnessBrowser';
-import { startHarnessServer, type HarnessServer } from './harnessServer';
+import { cspViolations, openComparisonHarness, postedMessages, savedViewState, sendToWebview, setHarnessTheme, type HarnessPage } from './harnessBrowser';
+import { useHarnessSession } from './harnessSession';
 import { syntheticComparison } from './syntheticComparison';
 
-let server: HarnessServer;
-let browser: Browser;
-const openPages: HarnessPage[] = [];
+const session = useHarnessSession();
 const expected = syntheticComparison();
 
-before(async () => {
-  server = await startHarnessServer();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await Promise.all(openPages.map((p) => p.close()));
-  await browser?.close();
-  await server?.close();
-});
-
 async function open(theme: 'dark' | 'light' | 'high-contrast' = 'dark', width = 1200): Promise<HarnessPage> {
-  const harness = await openComparisonHarness(browser, server.url, { theme, width, height: 900 });
-  openPages.push(harness);
+  const harness = await openComparisonHarness(session.browser, session.server.url, { theme, width, height: 900 });
+  session.openPages.push(harness);
   await harness.page.locator('[data-testid=comparison-runs-table] tbody tr').first().waitFor();
   return harness;
 }

@@ -7,14 +7,13 @@
  */
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { CONFIG_KEYS } from '../../src/agent/config';
 import type { EpisodeRow, FrameBatch, HostToWebview, StatusSnapshot, TrainerToHost } from '../../src/protocol';
 import {
   cspViolations,
   harnessRunId,
-  launchChromium,
   openHarness,
   postedMessages,
   savedViewState,
@@ -23,22 +22,10 @@ import {
   type HarnessPage,
   type HarnessPageOptions,
 } from './harnessBrowser';
-import { startHarnessServer, type HarnessServer } from './harnessServer';
+import { useHarnessSession } from './harnessSession';
 
-let server: HarnessServer;
-let browser: Browser;
-const openPages: HarnessPage[] = [];
-
-before(async () => {
-  server = await startHarnessServer();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await Promise.all(openPages.map((p) => p.close()));
-  await browser?.close();
-  await server?.close();
-});
+const session = useHarnessSession();
+const openPages = session.openPages;
 
 // ─── helpers ──────────────────────────────────────────────────────────────────────────────────
 
@@ -69,7 +56,7 @@ async function waitForText(page: Page, testId: string, expected: string | RegExp
 
 /** Opens the harness and waits until the dashboard shows the run (or the empty state). */
 async function open(options: HarnessPageOptions = {}): Promise<HarnessPage> {
-  const harness = await openHarness(browser, server.url, { stream: false, respond: false, ...options });
+  const harness = await openHarness(session.browser, session.server.url, { stream: false, respond: false, ...options });
   openPages.push(harness);
   const shown = options.scenario === 'none' ? 'empty-state' : 'run-name';
   await harness.page.getByTestId(shown).waitFor({ state: 'visible' });
