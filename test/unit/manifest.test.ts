@@ -194,7 +194,20 @@ test('.vscodeignore is an allowlist: everything excluded, then only runtime file
   const allowed = lines.filter((l) => l.startsWith('!')).map((l) => l.slice(1)).sort();
   assert.deepEqual(
     allowed,
-    ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/*.wasm', 'dist/extension.js', 'dist/trainer.js', 'dist/webview.js', 'media/dashboard.css', 'media/icons/**', 'package.json'].sort(),
+    [
+      'CHANGELOG.md',
+      'LICENSE',
+      'README.md',
+      'dist/*.wasm',
+      'dist/compare.js',
+      'dist/extension.js',
+      'dist/trainer.js',
+      'dist/webview.js',
+      'media/compare.css',
+      'media/dashboard.css',
+      'media/icons/**',
+      'package.json',
+    ].sort(),
   );
   assert.equal(pkg.main, './dist/extension.js', 'the entry point is in the allowlist');
 });
