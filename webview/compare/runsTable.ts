@@ -26,10 +26,15 @@ export interface RunsTableHandlers {
   onOpen(runId: string): void;
 }
 
+/** Fast runs solve in well under a second: tenths matter there, not beyond a minute. */
+function formatSeconds(seconds: number): string {
+  return seconds < 60 ? `${seconds.toFixed(1)} s` : formatDuration(seconds);
+}
+
 function solvedText(run: ComparedRun): string {
   const solved = run.summary.solved;
   if (!solved) return run.evals.length === 0 ? 'no evaluations yet' : 'not yet';
-  return `step ${formatInteger(solved.step)} · ${formatDuration(solved.wallTime)}`;
+  return `step ${formatInteger(solved.step)} · ${formatSeconds(solved.wallTime)}`;
 }
 
 export class RunsTable {
@@ -100,7 +105,7 @@ export class RunsTable {
       run.run.engine ? `${run.run.engine.engine} · ${run.run.engine.backend}` : '—',
       formatInteger(summary.episodes),
       formatInteger(summary.steps),
-      formatDuration(summary.wallTime),
+      formatSeconds(summary.wallTime),
       formatReturn(summary.bestEval),
       formatReturn(summary.finalEval),
       solvedText(run),
