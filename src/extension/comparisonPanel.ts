@@ -7,7 +7,8 @@
 import type * as vscode from 'vscode';
 import { isComparisonToHost, type ComparisonToHost, type HostToComparison, type ShowComparisonMessage } from '../protocol';
 import { Disposable } from './disposable';
-import { buildComparison, type ComparisonTarget } from './runComparison';
+import { buildComparison, type ComparisonSources, type ComparisonTarget } from './runComparison';
+import type { RunHistory } from './runHistory';
 import type { RunManager } from './runManager';
 import type { VSCode } from './vscodeApi';
 import { WebviewChannel } from './webviewChannel';
@@ -46,6 +47,14 @@ export class ComparisonPanel extends Disposable {
   private generation = 0;
   private refreshTimer: NodeJS.Timeout | undefined;
   private disposedByUser = false;
+  /**
+   * Runs that were not training when read: a live refresh every 2 s must not re-parse their
+   * metrics.jsonl (megabytes for a long run). Emptied by a retarget and by Refresh.
+   */
+  private settledHistories = new Map<string, Promise<RunHistory>>();
+  /** Problems already written to the log, so a live refresh does not repeat them every 2 s. */
+  private loggedProblems = new Set<string>();
+  private readonly sources: ComparisonSources;
 
   constructor(
     api: VSCode,
@@ -54,6 +63,21 @@ export class ComparisonPanel extends Disposable {
   ) {
     super();
     this._register({ dispose: () => clearTimeout(this.refreshTimer) });
+    const runManager = deps.runManager;
+    this.sources = {
+      isLive: (runId) => runManager.isLive(runId),
+      loadHistory: (runId, runDir) => {
+        const cached = this.settledHistories.get(runId);
+        if (cached) return cached;
+        const loading = runManager.loadHistory(runId, runDir);
+        if (!runManager.isLive(runId)) {
+          this.settledHistories.set(runId, loading);
+          // A folder that could not be read is tried again next time.
+          loading.catch(() => this.settledHistories.delete(runId));
+        }
+        return loading;
+      },
+    };
     const webview = panel.webview;
     webview.options = webviewPageOptions(api, deps.extensionUri);
     this.channel = new WebviewChannel<HostToComparison>((message) => webview.postMessage(message));
@@ -79,6 +103,7 @@ export class ComparisonPanel extends Disposable {
   show(targets: readonly ComparisonTarget[], missing: Problems = []): void {
     this.targets = [...targets];
     this.missing = [...missing];
+    this.forgetLoadedRuns();
     this.panel.title = `DDPG: compare ${targets.length} runs`;
     this.refreshNow();
   }
@@ -119,6 +144,7 @@ export class ComparisonPanel extends Disposable {
         void this.send(this.generation);
         return;
       case 'refresh':
+        this.forgetLoadedRuns();
         this.refreshNow();
         return;
       case 'openRun': {
@@ -134,12 +160,22 @@ export class ComparisonPanel extends Disposable {
   }
 
   private async send(generation: number): Promise<void> {
-    const message = await buildComparison(this.deps.runManager, this.targets);
+    const message = await buildComparison(this.sources, this.targets);
     message.problems.unshift(...this.missing);
-    for (const problem of message.problems) this.deps.log.warn(`comparison: cannot read ${problem.runDir}: ${problem.error}`);
+    for (const problem of message.problems) {
+      const line = `comparison: cannot read ${problem.runDir}: ${problem.error}`;
+      if (this.loggedProblems.has(line)) continue;
+      this.loggedProblems.add(line);
+      this.deps.log.warn(line);
+    }
     if (generation !== this.generation || this.isDisposed) return;
     this.channel.sendNow(message);
     this.channel.open();
+  }
+
+  private forgetLoadedRuns(): void {
+    this.settledHistories = new Map();
+    this.loggedProblems = new Set();
   }
 
   override dispose(): void {

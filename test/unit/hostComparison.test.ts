@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
@@ -112,7 +112,7 @@ test('a folder that is not a readable run is named with its error; the other run
   assert.ok(logged.some((l) => l.includes(broken)));
 });
 
-test('a live run is marked live and re-sent (throttled) while it trains; Refresh re-sends at once', async () => {
+test('a live run is marked live and re-sent (throttled) while it trains; Refresh re-reads every run at once', async () => {
   const { controller, panels, manager, trainers, a, runsDir } = await setup();
   const live = await manager.startTraining(runsDir, { ...defaultConfig(), episodes: 50 });
   const info = JSON.parse(readFileSync(path.join(live.runDir, RUN_FILE), 'utf8')) as RunInfo;
@@ -123,6 +123,8 @@ test('a live run is marked live and re-sent (throttled) while it trains; Refresh
   await settle();
   assert.equal(comparisons(panel.posted).length, 1);
   assert.equal(comparisons(panel.posted)[0].runs[1].live, true);
+  // A finished run's folder is read once, not on every live refresh; Refresh reads it again.
+  appendFileSync(path.join(a.runDir, METRICS_FILE), JSON.stringify(evalRow(4000, -120)) + '\n');
   for (let n = 1; n <= 5; n++) trainers[0].emit({ type: 'episode', row: episodeRow(n, -1000 + n) });
   trainers[0].emit({ type: 'eval', row: evalRow(1000, -190) });
   await settle(80);
@@ -131,9 +133,11 @@ test('a live run is marked live and re-sent (throttled) while it trains; Refresh
   const liveRun = after[1].runs[1];
   assert.equal(liveRun.summary.episodes, 5);
   assert.equal(liveRun.summary.solved?.step, 1000);
+  assert.equal(after[1].runs[0].evals.length, 3, 'the live refresh did not re-read run-a');
   panel.fromWebview({ type: 'refresh' });
   await settle();
   assert.equal(comparisons(panel.posted).length, 3);
+  assert.equal(comparisons(panel.posted)[2].runs[0].evals.length, 4, 'Refresh re-read run-a');
 });
 
 test('openRun opens a compared run in the dashboard; unknown runs and invalid messages are ignored with a log line', async () => {
