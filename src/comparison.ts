@@ -5,7 +5,7 @@
  */
 
 import { CONFIG_KEYS, CONFIG_SPEC, type ConfigKey, type RunConfig } from './agent/config';
-import type { EpisodeRow, EvalRow, ReturnCurvePoint, RunSummary, SolvedPoint } from './protocol';
+import type { ComparedEval, EpisodeRow, ReturnCurvePoint, RunSummary, SolvedPoint } from './protocol';
 
 /** Episodes in the trailing mean of the training-return curve. */
 export const RETURN_SMOOTHING_EPISODES = 10;
@@ -57,12 +57,12 @@ export function smoothedReturns(
   return points;
 }
 
-export function firstSolved(evals: readonly EvalRow[], threshold: number): SolvedPoint | null {
+export function firstSolved(evals: readonly ComparedEval[], threshold: number): SolvedPoint | null {
   const row = evals.find((e) => e.mean >= threshold);
   return row ? { episode: row.episode, step: row.step, wallTime: row.wallTime } : null;
 }
 
-export function summarizeRun(episodes: readonly EpisodeRow[], evals: readonly EvalRow[], threshold: number): RunSummary {
+export function summarizeRun(episodes: readonly EpisodeRow[], evals: readonly ComparedEval[], threshold: number): RunSummary {
   const lastEpisode = episodes[episodes.length - 1];
   const lastEval = evals[evals.length - 1];
   const recent = episodes.slice(-10);

@@ -262,10 +262,13 @@ export interface RunSummary {
   solved: SolvedPoint | null;
 }
 
+/** An evaluation without its per-episode returns (the comparison draws means). */
+export type ComparedEval = Pick<EvalRow, 'episode' | 'step' | 'wallTime' | 'mean' | 'std'>;
+
 export interface ComparedRun {
   run: RunInfo;
-  /** Every evaluation (a few hundred at most; sent whole). */
-  evals: EvalRow[];
+  /** Every evaluation, without the per-episode returns. */
+  evals: ComparedEval[];
   /** The smoothed training-return curve, thinned to at most COMPARISON_CURVE_POINTS points. */
   returns: ReturnCurvePoint[];
   summary: RunSummary;

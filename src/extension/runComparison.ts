@@ -22,7 +22,7 @@ export interface ComparisonSources {
 export function compareHistory(history: RunHistory, live: boolean, threshold = SOLVED_RETURN): ComparedRun {
   return {
     run: history.info,
-    evals: history.evals.map((row) => ({ ...row })),
+    evals: history.evals.map(({ episode, step, wallTime, mean, std }) => ({ episode, step, wallTime, mean, std })),
     returns: smoothedReturns(history.episodes),
     summary: summarizeRun(history.episodes, history.evals, threshold),
     groupKey: experimentKey(history.info.config),

@@ -70,7 +70,7 @@ export function syntheticComparedRun(spec: SyntheticRunSpec): ComparedRun {
   };
   return {
     run,
-    evals,
+    evals: evals.map(({ episode, step, wallTime, mean, std }) => ({ episode, step, wallTime, mean, std })),
     returns: smoothedReturns(episodes),
     summary: summarizeRun(episodes, evals, SOLVED_RETURN),
     groupKey: experimentKey(spec.config),
