@@ -9,7 +9,16 @@ import type { CheckpointManifest, RunStatus } from '../protocol';
 import { CONFIG_KEYS, type RunConfig } from '../agent/config';
 import { listCheckpoints, listRuns, readCheckpointManifest } from '../agent/runDirectory';
 import { deleteCheckpoint } from './checkpointDeletion';
-import { checkpointDescription, checkpointLabel, formatReturn, isCheckpointNode, isRunNode, type RunsTreeProvider } from './checkpointTree';
+import {
+  checkpointDescription,
+  checkpointLabel,
+  formatReturn,
+  isCheckpointNode,
+  isRunNode,
+  type CheckpointNode,
+  type RunNode,
+  type RunsTreeProvider,
+} from './checkpointTree';
 import { allows, type RunCommandKind } from './contextKeys';
 import type { ComparisonController } from './comparisonPanel';
 import type { DashboardController, DashboardTarget } from './dashboardPanel';
@@ -109,15 +118,19 @@ export class DdpgCommands extends Disposable {
       );
     };
     register(COMMAND_IDS.train, () => this.train());
-    register(COMMAND_IDS.pause, (arg) => this.control('pause', arg));
-    register(COMMAND_IDS.resume, (arg) => this.control('resume', arg));
-    register(COMMAND_IDS.stop, (arg) => this.stop(arg));
+    // From the Runs view with several items selected, these act on every selected item that they apply to.
+    register(COMMAND_IDS.pause, (arg, selected) => this.forEachSelectedRun('pause', arg, selected, (a) => this.control('pause', a)));
+    register(COMMAND_IDS.resume, (arg, selected) => this.forEachSelectedRun('resume', arg, selected, (a) => this.control('resume', a)));
+    register(COMMAND_IDS.stop, (arg, selected) => this.forEachSelectedRun('stop', arg, selected, (a) => this.stop(a)));
     register(COMMAND_IDS.saveCheckpoint, (arg) => this.saveCheckpoint(arg));
     register(COMMAND_IDS.openDashboard, (arg) => this.openDashboard(arg));
     register(COMMAND_IDS.inspectCheckpoint, (arg) => this.inspect(arg));
     register(COMMAND_IDS.evaluateCheckpoint, (arg) => this.evaluate(arg));
     register(COMMAND_IDS.resumeFromCheckpoint, (arg) => this.resumeFromCheckpoint(arg));
-    register(COMMAND_IDS.deleteCheckpoint, (arg) => this.delete(arg));
+    register(COMMAND_IDS.deleteCheckpoint, (arg, selected) => {
+      const several = selectedCheckpoints(arg, selected);
+      return several ? this.deleteMany(several) : this.delete(arg);
+    });
     register(COMMAND_IDS.revealCheckpoint, (arg) => this.reveal(arg));
     register(COMMAND_IDS.editHyperparameters, () => this.editHyperparameters());
     register(COMMAND_IDS.refresh, () => deps.tree.refresh());
@@ -162,6 +175,32 @@ export class DdpgCommands extends Disposable {
     }
     for (const warning of result.warnings) void this.api.window.showWarningMessage(`DDPG: ${warning}`);
     return result.config;
+  }
+
+  /**
+   * `run` on each selected run whose state allows `kind` (others are skipped: Pause on a mix of
+   * running and paused runs pauses the running ones), all at once. Without a selection of several
+   * runs, `run` on the argument as usual. Returns the run ids acted on.
+   */
+  private async forEachSelectedRun(
+    kind: RunCommandKind,
+    arg: unknown,
+    selected: unknown,
+    run: (arg: unknown) => Promise<string | undefined>,
+  ): Promise<string | string[] | undefined> {
+    const nodes = selectedRuns(arg, selected);
+    if (!nodes) return run(arg);
+    const manager = this.deps.runManager;
+    const eligible = nodes.filter((node) => {
+      const live = manager.liveRun(node.runId);
+      return live !== undefined && allows(kind, live.state);
+    });
+    if (eligible.length === 0) {
+      void this.api.window.showInformationMessage(`DDPG: none of the ${nodes.length} selected runs is ${describeStates(kind)}.`);
+      return undefined;
+    }
+    const done = await Promise.all(eligible.map((node) => run(node.runId)));
+    return done.filter((id): id is string => id !== undefined);
   }
 
   private async control(kind: 'pause' | 'resume', arg: unknown): Promise<string | undefined> {
@@ -308,6 +347,29 @@ export class DdpgCommands extends Disposable {
     return true;
   }
 
+  /** One confirmation for all of them; a checkpoint that cannot be deleted does not stop the others. */
+  private async deleteMany(checkpoints: CheckpointNode[]): Promise<boolean> {
+    const runs = new Set(checkpoints.map((c) => c.runId));
+    const confirm = await this.api.window.showWarningMessage(
+      `Delete ${checkpoints.length} checkpoints of ${runs.size === 1 ? `run ${[...runs][0]}` : `${runs.size} runs`}?`,
+      { modal: true, detail: `Their folders are removed from disk:\n${checkpoints.map((c) => c.dir).join('\n')}` },
+      'Delete',
+    );
+    if (confirm !== 'Delete') return false;
+    const failures: string[] = [];
+    for (const checkpoint of checkpoints) {
+      try {
+        await deleteCheckpoint(this.runsRootFor(checkpoint.runDir), checkpoint.dir);
+        this.deps.mainLog.info(`deleted checkpoint ${checkpoint.dir}`);
+      } catch (err) {
+        failures.push((err as Error).message);
+      }
+    }
+    this.deps.tree.scheduleRefresh();
+    if (failures.length > 0) throw new Error(`${failures.length} of ${checkpoints.length} checkpoints were not deleted: ${failures.join('; ')}`);
+    return true;
+  }
+
   /**
    * The runs directory that may contain `runDir`: the configured one, or — for a live run started
    * before the setting changed — the one that run was created in.
@@ -376,8 +438,8 @@ export class DdpgCommands extends Disposable {
   }
 
   private async comparisonTargetsGiven(arg: unknown, selected: unknown): Promise<ComparisonTarget[] | undefined> {
-    const nodes = Array.isArray(selected) ? selected.filter(isRunNode) : [];
-    if (nodes.length >= 2) return uniqueTargets(nodes.map((n) => ({ runId: n.runId, runDir: n.runDir })));
+    const nodes = selectedRuns(arg, selected);
+    if (nodes) return uniqueTargets(nodes.map((n) => ({ runId: n.runId, runDir: n.runDir })));
     if (!Array.isArray(arg)) return undefined;
     const targets: ComparisonTarget[] = [];
     const unknown: string[] = [];
@@ -499,6 +561,19 @@ export class DdpgCommands extends Disposable {
     const picked = await this.api.window.showQuickPick(items, { title: `DDPG: ${title}`, matchOnDetail: true });
     return picked?.choice;
   }
+}
+
+/** The Runs view passes its whole selection second; several selected runs, when the clicked item is a run. */
+function selectedRuns(arg: unknown, selected: unknown): RunNode[] | undefined {
+  if (!isRunNode(arg) || !Array.isArray(selected)) return undefined;
+  const runs = selected.filter(isRunNode);
+  return runs.length >= 2 ? runs : undefined;
+}
+
+function selectedCheckpoints(arg: unknown, selected: unknown): CheckpointNode[] | undefined {
+  if (!isCheckpointNode(arg) || !Array.isArray(selected)) return undefined;
+  const checkpoints = selected.filter(isCheckpointNode);
+  return checkpoints.length >= 2 ? checkpoints : undefined;
 }
 
 function uniqueTargets(targets: ComparisonTarget[]): ComparisonTarget[] {

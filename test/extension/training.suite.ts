@@ -76,6 +76,28 @@ suite('training through the commands', () => {
     });
   });
 
+  test('several runs selected in the Runs view: Pause, Resume and Stop act on each', async function () {
+    this.timeout(120_000);
+    const api = await extensionApi();
+    const runsDir = tempDir('ddpg-selection-');
+    await withSettings({ ...TINY_CONFIG, runsDirectory: runsDir }, async () => {
+      await waitFor('the runs directory setting', () => api.runsDirectory() === runsDir);
+      const runIds = [await vscode.commands.executeCommand<string>('ddpg.train'), await vscode.commands.executeCommand<string>('ddpg.train')];
+      const state = (runId: string) => api.runManager.liveRun(runId)?.state;
+      await waitFor('both runs to be running', () => runIds.every((id) => state(id) === 'running'), 60_000);
+      const nodes = (await api.tree.getChildren()).filter((n) => n.kind === 'run' && runIds.includes(n.runId));
+      assert.equal(nodes.length, 2);
+
+      assert.deepEqual(new Set(await vscode.commands.executeCommand<string[]>('ddpg.pause', nodes[0], nodes)), new Set(runIds));
+      await waitFor('both paused', () => runIds.every((id) => state(id) === 'paused'), 5_000);
+      assert.deepEqual(await vscode.commands.executeCommand('ddpg.pause', nodes[0], nodes), undefined, 'nothing left to pause');
+      assert.deepEqual(new Set(await vscode.commands.executeCommand<string[]>('ddpg.resume', nodes[1], nodes)), new Set(runIds));
+      await waitFor('both running again', () => runIds.every((id) => state(id) === 'running'), 5_000);
+      assert.deepEqual(new Set(await vscode.commands.executeCommand<string[]>('ddpg.stop', nodes[0], nodes)), new Set(runIds), 'Stop resolves once both trainers exited');
+      assert.ok(runIds.every((id) => api.runManager.history(id)?.state === 'stopped'));
+    });
+  });
+
   test('a trainer that fails is recorded as crashed, with its files and its log kept', async function () {
     this.timeout(60_000);
     const api = await extensionApi();
