@@ -12,11 +12,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfig } from '../src/agent/config';
-import { METRICS_FILE, RUN_FILE } from '../src/agent/runDirectory';
+import { defaultConfig } from '../src/shared/config';
+import { METRICS_FILE, RUN_FILE } from '../src/shared/node/runDirectory';
 import { buildComparison, type ComparisonSources, type ComparisonTarget } from '../src/extension/runComparison';
 import { RunHistory } from '../src/extension/runHistory';
-import type { EpisodeRow, EvalRow, RunInfo } from '../src/protocol';
+import type { EpisodeRow, EvalRow, RunInfo } from '../src/shared/protocol';
 
 function argument(name: string, fallback: number): number {
   const at = process.argv.indexOf(name);

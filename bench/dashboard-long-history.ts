@@ -11,7 +11,7 @@
  */
 
 import type { Page } from 'playwright-core';
-import type { EpisodeRow, EvalRow, StatusSnapshot, TrainerToHost } from '../src/protocol';
+import type { EpisodeRow, EvalRow, StatusSnapshot, TrainerToHost } from '../src/shared/protocol';
 import { harnessRunId, launchChromium, openHarness, sendToWebview } from '../test/webview/harnessBrowser';
 import { startHarnessServer } from '../test/webview/harnessServer';
 

@@ -4,7 +4,7 @@
  * hyperparameters) and the `framesWanted` handshake.
  */
 
-import { isTrainerToHost, type DashboardCommand, type DashboardMode, type HostToWebview } from '../src/protocol';
+import { isTrainerToHost, type DashboardCommand, type DashboardMode, type HostToWebview } from '../src/shared/protocol';
 import { ChartsPanel } from './charts/chartsPanel';
 import { element } from './dom';
 import type { ErrorReporter } from './errorReporting';

@@ -5,7 +5,7 @@
  * comparison) has its own messages and its own persisted view state.
  */
 
-import { isHostToWebview, type HostToWebview, type WebviewToHost } from '../src/protocol';
+import { isHostToWebview, type HostToWebview, type WebviewToHost } from '../src/shared/protocol';
 import { restoreViewState, type ViewState } from './viewState';
 
 interface VsCodeApi {

@@ -14,7 +14,7 @@ import type {
   RunSnapshot,
   RunStatus,
   StatusSnapshot,
-} from '../src/protocol';
+} from '../src/shared/protocol';
 
 type UnknownRecord = Record<string, unknown>;
 

@@ -12,7 +12,7 @@ import type {
   RunSnapshot,
   StatusSnapshot,
   TrainerToHost,
-} from '../src/protocol';
+} from '../src/shared/protocol';
 import {
   isCheckpointManifest,
   isEpisodeRow,

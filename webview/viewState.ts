@@ -4,7 +4,7 @@
  * whole history on `ready`.
  */
 
-import type { DashboardMode } from '../src/protocol';
+import type { DashboardMode } from '../src/shared/protocol';
 
 export type XAxisKind = 'episode' | 'step';
 export type PlaybackSpeed = '1' | '2' | '4' | '10' | 'max';

@@ -11,15 +11,15 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { CheckpointManifest } from '../protocol';
-import { upgradeStoredConfig, validateConfig } from './config';
+import type { CheckpointManifest } from '../shared/protocol';
+import { upgradeStoredConfig, validateConfig } from '../shared/config';
 import { networkShapeFor, type SavedRandom } from './ddpg';
 import type { NetworkParameters, NetworkShape, OptimizerState } from './engine/engine';
 import { actorLayers, criticLayers, parameterCount } from './engine/parameters';
 import { fromLayersModelArtifacts, toLayersModelArtifacts } from './engine/tfjs/layersModelFormat';
 import { PENDULUM } from './env/pendulum';
 import type { ReplayBuffer } from './replayBuffer';
-import { MANIFEST_FILE, readCheckpointManifest } from './runDirectory';
+import { MANIFEST_FILE, readCheckpointManifest } from '../shared/node/runDirectory';
 
 export type ReplaySnapshot = ReturnType<ReplayBuffer['snapshot']>;
 

@@ -6,12 +6,12 @@
  */
 
 import * as path from 'node:path';
-import type { EpisodeRow, EvalRow, TrainerToHost } from '../protocol';
+import type { EpisodeRow, EvalRow, TrainerToHost } from '../shared/protocol';
 import { loadCheckpoint } from './checkpoint';
-import { CONFIG_KEYS, CONFIG_SPEC, describeRange, resolveConfig, type ConfigKey, type RunConfig } from './config';
+import { CONFIG_KEYS, CONFIG_SPEC, describeRange, resolveConfig, type ConfigKey, type RunConfig } from '../shared/config';
 import { enableRelaxedSimd } from './engine/wasm/relaxedSimd';
 import { evaluateCheckpoint } from './evaluation';
-import { createRunDirectory } from './runDirectory';
+import { createRunDirectory } from '../shared/node/runDirectory';
 import { SOLVED_RETURN } from './env/pendulum';
 import { Trainer } from './trainer';
 

@@ -4,7 +4,7 @@
  * noise and the random streams, so that every engine sees the same batches for the same seed.
  */
 
-import type { RunConfig } from './config';
+import type { RunConfig } from '../shared/config';
 import type { Engine, NetworkShape, UpdateStats } from './engine/engine';
 import { initialParameters } from './engine/parameters';
 import { GaussianNoise, OrnsteinUhlenbeckNoise, type ActionNoise } from './noise';

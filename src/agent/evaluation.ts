@@ -4,7 +4,7 @@
  */
 
 import { loadCheckpoint } from './checkpoint';
-import type { RunConfig } from './config';
+import type { RunConfig } from '../shared/config';
 import { createEngine } from './engine/index';
 import { Pendulum } from './env/pendulum';
 import { Random } from './random';

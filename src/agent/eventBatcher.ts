@@ -8,7 +8,7 @@
  * events never changes.
  */
 
-import type { RunStatus, TrainerMessage, TrainerToHost } from '../protocol';
+import type { RunStatus, TrainerMessage, TrainerToHost } from '../shared/protocol';
 
 /** Called with null once a message has been handed to the channel, or with the error that kept it. */
 export type SentCallback = (error: Error | null) => void;

@@ -4,8 +4,8 @@
  * arrives is validated first: the host is trusted, but the channel carries plain JSON.
  */
 
-import { isHostToTrainer, type EvaluateCommand, type HostToTrainer, type RunStatus, type StartTrainingCommand, type TrainerMessage, type TrainerToHost } from '../protocol';
-import { validateConfig } from './config';
+import { isHostToTrainer, type EvaluateCommand, type HostToTrainer, type RunStatus, type StartTrainingCommand, type TrainerMessage, type TrainerToHost } from '../shared/protocol';
+import { validateConfig } from '../shared/config';
 import { enableRelaxedSimd } from './engine/wasm/relaxedSimd';
 import { EventBatcher, type SentCallback } from './eventBatcher';
 import { evaluateCheckpoint } from './evaluation';

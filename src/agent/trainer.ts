@@ -20,15 +20,15 @@ import type {
   RunStatus,
   StatusSnapshot,
   TrainerToHost,
-} from '../protocol';
+} from '../shared/protocol';
 import { loadCheckpoint, saveCheckpoint, type LoadedCheckpoint, type TrainerSnapshot } from './checkpoint';
-import { configHash, type RunConfig } from './config';
+import { configHash, type RunConfig } from '../shared/config';
 import { DdpgAgent, networkShapeFor, UpdateAccumulator } from './ddpg';
 import type { Engine, ThreadUsage } from './engine/engine';
 import { createEngine } from './engine/index';
 import { Pendulum, PENDULUM, SOLVED_RETURN } from './env/pendulum';
 import { evaluatePolicy, meanStd, yieldToEventLoop } from './evaluation';
-import { CHECKPOINTS_DIR, MetricsWriter, readMetrics, writeRunInfo } from './runDirectory';
+import { CHECKPOINTS_DIR, MetricsWriter, readMetrics, writeRunInfo } from '../shared/node/runDirectory';
 
 const YIELD_EVERY_MS = 15;
 const FRAME_BATCH_MS = 100;

@@ -6,7 +6,7 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { CHECKPOINTS_DIR } from '../agent/runDirectory';
+import { CHECKPOINTS_DIR } from '../shared/node/runDirectory';
 
 export type DeletionCheck = { ok: true; dir: string } | { ok: false; reason: string };
 

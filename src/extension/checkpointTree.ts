@@ -14,8 +14,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import type { CheckpointManifest, RunInfo, RunStatus } from '../protocol';
-import { CHECKPOINTS_DIR, listRuns, METRICS_FILE, parseMetrics, readCheckpointManifest, readRunInfo } from '../agent/runDirectory';
+import type { CheckpointManifest, RunInfo, RunStatus } from '../shared/protocol';
+import { CHECKPOINTS_DIR, listRuns, METRICS_FILE, parseMetrics, readCheckpointManifest, readRunInfo } from '../shared/node/runDirectory';
 import { segmentsInside } from './checkpointDeletion';
 import { Disposable } from './disposable';
 import { isTerminal } from './runHistory';

@@ -5,9 +5,9 @@
 
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import type { CheckpointManifest, RunStatus } from '../protocol';
-import { CONFIG_KEYS, type RunConfig } from '../agent/config';
-import { listCheckpoints, listRuns, readCheckpointManifest } from '../agent/runDirectory';
+import type { CheckpointManifest, RunStatus } from '../shared/protocol';
+import { CONFIG_KEYS, type RunConfig } from '../shared/config';
+import { listCheckpoints, listRuns, readCheckpointManifest } from '../shared/node/runDirectory';
 import { deleteCheckpoint } from './checkpointDeletion';
 import {
   checkpointDescription,

@@ -5,7 +5,7 @@
  */
 
 import type * as vscode from 'vscode';
-import { isComparisonToHost, type ComparisonToHost, type HostToComparison, type ShowComparisonMessage } from '../protocol';
+import { isComparisonToHost, type ComparisonToHost, type HostToComparison, type ShowComparisonMessage } from '../shared/protocol';
 import { Disposable } from './disposable';
 import { buildComparison, type ComparisonSources, type ComparisonTarget } from './runComparison';
 import type { RunHistory } from './runHistory';

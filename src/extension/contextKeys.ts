@@ -3,7 +3,7 @@
  * running, Resume only while one is paused, and so on. Computed from the live runs' states.
  */
 
-import type { RunStatus } from '../protocol';
+import type { RunStatus } from '../shared/protocol';
 import type { DisposableLike } from './disposable';
 import type { RunManager } from './runManager';
 import type { VSCode } from './vscodeApi';

@@ -17,8 +17,8 @@ import {
   type ShowRunMessage,
   type TrainerToHost,
   type WebviewToHost,
-} from '../protocol';
-import { readCheckpointManifest } from '../agent/runDirectory';
+} from '../shared/protocol';
+import { readCheckpointManifest } from '../shared/node/runDirectory';
 import { Disposable } from './disposable';
 import { RunEventThrottle } from './runEventThrottle';
 import type { EvaluationSession, RunManager } from './runManager';

@@ -6,7 +6,7 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { listRuns } from '../agent/runDirectory';
+import { listRuns } from '../shared/node/runDirectory';
 import { RunsTreeProvider, RUNS_VIEW_ID } from './checkpointTree';
 import { DdpgCommands } from './commands';
 import { ComparisonController } from './comparisonPanel';

@@ -4,7 +4,7 @@
  * Used by scripts/sync-settings.mjs to write the manifest and by the manifest test to check it.
  */
 
-import { CONFIG_KEYS, CONFIG_SPEC, describeRange, type ConfigKey, type SettingSpec } from '../agent/config';
+import { CONFIG_KEYS, CONFIG_SPEC, describeRange, type ConfigKey, type SettingSpec } from '../shared/config';
 
 export const GROUP_ORDER: ReadonlyArray<SettingSpec['group']> = [
   'Network',

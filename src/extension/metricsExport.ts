@@ -2,8 +2,8 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { metricsToCsv } from '../agent/metricsCsv';
-import { readMetrics } from '../agent/runDirectory';
+import { metricsToCsv } from '../shared/metricsCsv';
+import { readMetrics } from '../shared/node/runDirectory';
 import type { VSCode } from './vscodeApi';
 
 export interface RunToExport {

@@ -5,8 +5,8 @@
  */
 
 import { SOLVED_RETURN } from '../agent/env/pendulum';
-import { differingSettings, experimentKey, smoothedReturns, summarizeRun } from '../comparison';
-import type { ComparedRun, ShowComparisonMessage } from '../protocol';
+import { differingSettings, experimentKey, smoothedReturns, summarizeRun } from '../shared/comparison';
+import type { ComparedRun, ShowComparisonMessage } from '../shared/protocol';
 import type { RunHistory } from './runHistory';
 
 export interface ComparisonTarget {

@@ -10,7 +10,7 @@
  * Everything else (episodes, evaluations, checkpoints, logs, errors) passes through in order.
  */
 
-import type { StatusEvent, TrainerToHost } from '../protocol';
+import type { StatusEvent, TrainerToHost } from '../shared/protocol';
 
 export interface ThrottleClock {
   now(): number;

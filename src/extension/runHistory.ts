@@ -4,8 +4,8 @@
  * The dashboard's `showRun` snapshot comes from here, so a reopened panel sees the whole history.
  */
 
-import type { CheckpointManifest, EpisodeRow, EvalRow, RunInfo, RunSnapshot, RunStatus, StatusSnapshot, TrainerToHost } from '../protocol';
-import { listCheckpoints, readMetrics, readRunInfo } from '../agent/runDirectory';
+import type { CheckpointManifest, EpisodeRow, EvalRow, RunInfo, RunSnapshot, RunStatus, StatusSnapshot, TrainerToHost } from '../shared/protocol';
+import { listCheckpoints, readMetrics, readRunInfo } from '../shared/node/runDirectory';
 
 export interface CheckpointRecord {
   dir: string;

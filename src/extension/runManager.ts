@@ -8,9 +8,9 @@
  */
 
 import * as path from 'node:path';
-import type { CheckpointManifest, DashboardCommand, EngineInfo, HostToTrainer, RunInfo, RunSnapshot, RunStatus, TrainerToHost } from '../protocol';
-import type { RunConfig } from '../agent/config';
-import { createRunDirectory, readRunInfo, updateRunStatus, writeRunInfo } from '../agent/runDirectory';
+import type { CheckpointManifest, DashboardCommand, EngineInfo, HostToTrainer, RunInfo, RunSnapshot, RunStatus, TrainerToHost } from '../shared/protocol';
+import type { RunConfig } from '../shared/config';
+import { createRunDirectory, readRunInfo, updateRunStatus, writeRunInfo } from '../shared/node/runDirectory';
 import { Disposable } from './disposable';
 import { Emitter } from './events';
 import { RunHistory, isTerminal, type HistoryChange } from './runHistory';

@@ -6,7 +6,7 @@
 
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CONFIG_KEYS, CONFIG_SPEC, defaultConfig, validateConfig, type ConfigKey, type RunConfig } from '../agent/config';
+import { CONFIG_KEYS, CONFIG_SPEC, defaultConfig, validateConfig, type ConfigKey, type RunConfig } from '../shared/config';
 
 export const SETTINGS_SECTION = 'ddpg';
 export const RUNS_DIRECTORY_SETTING = 'runsDirectory';

@@ -5,7 +5,7 @@
  */
 
 import { fork, type ChildProcess } from 'node:child_process';
-import { unpackTrainerMessage, type HostToTrainer, type RunStatus, type TrainerToHost } from '../protocol';
+import { unpackTrainerMessage, type HostToTrainer, type RunStatus, type TrainerToHost } from '../shared/protocol';
 import { killProcessTree } from './processTree';
 
 /** How a trainer process ended. */

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { CONFIG_KEYS, defaultConfig } from '../../src/agent/config';
+import { CONFIG_KEYS, defaultConfig } from '../../src/shared/config';
 import { readRunConfig } from '../../src/extension/settings';
 import { extensionApi, tempDir, withSettings } from './helpers';
 

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunInfo } from '../../src/protocol';
+import type { RunInfo } from '../../src/shared/protocol';
 import { readRunConfig } from '../../src/extension/settings';
 import { extensionApi, tempDir, TINY_CONFIG, waitFor, withSettings } from './helpers';
 

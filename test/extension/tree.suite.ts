@@ -4,8 +4,8 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import type { CheckpointManifest, RunInfo } from '../../src/protocol';
-import { defaultConfig } from '../../src/agent/config';
+import type { CheckpointManifest, RunInfo } from '../../src/shared/protocol';
+import { defaultConfig } from '../../src/shared/config';
 import type { RunNode } from '../../src/extension/checkpointTree';
 import { extensionApi, tempDir, waitFor, withSettings } from './helpers';
 

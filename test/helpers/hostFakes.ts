@@ -1,5 +1,5 @@
 /** Stand-ins for what the extension host's modules talk to, for tests that isolate one of them. */
-import type { HostToTrainer, TrainerToHost } from '../../src/protocol';
+import type { HostToTrainer, TrainerToHost } from '../../src/shared/protocol';
 import type { ThrottleClock } from '../../src/extension/runEventThrottle';
 import { RunManager, type RunLog } from '../../src/extension/runManager';
 import type { TrainerExit, TrainerHandle, TrainerListeners } from '../../src/extension/trainerProcess';

@@ -5,7 +5,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import test from 'node:test';
-import { listCheckpoints, readRunInfo } from '../../src/agent/runDirectory';
+import { listCheckpoints, readRunInfo } from '../../src/shared/node/runDirectory';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const TINY = ['--hidden', '16,16', '--batch', '32', '--buffer', '4000', '--warmup', '100', '--max-episode-steps', '50', '--eval-every-steps', '200', '--eval-episodes', '2'];

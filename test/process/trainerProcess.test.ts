@@ -8,10 +8,10 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import test from 'node:test';
-import { resolveConfig, type RunConfig } from '../../src/agent/config';
-import { createRunDirectory, listCheckpoints, readMetrics, readRunInfo } from '../../src/agent/runDirectory';
-import type { HostToTrainer, TrainerToHost } from '../../src/protocol';
-import { unpackTrainerMessage } from '../../src/protocol';
+import { resolveConfig, type RunConfig } from '../../src/shared/config';
+import { createRunDirectory, listCheckpoints, readMetrics, readRunInfo } from '../../src/shared/node/runDirectory';
+import type { HostToTrainer, TrainerToHost } from '../../src/shared/protocol';
+import { unpackTrainerMessage } from '../../src/shared/protocol';
 
 const TRAINER = path.resolve(__dirname, '../../dist/trainer.js');
 

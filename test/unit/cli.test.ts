@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { parseArgs, UsageError } from '../../src/agent/cli';
-import { CONFIG_KEYS } from '../../src/agent/config';
+import { CONFIG_KEYS } from '../../src/shared/config';
 
 test('flags override hyperparameters, with aliases', () => {
   const o = parseArgs(['train', '--hidden', '32,16', '--batch', '64', '--tau=0.005', '--noise', '0.2', '--warmup', '500',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { defaultConfig } from '../../src/agent/config';
+import { defaultConfig } from '../../src/shared/config';
 import {
   aggregateCurves,
   differingSettings,
@@ -10,8 +10,8 @@ import {
   interpolate,
   smoothedReturns,
   summarizeRun,
-} from '../../src/comparison';
-import type { EpisodeRow, EvalRow } from '../../src/protocol';
+} from '../../src/shared/comparison';
+import type { EpisodeRow, EvalRow } from '../../src/shared/protocol';
 
 function episode(n: number, ret: number): EpisodeRow {
   return { type: 'episode', episode: n, step: n * 200, return: ret, length: 200, criticLoss: null, actorLoss: null, meanQ: null, wallTime: n / 10 };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { CONFIG_KEYS, CONFIG_SPEC, configHash, defaultConfig, describeRange, resolveConfig, upgradeStoredConfig, validateConfig } from '../../src/agent/config';
+import { CONFIG_KEYS, CONFIG_SPEC, configHash, defaultConfig, describeRange, resolveConfig, upgradeStoredConfig, validateConfig } from '../../src/shared/config';
 
 const messagesFor = (overrides: Record<string, unknown>) => resolveConfig(overrides).errors.map((e) => e.message);
 

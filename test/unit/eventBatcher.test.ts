@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventBatcher, type SentCallback } from '../../src/agent/eventBatcher';
-import type { CheckpointManifest, RunStatus, TrainerMessage, TrainerToHost } from '../../src/protocol';
+import type { CheckpointManifest, RunStatus, TrainerMessage, TrainerToHost } from '../../src/shared/protocol';
 
 function harness(maxEvents = 100) {
   const sent: { message: TrainerMessage; onSent?: SentCallback }[] = [];

@@ -9,11 +9,11 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } f
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import { defaultConfig, type RunConfig } from '../../src/agent/config';
-import { METRICS_FILE, RUN_FILE } from '../../src/agent/runDirectory';
+import { defaultConfig, type RunConfig } from '../../src/shared/config';
+import { METRICS_FILE, RUN_FILE } from '../../src/shared/node/runDirectory';
 import { COMPARISON_VIEW_TYPE, ComparisonController } from '../../src/extension/comparisonPanel';
 import type { ComparisonTarget } from '../../src/extension/runComparison';
-import type { EpisodeRow, EvalRow, HostToComparison, RunInfo, ShowComparisonMessage } from '../../src/protocol';
+import type { EpisodeRow, EvalRow, HostToComparison, RunInfo, ShowComparisonMessage } from '../../src/shared/protocol';
 import { fakeApi, uri } from '../helpers/fakeWebviewPanel';
 import { fakeRunManager } from '../helpers/hostFakes';
 

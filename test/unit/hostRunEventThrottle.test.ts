@@ -1,7 +1,7 @@
 /** Statuses and frames to the dashboard are thinned; nothing else is, and the last status always arrives. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RunStatus, TrainerToHost } from '../../src/protocol';
+import type { RunStatus, TrainerToHost } from '../../src/shared/protocol';
 import { RunEventThrottle } from '../../src/extension/runEventThrottle';
 import { ManualClock } from '../helpers/hostFakes';
 

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CheckpointManifest, EpisodeRow, HostToTrainer, RunInfo, StatusSnapshot, TrainerToHost } from '../../src/protocol';
-import { defaultConfig } from '../../src/agent/config';
+import type { CheckpointManifest, EpisodeRow, HostToTrainer, RunInfo, StatusSnapshot, TrainerToHost } from '../../src/shared/protocol';
+import { defaultConfig } from '../../src/shared/config';
 import { RunManager, type RunCrash, type RunLog } from '../../src/extension/runManager';
 import type { TrainerExit, TrainerHandle, TrainerListeners } from '../../src/extension/trainerProcess';
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { defaultConfig } from '../../src/agent/config';
+import { defaultConfig } from '../../src/shared/config';
 import { evaluationEpisodes, readRunConfig, resolveRunsDirectory, withSettingNames, type SettingsReader } from '../../src/extension/settings';
 
 /** A WorkspaceConfiguration stand-in: user values over the manifest defaults. */

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { unpackTrainerMessage, type TrainerToHost } from '../../src/protocol';
+import { unpackTrainerMessage, type TrainerToHost } from '../../src/shared/protocol';
 import { classifyExit, LineSplitter, Tail, TrainerProcess, type TrainerListeners } from '../../src/extension/trainerProcess';
 import { descendantsOf, parsePsTable } from '../../src/extension/processTree';
 

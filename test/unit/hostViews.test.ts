@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CheckpointManifest, RunInfo, RunStatus, StatusSnapshot, TrainerToHost } from '../../src/protocol';
-import { defaultConfig } from '../../src/agent/config';
+import type { CheckpointManifest, RunInfo, RunStatus, StatusSnapshot, TrainerToHost } from '../../src/shared/protocol';
+import { defaultConfig } from '../../src/shared/config';
 import {
   checkpointDescription,
   checkpointLabel,

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_KEYS, CONFIG_SPEC, defaultConfig } from '../../src/agent/config';
+import { CONFIG_KEYS, CONFIG_SPEC, defaultConfig } from '../../src/shared/config';
 import { configurationContribution } from '../../src/extension/manifestSettings';
 import { CONTEXT_KEYS } from '../../src/extension/contextKeys';
 import { COMMAND_IDS } from '../../src/extension/commands';

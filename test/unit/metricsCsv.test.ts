@@ -4,10 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import test from 'node:test';
 
-import { METRICS_CSV_COLUMNS, metricsToCsv } from '../../src/agent/metricsCsv';
+import { METRICS_CSV_COLUMNS, metricsToCsv } from '../../src/shared/metricsCsv';
 import { exportRunMetrics } from '../../src/extension/metricsExport';
 import type { VSCode } from '../../src/extension/vscodeApi';
-import type { EpisodeRow, EvalRow } from '../../src/protocol';
+import type { EpisodeRow, EvalRow } from '../../src/shared/protocol';
 
 const episode = (n: number, overrides: Partial<EpisodeRow> = {}): EpisodeRow => ({
   type: 'episode', episode: n, step: n * 200, return: -1000 + n * 0.125, length: 200,

@@ -3,12 +3,12 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import test from 'node:test';
-import { defaultConfig } from '../../src/agent/config';
+import { defaultConfig } from '../../src/shared/config';
 import {
   createRunDirectory, listCheckpoints, listRuns, MetricsWriter, parseMetrics, readCheckpointManifest, readMetrics, readRunInfo,
   runIdFor, updateRunStatus, writeRunInfo,
-} from '../../src/agent/runDirectory';
-import type { EpisodeRow, RunInfo } from '../../src/protocol';
+} from '../../src/shared/node/runDirectory';
+import type { EpisodeRow, RunInfo } from '../../src/shared/protocol';
 
 const tmp = () => fs.mkdtemp(path.join(os.tmpdir(), 'ddpg-rundir-'));
 const episode = (n: number): EpisodeRow => ({ type: 'episode', episode: n, step: n * 200, return: -1000 + n, length: 200, criticLoss: 1, actorLoss: 2, meanQ: 3, wallTime: n });

@@ -4,14 +4,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import test from 'node:test';
 import { loadCheckpoint } from '../../src/agent/checkpoint';
-import { resolveConfig, type EngineChoice, type RunConfig } from '../../src/agent/config';
-import { createRunDirectory, listCheckpoints, readMetrics, readRunInfo } from '../../src/agent/runDirectory';
+import { resolveConfig, type EngineChoice, type RunConfig } from '../../src/shared/config';
+import { createRunDirectory, listCheckpoints, readMetrics, readRunInfo } from '../../src/shared/node/runDirectory';
 import { Trainer } from '../../src/agent/trainer';
 import { createEngine } from '../../src/agent/engine/index';
 import { networkShapeFor } from '../../src/agent/ddpg';
 import { PENDULUM } from '../../src/agent/env/pendulum';
 import type { Engine, NetworkParameters, OptimizerState } from '../../src/agent/engine/engine';
-import type { EpisodeRow, TrainerToHost } from '../../src/protocol';
+import type { EpisodeRow, TrainerToHost } from '../../src/shared/protocol';
 
 /** Small and fast, but with every moving part: warm-up, updates, evals, periodic checkpoints. */
 function tinyConfig(overrides: Partial<RunConfig> = {}): RunConfig {

@@ -10,9 +10,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CONFIG_KEYS } from '../../src/agent/config';
-import { aggregateCurves } from '../../src/comparison';
-import type { ShowComparisonMessage } from '../../src/protocol';
+import { CONFIG_KEYS } from '../../src/shared/config';
+import { aggregateCurves } from '../../src/shared/comparison';
+import type { ShowComparisonMessage } from '../../src/shared/protocol';
 import { drawnCurves, runCurve } from '../../webview/compare/curves';
 import { cspViolations, openComparisonHarness, postedMessages, savedViewState, sendToWebview, setHarnessTheme, type HarnessPage } from './harnessBrowser';
 import { useHarnessSession } from './harnessSession';

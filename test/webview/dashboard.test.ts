@@ -9,8 +9,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CONFIG_KEYS } from '../../src/agent/config';
-import type { EpisodeRow, FrameBatch, HostToWebview, StatusSnapshot, TrainerToHost } from '../../src/protocol';
+import { CONFIG_KEYS } from '../../src/shared/config';
+import type { EpisodeRow, FrameBatch, HostToWebview, StatusSnapshot, TrainerToHost } from '../../src/shared/protocol';
 import {
   cspViolations,
   harnessRunId,

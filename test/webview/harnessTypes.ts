@@ -3,7 +3,7 @@
  * (tests and the screenshot script), which reach it as `window.harness` through Playwright.
  */
 
-import type { ShowComparisonMessage } from '../../src/protocol';
+import type { ShowComparisonMessage } from '../../src/shared/protocol';
 import type { HarnessTheme } from './themes';
 
 /**

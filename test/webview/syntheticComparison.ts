@@ -6,11 +6,11 @@
  * in the browser.
  */
 
-import { defaultConfig, type RunConfig } from '../../src/agent/config';
+import { defaultConfig, type RunConfig } from '../../src/shared/config';
 import { SOLVED_RETURN } from '../../src/agent/env/pendulum';
 import { Random } from '../../src/agent/random';
-import { differingSettings, experimentKey, smoothedReturns, summarizeRun } from '../../src/comparison';
-import type { ComparedRun, EpisodeRow, EvalRow, RunInfo, ShowComparisonMessage } from '../../src/protocol';
+import { differingSettings, experimentKey, smoothedReturns, summarizeRun } from '../../src/shared/comparison';
+import type { ComparedRun, EpisodeRow, EvalRow, RunInfo, ShowComparisonMessage } from '../../src/shared/protocol';
 
 interface SyntheticRunSpec {
   name: string;

@@ -7,10 +7,10 @@
  * Losses and Q values are plausible shapes, not computed. Runs in Node and in the browser.
  */
 
-import { defaultConfig, type RunConfig } from '../../src/agent/config';
+import { defaultConfig, type RunConfig } from '../../src/shared/config';
 import { angleNormalize, Pendulum, PENDULUM } from '../../src/agent/env/pendulum';
 import { Random } from '../../src/agent/random';
-import type { CheckpointManifest, EngineInfo, EpisodeRow, EvalRow, RunInfo, StatusSnapshot } from '../../src/protocol';
+import type { CheckpointManifest, EngineInfo, EpisodeRow, EvalRow, RunInfo, StatusSnapshot } from '../../src/shared/protocol';
 
 export const SYNTHETIC_RUN_ID = '2025-11-23T20-15-00-pendulum';
 export const SYNTHETIC_ENGINE: EngineInfo = { engine: 'wasm', backend: 'wasm-simd' };

@@ -3,7 +3,7 @@
  * second however fast episodes arrive.
  */
 
-import type { EpisodeRow, EvalRow } from '../../src/protocol';
+import type { EpisodeRow, EvalRow } from '../../src/shared/protocol';
 import { element, labelledSelect, setText } from '../dom';
 import type { ThemePalette } from '../theme';
 import type { ViewState, XAxisKind } from '../viewState';

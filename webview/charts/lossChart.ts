@@ -4,7 +4,7 @@
  */
 
 import { Chart, type ScaleOptions, type TooltipItem } from 'chart.js';
-import type { EpisodeRow } from '../../src/protocol';
+import type { EpisodeRow } from '../../src/shared/protocol';
 import { element } from '../dom';
 import { formatSignificant } from '../format';
 import type { ThemePalette } from '../theme';

@@ -4,7 +4,7 @@
  */
 
 import { Chart, type TooltipItem } from 'chart.js';
-import type { EpisodeRow, EvalRow } from '../../src/protocol';
+import type { EpisodeRow, EvalRow } from '../../src/shared/protocol';
 import { labelledSelect } from '../dom';
 import { formatMeanStd, formatReturn } from '../format';
 import { withAlpha, type ThemePalette } from '../theme';

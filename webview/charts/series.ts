@@ -5,7 +5,7 @@
  * dataset.data would write into the decimated copy, chartjs/Chart.js#11929).
  */
 
-import type { EpisodeRow, EvalRow } from '../../src/protocol';
+import type { EpisodeRow, EvalRow } from '../../src/shared/protocol';
 import type { XAxisKind } from '../viewState';
 import { RowSeries } from './decimatedSeries';
 

@@ -6,7 +6,7 @@
  */
 
 import { Chart, Filler, type ChartDataset } from 'chart.js';
-import type { CurvePoint } from '../../src/comparison';
+import type { CurvePoint } from '../../src/shared/comparison';
 import { applyGlobalTheme, chartOptions, recolourChart, themedAxis } from '../charts/chartSetup';
 import { element } from '../dom';
 import { formatDuration, formatInteger, formatReturn } from '../format';

@@ -4,7 +4,7 @@
  * redraws in place; the user's choices live in the persisted view state.
  */
 
-import type { ComparisonToHost, HostToComparison, ShowComparisonMessage } from '../../src/protocol';
+import type { ComparisonToHost, HostToComparison, ShowComparisonMessage } from '../../src/shared/protocol';
 import { element, labelledSelect, setText } from '../dom';
 import type { WebviewBridge } from '../hostBridge';
 import { readPalette, watchTheme, type ThemePalette } from '../theme';

@@ -4,9 +4,9 @@
  * (no DOM), so it is unit-tested in Node.
  */
 
-import type { ConfigKey } from '../../src/agent/config';
-import { aggregateCurves, EXPERIMENT_KEYS, type CurvePoint } from '../../src/comparison';
-import type { ComparedRun } from '../../src/protocol';
+import type { ConfigKey } from '../../src/shared/config';
+import { aggregateCurves, EXPERIMENT_KEYS, type CurvePoint } from '../../src/shared/comparison';
+import type { ComparedRun } from '../../src/shared/protocol';
 import { formatConfigValue } from '../format';
 import type { ComparisonXAxis } from './viewState';
 

@@ -4,7 +4,7 @@
  * missed.
  */
 
-import { isHostToComparison, type ComparisonToHost, type HostToComparison } from '../../src/protocol';
+import { isHostToComparison, type ComparisonToHost, type HostToComparison } from '../../src/shared/protocol';
 import { installErrorReporting } from '../errorReporting';
 import { WebviewBridge } from '../hostBridge';
 import { ComparisonView } from './comparisonView';

@@ -5,7 +5,7 @@
  * Rows are keyed by run id and updated in place, so a live refresh keeps focus and checkboxes.
  */
 
-import type { ComparedRun } from '../../src/protocol';
+import type { ComparedRun } from '../../src/shared/protocol';
 import { element, setText } from '../dom';
 import { formatDuration, formatInteger, formatReturn } from '../format';
 import type { ThemePalette } from '../theme';

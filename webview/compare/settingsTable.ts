@@ -3,8 +3,8 @@
  * experiment's variables), or every setting. Values that differ from the first run's are marked.
  */
 
-import { CONFIG_KEYS } from '../../src/agent/config';
-import type { ComparedRun } from '../../src/protocol';
+import { CONFIG_KEYS } from '../../src/shared/config';
+import type { ComparedRun } from '../../src/shared/protocol';
 import { element, setText } from '../dom';
 import { formatConfigValue } from '../format';
 

@@ -1,6 +1,6 @@
 /** The run's checkpoints under the controls: how many, and the most recent few with their facts. */
 
-import type { CheckpointManifest } from '../../src/protocol';
+import type { CheckpointManifest } from '../../src/shared/protocol';
 import { element } from '../dom';
 import { formatInteger, formatReturn } from '../format';
 

@@ -4,7 +4,7 @@
  * "what did I change?" is answered at a glance; a toggle hides the rest.
  */
 
-import { CONFIG_SPEC, type ConfigKey, type SettingSpec } from '../../src/agent/config';
+import { CONFIG_SPEC, type ConfigKey, type SettingSpec } from '../../src/shared/config';
 import { element, setText } from '../dom';
 import { formatConfigValue } from '../format';
 

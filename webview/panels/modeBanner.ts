@@ -4,7 +4,7 @@
  * checkpoint and lists its manifest.
  */
 
-import type { CheckpointManifest, DashboardMode } from '../../src/protocol';
+import type { CheckpointManifest, DashboardMode } from '../../src/shared/protocol';
 import { element } from '../dom';
 import { formatDateTime, formatInteger, formatReturn } from '../format';
 

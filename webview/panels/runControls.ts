@@ -4,7 +4,7 @@
  * marked busy until the trainer's answer arrives (or a timeout, if it never does).
  */
 
-import type { DashboardCommand, RunStatus } from '../../src/protocol';
+import type { DashboardCommand, RunStatus } from '../../src/shared/protocol';
 import { element, setText } from '../dom';
 
 const ANSWER_TIMEOUT_MS = 8000;

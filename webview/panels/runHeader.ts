@@ -1,6 +1,6 @@
 /** The header: run name with its state badge, a line of run facts, and the engine in use. */
 
-import type { RunInfo, RunStatus } from '../../src/protocol';
+import type { RunInfo, RunStatus } from '../../src/shared/protocol';
 import { element, setText } from '../dom';
 import { formatDateTime } from '../format';
 

@@ -4,7 +4,7 @@
  * keeps ticking between status messages while the run is running.
  */
 
-import type { EpisodeRow, StatusSnapshot } from '../../src/protocol';
+import type { EpisodeRow, StatusSnapshot } from '../../src/shared/protocol';
 import { element, setText } from '../dom';
 import { formatDuration, formatInteger, formatRate, formatReturn } from '../format';
 

@@ -3,7 +3,7 @@
  * run, or the results when evaluating a checkpoint; and the trainer's last problem.
  */
 
-import type { DashboardCommand } from '../../src/protocol';
+import type { DashboardCommand } from '../../src/shared/protocol';
 import { element, setText } from '../dom';
 import type { RunModel } from '../runModel';
 import { CheckpointList } from './checkpointList';

@@ -12,7 +12,7 @@
  * or so, so that policy plays every frame ("max" is then 20× real time).
  */
 
-import type { FrameBatch } from '../../src/protocol';
+import type { FrameBatch } from '../../src/shared/protocol';
 import type { PlaybackSpeed } from '../viewState';
 import { FrameQueue, type Frame } from './frameQueue';
 

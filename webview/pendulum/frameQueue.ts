@@ -4,7 +4,7 @@
  * frames (the ones that would be skipped anyway) are overwritten.
  */
 
-import type { FrameBatch } from '../../src/protocol';
+import type { FrameBatch } from '../../src/shared/protocol';
 
 export type FramePhase = FrameBatch['phase'];
 

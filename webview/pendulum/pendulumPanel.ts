@@ -3,7 +3,7 @@
  * is not) playing, the playback speed control and a subtle count of frames played.
  */
 
-import type { FrameBatch } from '../../src/protocol';
+import type { FrameBatch } from '../../src/shared/protocol';
 import { PENDULUM } from '../../src/agent/env/pendulum';
 import { element, labelledSelect, setText } from '../dom';
 import type { ThemePalette } from '../theme';

@@ -20,6 +20,10 @@
  * meanQ reported is mean Q(s, a) of step 2, before the critic's Adam step.
  */
 
+import type { EngineInfo } from '../../shared/protocol';
+
+export type { EngineInfo };
+
 export interface NetworkShape {
   obsDim: number;
   actDim: number;
@@ -73,10 +77,6 @@ export interface OptimizerState {
   critic: AdamState;
 }
 
-export interface EngineInfo {
-  engine: 'tfjs' | 'wasm';
-  backend: string;
-}
 
 export interface Engine {
   readonly info: EngineInfo;

@@ -1,4 +1,4 @@
-import type { EngineChoice } from '../config';
+import type { EngineChoice } from '../../shared/config';
 import type { Engine, EngineOptions } from './engine';
 
 /**

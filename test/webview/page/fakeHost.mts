@@ -18,7 +18,7 @@ import type {
   RunSnapshot,
   RunStatus,
   TrainerToHost,
-} from '../../../src/protocol';
+} from '../../../src/shared/protocol';
 import type { HarnessHandle, HarnessScenario } from '../harnessTypes';
 import { simulateEpisode, SYNTHETIC_ENGINE, SyntheticRun, type SimulatedEpisode } from '../syntheticRun';
 import { applyTheme, applyThemeFromQuery, collectCspViolations, installFakeVsCodeApi } from './fakeVsCode.mjs';

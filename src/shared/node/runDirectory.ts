@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CheckpointManifest, EpisodeRow, EvalRow, MetricsRow, RunInfo, RunStatus } from '../protocol';
-import { upgradeStoredConfig } from './config';
+import { upgradeStoredConfig } from '../config';
 
 export const RUN_FILE = 'run.json';
 export const METRICS_FILE = 'metrics.jsonl';

@@ -10,14 +10,17 @@
  * narrow them with the `is*` guards below before use.
  */
 
-import type { RunConfig } from './agent/config';
-import type { EngineInfo } from './agent/engine/engine';
+import type { RunConfig } from './config';
 
 // ─── Shared records (also the on-disk format of metrics.jsonl and checkpoint.json) ────────────
 
 export type RunStatus = 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'finished' | 'crashed';
 
-export type { EngineInfo };
+/** Which numeric engine ran a run, and on which backend. */
+export interface EngineInfo {
+  engine: 'tfjs' | 'wasm';
+  backend: string;
+}
 
 /** One finished training episode: a line of metrics.jsonl. */
 export interface EpisodeRow {

@@ -4,7 +4,7 @@
  * Pure: no vscode, no DOM, no files.
  */
 
-import { CONFIG_KEYS, CONFIG_SPEC, type ConfigKey, type RunConfig } from './agent/config';
+import { CONFIG_KEYS, CONFIG_SPEC, type ConfigKey, type RunConfig } from './config';
 import type { ComparedEval, EpisodeRow, ReturnCurvePoint, RunSummary, SolvedPoint } from './protocol';
 
 /** Episodes in the trailing mean of the training-return curve. */

@@ -4,7 +4,7 @@
  * the row does not have (an episode has no eval mean; warm-up episodes have no losses).
  */
 
-import type { EpisodeRow, EvalRow } from '../protocol';
+import type { EpisodeRow, EvalRow } from './protocol';
 
 export const METRICS_CSV_COLUMNS = [
   'type',
