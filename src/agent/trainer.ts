@@ -512,7 +512,7 @@ export class Trainer {
   private flushFrames(): void {
     this.lastFrameFlush = now();
     if (this.frames.length === 0) return;
-    this.emit({ type: 'frames', frames: { episode: this.episode + 1, firstStep: this.framesFirstStep, phase: 'train', data: this.frames } });
+    this.emit({ type: 'frames', frames: { episode: this.episode + 1, firstStep: this.framesFirstStep, phase: 'train', stride: 2, data: this.frames } });
     this.framesFirstStep += this.frames.length / 2;
     this.frames = [];
   }

@@ -100,8 +100,9 @@ export interface StatusSnapshot {
 }
 
 /**
- * Animation frames: one entry per environment step, flattened as
- * [theta0, torque0, theta1, torque1, ...] (torque is the clipped action actually applied).
+ * Animation frames: the environment's frame() of consecutive steps, flattened, `stride` numbers a
+ * step (the descriptor's frameLabels: Pendulum [θ, torque], MountainCar [position, force]; the
+ * action is the one actually applied, after clipping).
  */
 export interface FrameBatch {
   episode: number;
@@ -109,6 +110,8 @@ export interface FrameBatch {
   firstStep: number;
   /** 'train' while training, 'eval' for deterministic evaluation episodes. */
   phase: 'train' | 'eval';
+  /** Numbers per step; data.length is a multiple of it. */
+  stride: number;
   data: number[];
 }
 

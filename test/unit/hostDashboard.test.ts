@@ -176,7 +176,7 @@ test('frames stream only while a visible, ready dashboard asks for them', async 
   await tick();
   panel.fromWebview({ type: 'framesWanted', enabled: true });
   assert.deepEqual(frameCommands(), [{ type: 'setFrameStreaming', enabled: true }]);
-  const frames: TrainerToHost = { type: 'frames', frames: { episode: 1, firstStep: 0, phase: 'train', data: [0.1, 0.2] } };
+  const frames: TrainerToHost = { type: 'frames', frames: { episode: 1, firstStep: 0, phase: 'train', stride: 2, data: [0.1, 0.2] } };
   trainer.emit(frames);
   await batchWindow();
   assert.deepEqual(panel.posted[panel.posted.length - 1], { type: 'runEvents', runId: run.runId, events: [frames] });

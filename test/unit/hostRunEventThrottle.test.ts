@@ -9,7 +9,7 @@ const status = (state: RunStatus, step: number): TrainerToHost => ({
   type: 'status',
   status: { state, episode: 0, totalEpisodes: null, step, totalSteps: null, stepsPerSecond: 0, elapsedSeconds: 0, latestEval: null, bestEval: null },
 });
-const frames = (firstStep: number): TrainerToHost => ({ type: 'frames', frames: { episode: 1, firstStep, phase: 'train', data: [0, 0] } });
+const frames = (firstStep: number): TrainerToHost => ({ type: 'frames', frames: { episode: 1, firstStep, phase: 'train', stride: 2, data: [0, 0] } });
 const episode = (n: number): TrainerToHost => ({
   type: 'episode',
   row: { type: 'episode', episode: n, step: n, return: 0, length: 1, criticLoss: null, actorLoss: null, meanQ: null, wallTime: 0 },

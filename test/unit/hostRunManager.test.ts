@@ -276,7 +276,7 @@ test('evaluation: the result resolves, frames are forwarded; a crash rejects wit
   const seen: string[] = [];
   const session = manager.evaluate(manifest, '/runs/r/checkpoints/ep-1', 3, (e) => seen.push(e.type));
   assert.deepEqual(trainers[0].sent, [{ type: 'evaluate', checkpointDir: '/runs/r/checkpoints/ep-1', episodes: 3, streamFrames: true }]);
-  trainers[0].emit({ type: 'frames', frames: { episode: 1, firstStep: 0, phase: 'eval', data: [0, 0] } });
+  trainers[0].emit({ type: 'frames', frames: { episode: 1, firstStep: 0, phase: 'eval', stride: 2, data: [0, 0] } });
   trainers[0].emit({ type: 'evaluation', checkpointDir: '/runs/r/checkpoints/ep-1', returns: [-150, -160, -170], mean: -160, std: 8 });
   trainers[0].emit({ type: 'exiting', status: 'finished' });
   trainers[0].exit({ code: 0, signal: null, exitingStatus: 'finished' });

@@ -369,8 +369,8 @@ test('ignores messages that are malformed or meant for another run', async () =>
     { type: 'runEvent', runId, event: { type: 'episode', row: { ...episodeRow(61), return: 'NaN' } } },
     { type: 'runEvent', runId, event: { type: 'episode', row: { ...episodeRow(61), step: null } } },
     { type: 'runEvent', runId, event: { type: 'status', status: { state: 'exploded', step: 1 } } },
-    { type: 'runEvent', runId, event: { type: 'frames', frames: { episode: 61, firstStep: 0, phase: 'train', data: [0.1] } } },
-    { type: 'runEvent', runId, event: { type: 'frames', frames: { episode: 61, firstStep: 0, phase: 'train', data: [0.1, 'x'] } } },
+    { type: 'runEvent', runId, event: { type: 'frames', frames: { episode: 61, firstStep: 0, phase: 'train', stride: 2, data: [0.1] } } },
+    { type: 'runEvent', runId, event: { type: 'frames', frames: { episode: 61, firstStep: 0, phase: 'train', stride: 2, data: [0.1, 'x'] } } },
     { type: 'runEvent', runId, event: { type: 'nonsense' } },
     { type: 'showRun', snapshot: { run: {} }, mode: { kind: 'live' } },
   ];
