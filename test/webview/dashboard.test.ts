@@ -99,7 +99,7 @@ function frames(episode: number, firstStep: number, count: number, phase: FrameB
     const t = (firstStep + i) * 0.05;
     data.push(Math.PI * Math.cos(t), 2 * Math.sin(3 * t));
   }
-  return { episode, firstStep, phase, data };
+  return { episode, firstStep, phase, stride: 2, data };
 }
 
 async function commandsPosted(page: Page): Promise<string[]> {
