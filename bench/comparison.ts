@@ -13,6 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../src/shared/config';
+import { taskFieldsOf } from '../src/shared/runFormat';
 import { METRICS_FILE, RUN_FILE } from '../src/shared/node/runDirectory';
 import { buildComparison, type ComparisonSources, type ComparisonTarget } from '../src/extension/runComparison';
 import { RunHistory } from '../src/extension/runHistory';
@@ -33,7 +34,7 @@ function writeRun(runsDir: string, index: number): ComparisonTarget {
   const runDir = join(runsDir, id);
   mkdirSync(runDir, { recursive: true });
   const config = { ...defaultConfig(), seed: index + 1 };
-  const info: RunInfo = { id, name: id, created: '2026-11-24T00:00:00Z', updated: '2026-11-24T01:00:00Z', config, engine: { engine: 'wasm', backend: 'wasm-simd' }, seed: config.seed, status: 'finished' };
+  const info: RunInfo = { id, name: id, created: '2026-11-24T00:00:00Z', updated: '2026-11-24T01:00:00Z', config, ...taskFieldsOf(config), engine: { engine: 'wasm', backend: 'wasm-simd' }, seed: config.seed, status: 'finished' };
   writeFileSync(join(runDir, RUN_FILE), JSON.stringify(info));
   const lines: string[] = [];
   for (let episode = 1; episode <= EPISODES; episode++) {
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
       firstTimes.push(performance.now() - start);
     }
     const histories = new Map(await Promise.all(targets.map(async (t) => [t.runId, await RunHistory.load(t.runDir)] as const)));
-    const inMemory: ComparisonSources = { loadHistory: async (id) => histories.get(id)!, isLive: () => true };
+    const inMemory: ComparisonSources = { loadHistory: (id) => Promise.resolve(histories.get(id)!), isLive: () => true };
     const refreshTimes: number[] = [];
     let bytes = 0;
     for (let r = 0; r < REPEATS; r++) {

@@ -1,4 +1,4 @@
-// Regenerates package.json `contributes.configuration` from CONFIG_SPEC (src/agent/config.ts),
+// Regenerates package.json `contributes.configuration` from CONFIG_SPEC (src/shared/config.ts),
 // the single source of truth for hyperparameters. Touches no other field of package.json.
 //
 //   node --import tsx scripts/sync-settings.mjs           rewrite package.json

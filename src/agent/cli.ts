@@ -87,7 +87,7 @@ export function parseArgs(argv: string[]): CliOptions {
       }
       throw new UsageError(`unexpected argument "${arg}"`);
     }
-    let [flag, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    const [flag, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
     const takeValue = (): string => {
       if (inline !== undefined) return inline;
       const next = rest[++i];

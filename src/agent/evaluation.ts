@@ -1,30 +1,12 @@
 /**
- * Deterministic evaluation: the online actor without noise, from fixed start states, so that
- * evaluations are comparable across runs, engines and checkpoints.
+ * Deterministic evaluation: the online actor without noise, from the environment's fixed start
+ * states, so that evaluations are comparable across runs, engines and checkpoints.
  */
 
-import { loadCheckpoint } from './checkpoint';
 import type { RunConfig } from '../shared/config';
+import { loadCheckpoint } from './checkpoint';
 import { createEngine } from './engine/index';
-import { Pendulum } from './env/pendulum';
-import { Random } from './random';
-
-/** Evaluation episode e draws its start from seed EVAL_SEED_BASE + e. */
-export const EVAL_SEED_BASE = 1_000_000;
-
-/**
- * Start state [θ, θ̇] of evaluation episode `e` out of `episodes`: systematic sampling of the
- * angle, i.e. `episodes` evenly spaced angles around the circle shifted by one fixed random
- * offset, with θ̇ ~ U(−1, 1) from a fixed seed per episode. Its expectation is that of Pendulum's
- * own uniform reset, but it covers the whole circle every time: ten plain draws can put half the
- * starts hanging at the bottom (the seeds first used here did), and "solved" (mean ≥ −200) would
- * then mean something different from one set of seeds to the next.
- */
-export function evaluationStart(e: number, episodes: number): [number, number] {
-  const offset = new Random(EVAL_SEED_BASE).next();
-  const theta = -Math.PI + ((e + offset) * 2 * Math.PI) / episodes;
-  return [theta, new Random(EVAL_SEED_BASE + 1 + e).uniform(-1, 1)];
-}
+import { environmentFor } from './environmentFor';
 
 /** Long evaluations hand the event loop back this often, so commands and IPC stay responsive. */
 const YIELD_EVERY_MS = 15;
@@ -37,35 +19,38 @@ export function meanStd(values: number[]): { mean: number; std: number } {
   return { mean, std: Math.sqrt(variance) };
 }
 
-/** Receives animation frames [theta, torque, …] of evaluation episode `episode` (1-based). */
-export type FrameSink = (episode: number, firstStep: number, data: number[]) => void;
+/** Receives animation frames (the environment's frame() of each step, `stride` numbers a step) of evaluation episode `episode` (1-based). */
+export type FrameSink = (episode: number, firstStep: number, data: number[], stride: number) => void;
 
-/** Runs `episodes` deterministic episodes of `act` and returns their returns. */
+/**
+ * Runs `episodes` deterministic episodes of `act` from the environment's fixed evaluation starts
+ * (systematic sampling of its reset distribution: comparable across runs, engines and checkpoints)
+ * and returns their returns.
+ */
 export async function evaluatePolicy(
   act: (obs: ArrayLike<number>) => Float32Array,
-  config: Pick<RunConfig, 'gravity' | 'maxEpisodeSteps'>,
+  config: RunConfig,
   episodes: number,
   onFrames?: FrameSink,
 ): Promise<number[]> {
-  const env = new Pendulum({ g: config.gravity, maxEpisodeSteps: config.maxEpisodeSteps });
+  const env = environmentFor(config);
+  const stride = env.spec.frameLabels.length;
   const returns: number[] = [];
   let lastYield = performance.now();
   for (let e = 0; e < episodes; e++) {
-    env.reset();
-    env.state = evaluationStart(e, episodes);
-    let obs = env.observation();
+    let obs = env.resetToEvaluationStart(e, episodes);
     let total = 0;
     let frames: number[] = [];
     let firstStep = 0;
     for (;;) {
-      const result = env.step(act(obs)[0]);
+      const result = env.step(act(obs));
       total += result.reward;
-      if (onFrames) frames.push(env.state[0], env.lastTorque);
+      if (onFrames) frames.push(...env.frame());
       obs = result.observation;
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
         if (onFrames && frames.length > 0) {
-          onFrames(e + 1, firstStep, frames);
-          firstStep = env.elapsedSteps;
+          onFrames(e + 1, firstStep, frames, stride);
+          firstStep = env.state.elapsedSteps;
           frames = [];
         }
         await yieldToEventLoop();
@@ -73,7 +58,7 @@ export async function evaluatePolicy(
       }
       if (result.terminated || result.truncated) break;
     }
-    if (onFrames && frames.length > 0) onFrames(e + 1, firstStep, frames);
+    if (onFrames && frames.length > 0) onFrames(e + 1, firstStep, frames, stride);
     returns.push(total);
   }
   return returns;

@@ -57,7 +57,7 @@ async function startTraining(command: StartTrainingCommand): Promise<void> {
 
 async function evaluate(command: EvaluateCommand): Promise<void> {
   const result = await evaluateCheckpoint(command.checkpointDir, command.episodes, {
-    onFrames: command.streamFrames ? (episode, firstStep, data) => send({ type: 'frames', frames: { episode, firstStep, phase: 'eval', stride: 2, data } }) : undefined,
+    onFrames: command.streamFrames ? (episode, firstStep, data, stride) => send({ type: 'frames', frames: { episode, firstStep, phase: 'eval', stride, data } }) : undefined,
     log: (message) => send({ type: 'log', level: 'warn', message }),
   });
   send({ type: 'evaluation', ...result });

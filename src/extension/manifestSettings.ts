@@ -4,9 +4,10 @@
  * Used by scripts/sync-settings.mjs to write the manifest and by the manifest test to check it.
  */
 
-import { CONFIG_KEYS, CONFIG_SPEC, describeRange, type ConfigKey, type SettingSpec } from '../shared/config';
+import { CONFIG_KEYS, CONFIG_SPEC, describeAppliesTo, describeRange, type ConfigKey, type SettingSpec } from '../shared/config';
 
 export const GROUP_ORDER: ReadonlyArray<SettingSpec['group']> = [
+  'Task',
   'Network',
   'Optimisation',
   'Exploration',
@@ -34,7 +35,8 @@ function exclusiveNote(spec: SettingSpec): string {
 
 export function settingSchema(key: ConfigKey, order: number): Record<string, unknown> {
   const spec = CONFIG_SPEC[key];
-  const markdownDescription = `${spec.description}\n\nAllowed: ${describeRange(spec)}.${exclusiveNote(spec)}`;
+  const where = describeAppliesTo(key);
+  const markdownDescription = `${spec.description}${where ? ` ${where}` : ''}\n\nAllowed: ${describeRange(spec)}.${exclusiveNote(spec)}`;
   const common = { order, markdownDescription };
   switch (spec.type) {
     case 'number':

@@ -10,6 +10,7 @@
 import * as path from 'node:path';
 import type { CheckpointManifest, DashboardCommand, EngineInfo, HostToTrainer, RunInfo, RunSnapshot, RunStatus, TrainerToHost } from '../shared/protocol';
 import type { RunConfig } from '../shared/config';
+import { taskFieldsOf } from '../shared/runFormat';
 import { createRunDirectory, readRunInfo, updateRunStatus, writeRunInfo } from '../shared/node/runDirectory';
 import { Disposable } from './disposable';
 import { Emitter } from './events';
@@ -178,7 +179,7 @@ export class RunManager extends Disposable {
   async startTraining(runsDir: string, config: RunConfig, options: StartOptions = {}): Promise<LiveRunSummary> {
     const { id, dir } = await createRunDirectory(runsDir);
     const created = new Date().toISOString();
-    const info: RunInfo = { id, name: id, created, updated: created, config, engine: null, seed: config.seed, status: 'starting' };
+    const info: RunInfo = { id, name: id, created, updated: created, config, ...taskFieldsOf(config), engine: null, seed: config.seed, status: 'starting' };
     // The trainer rewrites run.json once its engine is ready; writing it now makes the run visible
     // at once and gives a crash during start-up a file to be recorded in.
     await writeRunInfo(dir, info);

@@ -1,12 +1,20 @@
 /**
- * Every hyperparameter: default, type, range and description, in one place.
- * The extension's `ddpg.*` settings (package.json) mirror this table; a unit test keeps them equal.
+ * Every hyperparameter: default, type, range, description, and which algorithms and environments
+ * it applies to, in one place. The extension's `ddpg.*` settings (package.json, written by
+ * scripts/sync-settings.mjs), the CLI flags, the dashboard's hyperparameter table and "settings that
+ * differ" all come from this table; a unit test keeps package.json equal to it.
  */
+
+import { ENVIRONMENT_IDS, ENVIRONMENTS, type EnvironmentId } from './environments';
 
 export type EngineChoice = 'auto' | 'wasm' | 'tfjs';
 export type NoiseType = 'gaussian' | 'ou';
+export type AlgorithmId = 'ddpg';
+export const ALGORITHM_IDS: readonly AlgorithmId[] = ['ddpg'];
 
 export interface RunConfig {
+  algorithm: AlgorithmId;
+  environment: EnvironmentId;
   actorHidden: number[];
   criticHidden: number[];
   actorLr: number;
@@ -24,6 +32,7 @@ export interface RunConfig {
   totalSteps: number;
   maxEpisodeSteps: number;
   gravity: number;
+  goalVelocity: number;
   evalEveryEpisodes: number;
   evalEverySteps: number;
   evalEpisodes: number;
@@ -37,9 +46,16 @@ export interface RunConfig {
 
 export type ConfigKey = keyof RunConfig;
 
+/** Where a setting has an effect; absent lists mean every algorithm / every environment. */
+export interface AppliesTo {
+  algorithms?: readonly AlgorithmId[];
+  environments?: readonly EnvironmentId[];
+}
+
 interface BaseSpec {
   description: string;
-  group: 'Network' | 'Optimisation' | 'Exploration' | 'Schedule' | 'Environment' | 'Evaluation' | 'Checkpoints' | 'Runtime';
+  group: 'Task' | 'Network' | 'Optimisation' | 'Exploration' | 'Schedule' | 'Environment' | 'Evaluation' | 'Checkpoints' | 'Runtime';
+  appliesTo?: AppliesTo;
 }
 export interface NumberSpec extends BaseSpec {
   type: 'number' | 'integer';
@@ -72,9 +88,19 @@ export type SettingSpec = NumberSpec | IntegerArraySpec | EnumSpec | BooleanSpec
 
 /** Ordered: the order here is the order of the settings UI. */
 export const CONFIG_SPEC: { readonly [K in ConfigKey]: SettingSpec } = {
+  algorithm: {
+    group: 'Task', type: 'enum', default: 'ddpg', enum: [...ALGORITHM_IDS],
+    enumDescriptions: ['Deep Deterministic Policy Gradient (Lillicrap et al. 2016): one critic, a deterministic actor, exploration noise.'],
+    description: 'The learning algorithm.',
+  },
+  environment: {
+    group: 'Task', type: 'enum', default: 'Pendulum-v1', enum: [...ENVIRONMENT_IDS],
+    enumDescriptions: ENVIRONMENT_IDS.map((id) => ENVIRONMENTS[id].summary),
+    description: 'The task to learn, as Gymnasium defines it. Each environment has recommended settings (a preset) you can apply when you choose it.',
+  },
   actorHidden: {
     group: 'Network', type: 'integerArray', default: [64, 64], minItems: 1, maxItems: 4, minimum: 1, maximum: 1024,
-    description: 'Hidden layer widths of the actor (ReLU), e.g. [64, 64]. The output layer is tanh scaled to the torque limit.',
+    description: 'Hidden layer widths of the actor (ReLU), e.g. [64, 64]. The output layer is tanh scaled to the action bound.',
   },
   criticHidden: {
     group: 'Network', type: 'integerArray', default: [64, 64], minItems: 1, maxItems: 4, minimum: 1, maximum: 1024,
@@ -121,7 +147,7 @@ export const CONFIG_SPEC: { readonly [K in ConfigKey]: SettingSpec } = {
   },
   noiseStd: {
     group: 'Exploration', type: 'number', default: 0.1, minimum: 0, maximum: 2,
-    description: 'Exploration noise scale σ as a fraction of the torque limit (0.1 → σ = 0.2 N·m for Pendulum).',
+    description: 'Exploration noise scale σ as a fraction of the action bound (0.1 → σ = 0.2 N·m of torque for Pendulum, 0.1 of force for MountainCarContinuous).',
   },
   ouTheta: {
     group: 'Exploration', type: 'number', default: 0.15, minimum: 0, maximum: 1,
@@ -136,12 +162,18 @@ export const CONFIG_SPEC: { readonly [K in ConfigKey]: SettingSpec } = {
     description: 'Environment steps to run (0 = no step limit). Training stops at whichever limit comes first.',
   },
   maxEpisodeSteps: {
-    group: 'Environment', type: 'integer', default: 200, minimum: 1, maximum: 100000,
-    description: 'Time limit of an episode (Pendulum-v1 truncates at 200). Episodes are truncated, never terminated.',
+    group: 'Environment', type: 'integer', default: 0, minimum: 0, maximum: 100000,
+    description:
+      "Time limit of an episode in steps (0 = the environment's own: 200 for Pendulum-v1, 999 for MountainCarContinuous-v0). " +
+      'A time limit truncates an episode; it is not a terminal state, so TD targets bootstrap through it.',
   },
   gravity: {
-    group: 'Environment', type: 'number', default: 10, minimum: 0, maximum: 100,
+    group: 'Environment', type: 'number', default: 10, minimum: 0, maximum: 100, appliesTo: { environments: ['Pendulum-v1'] },
     description: 'Gravitational acceleration g of Pendulum-v1 (Gymnasium default 10.0).',
+  },
+  goalVelocity: {
+    group: 'Environment', type: 'number', default: 0, minimum: 0, maximum: 0.07, appliesTo: { environments: ['MountainCarContinuous-v0'] },
+    description: 'Velocity the car must have at the flag for MountainCarContinuous-v0 to count as reached (Gymnasium goal_velocity, default 0).',
   },
   evalEveryEpisodes: {
     group: 'Evaluation', type: 'integer', default: 0, minimum: 0, maximum: 100000,
@@ -239,6 +271,7 @@ function show(value: unknown): string {
   try {
     return JSON.stringify(value);
   } catch {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- last resort for what JSON cannot print (a BigInt, a cycle)
     return String(value);
   }
 }
@@ -318,7 +351,7 @@ export function validateConfig(input: unknown): ValidationResult {
   const config = {} as Record<string, unknown>;
   for (const key of CONFIG_KEYS) {
     const v = record[key];
-    config[key] = Array.isArray(v) ? [...v] : v;
+    config[key] = Array.isArray(v) ? [...(v as unknown[])] : v;
   }
   return { config: config as unknown as RunConfig, errors, warnings };
 }
@@ -327,14 +360,41 @@ export function validateConfig(input: unknown): ValidationResult {
  * Settings added after checkpoints and runs were first written: a configuration stored before
  * one of them existed gets its default, so older checkpoints stay loadable.
  */
-const SETTINGS_ADDED_LATER: readonly ConfigKey[] = ['keepPeriodicCheckpoints'];
+const SETTINGS_ADDED_LATER: readonly ConfigKey[] = ['keepPeriodicCheckpoints', 'algorithm', 'environment', 'goalVelocity'];
 
-/** A stored configuration (checkpoint manifest, run.json) with the settings it predates filled in. */
+/**
+ * A stored configuration (checkpoint manifest, run.json) with the settings it predates filled in:
+ * before environments and algorithms were choices every run was DDPG on Pendulum-v1 (the defaults).
+ */
 export function upgradeStoredConfig(stored: unknown): unknown {
   if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return stored;
   const upgraded = { ...(stored as Record<string, unknown>) };
   for (const key of SETTINGS_ADDED_LATER) if (!(key in upgraded)) upgraded[key] = CONFIG_SPEC[key].default;
   return upgraded;
+}
+
+/** Whether a setting has any effect on a run of this algorithm and environment. */
+export function appliesTo(key: ConfigKey, config: Pick<RunConfig, 'algorithm' | 'environment'>): boolean {
+  const where = CONFIG_SPEC[key].appliesTo;
+  if (!where) return true;
+  if (where.algorithms && !where.algorithms.includes(config.algorithm)) return false;
+  if (where.environments && !where.environments.includes(config.environment)) return false;
+  return true;
+}
+
+/** "Pendulum-v1 only", "DDPG and TD3" …: where a setting applies, in words ('' when it applies everywhere). */
+export function describeAppliesTo(key: ConfigKey): string {
+  const where = CONFIG_SPEC[key].appliesTo;
+  if (!where) return '';
+  const parts: string[] = [];
+  if (where.algorithms) parts.push(where.algorithms.map((a) => a.toUpperCase()).join(', '));
+  if (where.environments) parts.push(where.environments.join(', '));
+  return `Applies to ${parts.join(' on ')} only.`;
+}
+
+/** The episode time limit a run uses: its own setting, or the environment's (0). */
+export function episodeLimitOf(config: Pick<RunConfig, 'maxEpisodeSteps' | 'environment'>): number {
+  return config.maxEpisodeSteps > 0 ? config.maxEpisodeSteps : ENVIRONMENTS[config.environment].maxEpisodeSteps;
 }
 
 /** Merges overrides onto the defaults, then validates. */

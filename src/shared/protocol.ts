@@ -10,7 +10,8 @@
  * narrow them with the `is*` guards below before use.
  */
 
-import type { RunConfig } from './config';
+import type { AlgorithmId, RunConfig } from './config';
+import type { EnvironmentRef, StoredNetwork } from './runFormat';
 
 // ─── Shared records (also the on-disk format of metrics.jsonl and checkpoint.json) ────────────
 
@@ -53,9 +54,16 @@ export type MetricsRow = EpisodeRow | EvalRow;
 
 export type CheckpointReason = 'manual' | 'periodic' | 'final' | 'best';
 
-/** checkpoints/<name>/checkpoint.json */
+/**
+ * checkpoints/<name>/checkpoint.json, format version 2 (readers upgrade version 1 in memory:
+ * src/shared/runFormat.ts).
+ */
 export interface CheckpointManifest {
-  formatVersion: 1;
+  formatVersion: 2;
+  algorithm: AlgorithmId;
+  environment: EnvironmentRef;
+  /** Every network of the algorithm, each a LayersModel folder; optimizer.bin follows the algorithm's optimizers. */
+  networks: StoredNetwork[];
   name: string;
   runId: string;
   episode: number;
@@ -71,13 +79,17 @@ export interface CheckpointManifest {
   hasReplayBuffer: boolean;
 }
 
-/** run.json */
+/** run.json (version 2: algorithm and environment; readers fill them in for version 1 folders) */
 export interface RunInfo {
   id: string;
   name: string;
   created: string; // ISO 8601
   updated: string;
   config: RunConfig;
+  algorithm: AlgorithmId;
+  environment: EnvironmentRef;
+  /** The preset the run's settings started from, when one was applied. */
+  preset?: string;
   engine: EngineInfo | null;
   seed: number;
   status: RunStatus;

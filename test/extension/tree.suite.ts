@@ -3,9 +3,9 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type * as vscode from 'vscode';
 import type { CheckpointManifest, RunInfo } from '../../src/shared/protocol';
 import { defaultConfig } from '../../src/shared/config';
+import { DDPG_NETWORKS, taskFieldsOf } from '../../src/shared/runFormat';
 import type { RunNode } from '../../src/extension/checkpointTree';
 import { extensionApi, tempDir, waitFor, withSettings } from './helpers';
 
@@ -14,10 +14,10 @@ function writeFixture(runsDir: string): void {
   const engine = { engine: 'wasm' as const, backend: 'simd' };
   const runDir = path.join(runsDir, '2025-03-01_12-00-00');
   mkdirSync(path.join(runDir, 'checkpoints', 'ep-20'), { recursive: true });
-  const info: RunInfo = { id: '2025-03-01_12-00-00', name: 'fixture run', created: '2025-03-01T12:00:00.000Z', updated: '2025-03-01T12:10:00.000Z', config, engine, seed: 1, status: 'stopped' };
+  const info: RunInfo = { id: '2025-03-01_12-00-00', name: 'fixture run', created: '2025-03-01T12:00:00.000Z', updated: '2025-03-01T12:10:00.000Z', config, ...taskFieldsOf(config), engine, seed: 1, status: 'stopped' };
   writeFileSync(path.join(runDir, 'run.json'), JSON.stringify(info));
   const manifest: CheckpointManifest = {
-    formatVersion: 1, name: 'ep-20', runId: info.id, episode: 20, step: 4000, recentReturn: -612.5, bestEval: -480, reason: 'final',
+    formatVersion: 2, ...taskFieldsOf(config), networks: [...DDPG_NETWORKS], name: 'ep-20', runId: info.id, episode: 20, step: 4000, recentReturn: -612.5, bestEval: -480, reason: 'final',
     created: '2025-03-01T12:10:00.000Z', configHash: '0000beef', config, engine, hasReplayBuffer: false,
   };
   writeFileSync(path.join(runDir, 'checkpoints', 'ep-20', 'checkpoint.json'), JSON.stringify(manifest));
@@ -35,13 +35,13 @@ suite('Runs view', () => {
       await waitFor('the tree to follow ddpg.runsDirectory', () => api.tree.runsDirectory === runsDir);
       const runs = (await api.tree.getChildren()) as RunNode[];
       assert.equal(runs.length, 1);
-      const item = (await api.tree.getTreeItem(runs[0])) as vscode.TreeItem;
+      const item = await api.tree.getTreeItem(runs[0]);
       assert.equal(item.label, 'fixture run');
       assert.equal(item.description, 'ep 20/100 · best −480.0');
       assert.equal(item.contextValue, 'ddpgRun.stopped');
       const checkpoints = await api.tree.getChildren(runs[0]);
       assert.equal(checkpoints.length, 1);
-      const cp = (await api.tree.getTreeItem(checkpoints[0])) as vscode.TreeItem;
+      const cp = await api.tree.getTreeItem(checkpoints[0]);
       assert.equal(cp.label, 'ep 20 · step 4,000');
       assert.equal(cp.description, 'return −612.5 · final');
       assert.equal(cp.contextValue, 'ddpgCheckpoint');

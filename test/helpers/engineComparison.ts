@@ -158,7 +158,7 @@ export function runBesideReference(
   let params: ParametersLike = start;
   let optimizer: OptimizerStateLike = zeroOptimizerState(shape);
   engine.setParameters(start);
-  engine.setOptimizerState(optimizer as OptimizerState);
+  engine.setOptimizerState(optimizer as unknown as OptimizerState);
   const rng = new Random(30);
   const batchArrays = engine.batch;
   for (let step = 1; step <= updates; step++) {

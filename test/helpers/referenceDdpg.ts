@@ -15,41 +15,32 @@ import { actorLayers, criticLayers } from '../../src/agent/engine/parameters';
 export type Numbers = ArrayLike<number>;
 type Layers = ReadonlyArray<[number, number]>;
 
-export interface ReferenceParameters {
+export type ReferenceParameters = {
   actor: Float64Array;
   critic: Float64Array;
   targetActor: Float64Array;
   targetCritic: Float64Array;
-}
+};
 
-export interface ReferenceAdamState {
+export type ReferenceAdamState = {
   m: Float64Array;
   v: Float64Array;
   /** Adam steps taken so far; the next step uses t = step + 1. */
   step: number;
-}
+};
 
-export interface ReferenceOptimizerState {
+export type ReferenceOptimizerState = {
   actor: ReferenceAdamState;
   critic: ReferenceAdamState;
-}
+};
 
-/** Anything shaped like NetworkParameters / OptimizerState, in float32 or float64. */
-export interface ParametersLike {
-  actor: Numbers;
-  critic: Numbers;
-  targetActor: Numbers;
-  targetCritic: Numbers;
-}
-export interface AdamStateLike {
-  m: Numbers;
-  v: Numbers;
-  step: number;
-}
-export interface OptimizerStateLike {
-  actor: AdamStateLike;
-  critic: AdamStateLike;
-}
+/**
+ * Anything shaped like NetworkParameters / OptimizerState (networks and optimizers by name), in
+ * float32 or float64; DDPG's are actor, critic, targetActor, targetCritic and actor, critic.
+ */
+export type ParametersLike = Record<string, Numbers>;
+export type AdamStateLike = { m: Numbers; v: Numbers; step: number };
+export type OptimizerStateLike = Record<string, AdamStateLike>;
 /** Row-major batch arrays as in engine.ts's Batch; the batch size is reward.length. */
 export interface BatchLike {
   obs: Numbers;

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import test from 'node:test';
 import { defaultConfig } from '../../src/shared/config';
+import { taskFieldsOf } from '../../src/shared/runFormat';
 import {
   createRunDirectory, listCheckpoints, listRuns, MetricsWriter, parseMetrics, readCheckpointManifest, readMetrics, readRunInfo,
   runIdFor, updateRunStatus, writeRunInfo,
@@ -12,7 +13,7 @@ import type { EpisodeRow, RunInfo } from '../../src/shared/protocol';
 
 const tmp = () => fs.mkdtemp(path.join(os.tmpdir(), 'ddpg-rundir-'));
 const episode = (n: number): EpisodeRow => ({ type: 'episode', episode: n, step: n * 200, return: -1000 + n, length: 200, criticLoss: 1, actorLoss: 2, meanQ: 3, wallTime: n });
-const info = (id: string, created: string): RunInfo => ({ id, name: id, created, updated: created, config: defaultConfig(), engine: null, seed: 1, status: 'running' });
+const info = (id: string, created: string): RunInfo => ({ id, name: id, created, updated: created, config: defaultConfig(), ...taskFieldsOf(defaultConfig()), engine: null, seed: 1, status: 'running' });
 
 test('run ids sort by time and never collide', async () => {
   const root = await tmp();

@@ -4,12 +4,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import test from 'node:test';
 import { loadCheckpoint } from '../../src/agent/checkpoint';
-import { resolveConfig, type EngineChoice, type RunConfig } from '../../src/shared/config';
+import { resolveConfig, type RunConfig } from '../../src/shared/config';
 import { createRunDirectory, listCheckpoints, readMetrics, readRunInfo } from '../../src/shared/node/runDirectory';
 import { Trainer } from '../../src/agent/trainer';
 import { createEngine } from '../../src/agent/engine/index';
-import { networkShapeFor } from '../../src/agent/ddpg';
-import { PENDULUM } from '../../src/agent/env/pendulum';
+import { shapeForConfig } from '../../src/agent/checkpoint';
 import type { Engine, NetworkParameters, OptimizerState } from '../../src/agent/engine/engine';
 import type { EpisodeRow, TrainerToHost } from '../../src/shared/protocol';
 
@@ -18,7 +17,7 @@ function tinyConfig(overrides: Partial<RunConfig> = {}): RunConfig {
   const { config, errors } = resolveConfig({
     actorHidden: [16, 16], criticHidden: [16, 16], batchSize: 32, bufferSize: 4000, warmupSteps: 100,
     maxEpisodeSteps: 50, episodes: 8, evalEverySteps: 100, evalEpisodes: 2, checkpointEveryEpisodes: 0,
-    engine: (process.env.DDPG_TEST_ENGINE as EngineChoice | undefined) ?? 'auto', seed: 3, ...overrides,
+    engine: process.env.DDPG_TEST_ENGINE ?? 'auto', seed: 3, ...overrides,
   });
   assert.ok(config, JSON.stringify(errors));
   return config;
@@ -36,6 +35,7 @@ async function train(
   const runDir = options.runDir ?? (await newRun());
   const events: TrainerToHost[] = [];
   let trainer!: Trainer;
+  // eslint-disable-next-line prefer-const -- emit runs inside create() (the 'started' event), before trainer is assigned
   trainer = await Trainer.create({
     runDir, config, resumeFrom: options.resumeFrom, streamFrames: true, engine: options.engine,
     emit: (e) => {
@@ -52,7 +52,7 @@ async function train(
  * middle of env step warmupSteps − 1 + n (the first update follows step warmupSteps). Commands sent from there land at an exactly known step.
  */
 async function spiedEngine(config: RunConfig, onUpdate: (n: number) => void): Promise<Engine> {
-  const shape = networkShapeFor(config, { obsDim: PENDULUM.obsDim, actDim: PENDULUM.actDim, maxTorque: PENDULUM.maxTorque });
+  const shape = shapeForConfig(config);
   const engine = await createEngine(config.engine, { shape, hyper: config, batchSize: config.batchSize });
   let updates = 0;
   return new Proxy(engine, {
@@ -188,9 +188,8 @@ test('pause stops stepping mid-episode, resume continues, checkpoint while pause
 test('a checkpoint loads back with identical parameters, optimizer state and actions', async () => {
   const config = tinyConfig({ episodes: 1000 });
   const probe = new Float32Array([Math.cos(2), Math.sin(2), 0.5, Math.cos(-1), Math.sin(-1), -3]);
-  let trainer!: Trainer;
   let saved: { dir: string; actions: number[]; parameters: NetworkParameters; optimizer: OptimizerState } | null = null;
-  trainer = await Trainer.create({
+  const trainer: Trainer = await Trainer.create({
     runDir: await newRun(), config,
     emit: (e) => {
       if (e.type === 'episode' && e.row.episode === 3) trainer.requestCheckpoint(1);
@@ -203,7 +202,7 @@ test('a checkpoint loads back with identical parameters, optimizer state and act
   });
   await trainer.run();
   assert.ok(saved);
-  const { dir, actions, parameters, optimizer } = saved as NonNullable<typeof saved>;
+  const { dir, actions, parameters, optimizer } = saved;
   const loaded = await loadCheckpoint(dir);
   assert.deepEqual(loaded.parameters, parameters);
   assert.deepEqual(loaded.optimizer, optimizer);
@@ -258,13 +257,17 @@ test('a corrupt checkpoint names the file that is wrong', async () => {
   await assert.rejects(loadCheckpoint(cp), (err: Error) => err.message.includes(path.join(cp, 'checkpoint.json')));
 });
 
-test('resuming with different network sizes is refused with both shapes named', async () => {
+test('resuming with other networks, another buffer size or another task is refused before anything is written', async () => {
   const { runDir } = await train(tinyConfig({ episodes: 1 }));
   const cp = (await listCheckpoints(runDir))[0].dir;
-  await assert.rejects(
-    Trainer.create({ runDir: await newRun(), config: tinyConfig({ actorHidden: [8] }), resumeFrom: cp, emit: () => {} }),
-    /actor \[16,16\].*actor \[8\]/,
-  );
+  const refused = async (overrides: Partial<RunConfig>, reason: RegExp) => {
+    const target = await newRun();
+    await assert.rejects(Trainer.create({ runDir: target, config: tinyConfig(overrides), resumeFrom: cp, emit: () => {} }), reason);
+    assert.deepEqual(await fs.readdir(target), ['checkpoints'], 'nothing written into the new run folder');
+  };
+  await refused({ actorHidden: [8] }, /cannot resume from .*actorHidden is \[16,16\] in the checkpoint and \[8\] in the settings/);
+  await refused({ bufferSize: 5000 }, /bufferSize is 4000 in the checkpoint .* and 5000 in the settings/);
+  await refused({ environment: 'MountainCarContinuous-v0' }, /trained on Pendulum-v1, the settings ask for MountainCarContinuous-v0/);
 });
 
 test('learning: a small configuration lifts the deterministic eval from about -1200 to above -400', async () => {

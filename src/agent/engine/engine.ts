@@ -52,18 +52,19 @@ export interface Batch {
   terminated: Float32Array;
 }
 
+/**
+ * One update's statistics by name; the algorithm declares which (DDPG: criticLoss, actorLoss, and
+ * meanQ = mean Q(s, a) of step 2, before the critic's Adam step).
+ */
 export interface UpdateStats {
-  criticLoss: number;
-  actorLoss: number;
-  meanQ: number;
+  [statistic: string]: number;
 }
 
-export interface NetworkParameters {
-  actor: Float32Array;
-  critic: Float32Array;
-  targetActor: Float32Array;
-  targetCritic: Float32Array;
-}
+/**
+ * Every network's flat parameters, keyed by the names the algorithm declares
+ * (DDPG: actor, critic, targetActor, targetCritic).
+ */
+export type NetworkParameters = Record<string, Float32Array>;
 
 export interface AdamState {
   m: Float32Array;
@@ -72,11 +73,8 @@ export interface AdamState {
   step: number;
 }
 
-export interface OptimizerState {
-  actor: AdamState;
-  critic: AdamState;
-}
-
+/** Adam state of every optimizer, keyed by the names the algorithm declares (DDPG: actor, critic). */
+export type OptimizerState = Record<string, AdamState>;
 
 export interface Engine {
   readonly info: EngineInfo;
@@ -87,7 +85,7 @@ export interface Engine {
    * the caller fills them, then calls update(). Never reallocated.
    */
   readonly batch: Batch;
-  /** One full DDPG update on the current contents of `batch`. */
+  /** One full update of the engine's algorithm (DDPG today) on the current contents of `batch`. */
   update(): UpdateStats;
   /**
    * Deterministic actions of the online actor for `count` observations (row-major obs).

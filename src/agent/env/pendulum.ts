@@ -2,9 +2,16 @@
  * Pendulum-v1 exactly as Gymnasium 1.x defines it (gymnasium/envs/classic_control/pendulum.py):
  * the reward is computed on the pre-step state, the speed is updated, clipped, and the angle is
  * advanced with the clipped speed. The episode never terminates; it is truncated at the time limit.
+ * `Pendulum` is the physics (what the trainer used before environments were a choice);
+ * `PendulumEnvironment` is the same object behind the Environment interface.
  */
 
+import { ENVIRONMENTS } from '../../shared/environments';
 import { Random } from '../random';
+import { scalarAction } from './action';
+import type { Environment, EnvironmentState, StepResult as EnvironmentStepResult } from './environment';
+import { checkEvaluationEpisode, EVALUATION_SEED_BASE, evaluationOffset } from './evaluationStarts';
+import { numberField, stepCountField } from './stateFields';
 
 export const PENDULUM = {
   maxSpeed: 8,
@@ -93,5 +100,79 @@ export class Pendulum {
       terminated: false,
       truncated: this.elapsedSteps >= this.maxEpisodeSteps,
     };
+  }
+}
+
+/**
+ * Start [θ, θ̇] of evaluation episode `e` out of `episodes`: systematic sampling of the angle, i.e.
+ * `episodes` evenly spaced angles around the circle shifted by one fixed random offset, with
+ * θ̇ ~ U(−1, 1) from a fixed seed per episode. Its expectation is that of Pendulum's own uniform
+ * reset, but it covers the whole circle every time: ten plain draws can put half the starts hanging
+ * at the bottom, and "solved" (mean ≥ −200) would then mean something different from one set of
+ * seeds to the next.
+ */
+export function pendulumEvaluationStart(e: number, episodes: number): [number, number] {
+  const theta = -Math.PI + ((e + evaluationOffset()) * 2 * Math.PI) / episodes;
+  return [theta, new Random(EVALUATION_SEED_BASE + 1 + e).uniform(-1, 1)];
+}
+
+export interface PendulumState extends EnvironmentState {
+  theta: number;
+  thetaDot: number;
+  /** The clipped torque of the last step, which frame() reports. */
+  lastTorque: number;
+}
+
+/** Pendulum-v1 behind the Environment interface; the arithmetic is the Pendulum class's, untouched. */
+export class PendulumEnvironment implements Environment {
+  readonly spec = ENVIRONMENTS['Pendulum-v1'];
+  readonly pendulum: Pendulum;
+
+  constructor(opts: { g?: number; maxEpisodeSteps?: number; rng?: Random } = {}) {
+    this.pendulum = new Pendulum(opts);
+  }
+
+  get maxEpisodeSteps(): number {
+    return this.pendulum.maxEpisodeSteps;
+  }
+
+  reset(seed?: number): number[] {
+    return this.pendulum.reset(seed);
+  }
+
+  resetToEvaluationStart(index: number, count: number): number[] {
+    checkEvaluationEpisode(index, count);
+    this.pendulum.state = pendulumEvaluationStart(index, count);
+    this.pendulum.elapsedSteps = 0;
+    this.pendulum.lastTorque = 0;
+    return this.pendulum.observation();
+  }
+
+  step(action: ArrayLike<number> | number): EnvironmentStepResult {
+    return this.pendulum.step(scalarAction(action));
+  }
+
+  observation(): number[] {
+    return this.pendulum.observation();
+  }
+
+  get state(): PendulumState {
+    const { state, elapsedSteps, lastTorque } = this.pendulum;
+    return { theta: state[0], thetaDot: state[1], elapsedSteps, lastTorque };
+  }
+
+  set state(saved: EnvironmentState) {
+    const id = this.spec.id;
+    const theta = numberField(id, saved, 'theta');
+    const thetaDot = numberField(id, saved, 'thetaDot');
+    const lastTorque = numberField(id, saved, 'lastTorque');
+    const elapsedSteps = stepCountField(id, saved);
+    this.pendulum.state = [theta, thetaDot];
+    this.pendulum.elapsedSteps = elapsedSteps;
+    this.pendulum.lastTorque = lastTorque;
+  }
+
+  frame(): number[] {
+    return [this.pendulum.state[0], this.pendulum.lastTorque];
   }
 }

@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CheckpointManifest, EpisodeRow, EvalRow, MetricsRow, RunInfo, RunStatus } from '../protocol';
-import { upgradeStoredConfig } from '../config';
+import { parseCheckpointManifest, parseRunInfo } from '../runFormat';
 
 export const RUN_FILE = 'run.json';
 export const METRICS_FILE = 'metrics.jsonl';
@@ -67,11 +67,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 export async function readRunInfo(runDir: string): Promise<RunInfo> {
   const file = path.join(runDir, RUN_FILE);
-  const value = await readJson(file, 'run.json');
-  if (!isObject(value) || typeof value.id !== 'string' || typeof value.status !== 'string' || !isObject(value.config)) {
-    throw new Error(`run.json lacks id, status or config: ${file}`);
-  }
-  return { ...value, config: upgradeStoredConfig(value.config) } as unknown as RunInfo;
+  return parseRunInfo<RunInfo>(await readJson(file, 'run.json'), file);
 }
 
 export async function writeRunInfo(runDir: string, info: RunInfo): Promise<void> {
@@ -145,14 +141,7 @@ export class MetricsWriter {
 
 export async function readCheckpointManifest(checkpointDir: string): Promise<CheckpointManifest> {
   const file = path.join(checkpointDir, MANIFEST_FILE);
-  const value = await readJson(file, 'checkpoint manifest');
-  if (!isObject(value)) throw new Error(`checkpoint manifest is not an object: ${file}`);
-  if (value.formatVersion !== 1) throw new Error(`checkpoint manifest has unsupported formatVersion ${JSON.stringify(value.formatVersion)} (expected 1): ${file}`);
-  for (const key of ['episode', 'step'] as const) {
-    if (typeof value[key] !== 'number') throw new Error(`checkpoint manifest lacks a numeric "${key}": ${file}`);
-  }
-  if (!isObject(value.config)) throw new Error(`checkpoint manifest lacks "config": ${file}`);
-  return { ...value, config: upgradeStoredConfig(value.config) } as unknown as CheckpointManifest;
+  return parseCheckpointManifest<CheckpointManifest>(await readJson(file, 'checkpoint manifest'), file);
 }
 
 /** Each visible subfolder of `parent`, read by `read`; a failure becomes that entry's error. */

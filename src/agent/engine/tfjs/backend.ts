@@ -56,10 +56,12 @@ function loadNamespace(): { tf: TensorFlow; native: boolean } {
   try {
     // A plain runtime require: the bundler leaves this optional native addon external, and it is
     // absent or unloadable (no libtensorflow, Electron's ABI) on many machines.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional native addon, loaded lazily and only if present
     loaded = { tf: require('@tensorflow/tfjs-node') as TensorFlow, native: true };
   } catch (error) {
     // The first line says it all (Node appends the require stack).
     nativeFailure = describe(error).split('\n')[0];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, after the native addon failed
     loaded = { tf: require('@tensorflow/tfjs') as TensorFlow, native: false };
   }
   return loaded;

@@ -207,13 +207,13 @@ class TfjsEngine implements Engine {
     const step = tf.div(tf.mul(mHat, lr), tf.add(tf.sqrt(vHat), ADAM.epsilon));
     net.m.assign(m as TF.Tensor1D);
     net.v.assign(v as TF.Tensor1D);
-    net.params.assign(tf.sub(net.params, step) as TF.Tensor1D);
+    net.params.assign(tf.sub<TF.Tensor1D>(net.params, step));
     net.step = t;
   }
 
   private softUpdate(target: TF.Variable<TF.Rank.R1>, online: TF.Tensor1D, tau: number): void {
     const { tf } = this;
-    target.assign(tf.add(tf.mul(online, tau), tf.mul(target, 1 - tau)) as TF.Tensor1D);
+    target.assign(tf.add<TF.Tensor1D>(tf.mul(online, tau), tf.mul(target, 1 - tau)));
   }
 
   update(): UpdateStats {
@@ -237,7 +237,7 @@ class TfjsEngine implements Engine {
         // 2. Critic: mean squared TD error, one Adam step.
         const criticResult = tf.variableGrads(() => {
           const q = this.criticForward(this.critic.params, obs, action, true);
-          meanQ = tf.keep(tf.mean(q)) as TF.Scalar;
+          meanQ = tf.keep(tf.mean<TF.Scalar>(q));
           return tf.mean(tf.squaredDifference(q, y));
         }, [this.critic.params]);
         this.adamStep(this.critic, criticResult.grads[this.critic.params.name] as TF.Tensor1D, hyper.criticLr);

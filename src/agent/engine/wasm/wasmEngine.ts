@@ -74,7 +74,7 @@ export async function createWasmEngine(options: EngineOptions, load: WasmEngineL
   checkOptions(options);
   const requested = load.threads ?? 'auto';
   if (requested !== 1 && requested !== 2 && requested !== 'adaptive' && requested !== 'auto') {
-    throw new RangeError(`threads must be 1, 2, 'adaptive' or 'auto', got ${requested}`);
+    throw new RangeError(`threads must be 1, 2, 'adaptive' or 'auto', got ${String(requested)}`);
   }
   const threads = requested === 'auto' ? autoThreads(options) : requested;
   const { exports, memory, module, level } = await instantiateEngine(load.simd ?? 'auto');

@@ -4,34 +4,32 @@
  *
  * The loop is cooperative: it yields to the event loop every ~15 ms of work so that commands
  * arriving over IPC (or from a signal handler in the CLI) are seen promptly. It knows nothing of
- * VS Code: it reports through `emit` and writes the run directory.
+ * VS Code: it reports through `emit` and writes the run directory. Its parts, each in its own file:
+ * the evaluation schedule, the checkpoint policy, the resume state and the frame recorder.
  */
 
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type {
-  CheckpointManifest,
-  CheckpointReason,
-  EngineInfo,
-  EpisodeRow,
-  EvalRow,
-  MetricsRow,
-  RunInfo,
-  RunStatus,
-  StatusSnapshot,
-  TrainerToHost,
-} from '../shared/protocol';
-import { loadCheckpoint, saveCheckpoint, type LoadedCheckpoint, type TrainerSnapshot } from './checkpoint';
-import { configHash, type RunConfig } from '../shared/config';
-import { DdpgAgent, networkShapeFor, UpdateAccumulator } from './ddpg';
-import type { Engine, ThreadUsage } from './engine/engine';
-import { createEngine } from './engine/index';
-import { Pendulum, PENDULUM, SOLVED_RETURN } from './env/pendulum';
-import { evaluatePolicy, meanStd, yieldToEventLoop } from './evaluation';
-import { CHECKPOINTS_DIR, MetricsWriter, readMetrics, writeRunInfo } from '../shared/node/runDirectory';
+import { configHash, type RunConfig } from '../../shared/config';
+import { ENVIRONMENTS } from '../../shared/environments';
+import { CHECKPOINTS_DIR, MetricsWriter, readMetrics, writeRunInfo } from '../../shared/node/runDirectory';
+import type { CheckpointManifest, CheckpointReason, EngineInfo, EpisodeRow, EvalRow, MetricsRow, RunInfo, RunStatus, StatusSnapshot, TrainerToHost } from '../../shared/protocol';
+import { checkResumeCompatibility } from '../../shared/resumeCompatibility';
+import { taskFieldsOf } from '../../shared/runFormat';
+import { DdpgAgent } from '../algorithms/ddpg';
+import { algorithmSpec } from '../algorithms/index';
+import { UpdateAccumulator } from '../algorithms/updateStatistics';
+import { loadCheckpoint, saveCheckpoint, shapeForConfig, type LoadedCheckpoint, type TrainerSnapshot } from '../checkpoint';
+import type { Engine, ThreadUsage } from '../engine/engine';
+import { createEngine } from '../engine/index';
+import type { Environment } from '../env/environment';
+import { environmentFor } from '../environmentFor';
+import { evaluatePolicy, meanStd, yieldToEventLoop } from '../evaluation';
+import { checkpointName, PeriodicCheckpoints, sweepCheckpointLeftovers } from './checkpointPolicy';
+import { EvaluationSchedule } from './evaluationSchedule';
+import { FrameRecorder } from './frameRecorder';
+import { freshProgress, restoreSnapshot, takeSnapshot, type ResumableParts, type TrainingProgress } from './resumeState';
 
 const YIELD_EVERY_MS = 15;
-const FRAME_BATCH_MS = 100;
 const STATUS_EVERY_MS = 500;
 const RECENT_EPISODES = 10;
 
@@ -49,6 +47,8 @@ export interface TrainerOptions {
   /** Injected engine (tests); otherwise created from config.engine. */
   engine?: Engine;
   name?: string;
+  /** The preset the configuration started from (recorded in run.json). */
+  preset?: string;
 }
 
 export interface TrainingSummary {
@@ -70,29 +70,20 @@ export class Trainer {
   readonly runDir: string;
   readonly engine: Engine;
   readonly agent: DdpgAgent;
-  readonly env: Pendulum;
+  readonly env: Environment;
   private readonly emit: Emit;
   private readonly metrics: MetricsWriter;
   private runInfo: RunInfo;
 
-  // Counters (all saved in checkpoints).
-  private episode = 0;
-  private totalSteps = 0;
-  private episodeReturn = 0;
-  private inEpisode = false;
-  private obs: number[] = [0, 0, 0];
-  private nextEvalStep = 0;
-  private nextEvalEpisode = 0;
-  private bestEval: number | null = null;
-  private latestEval: number | null = null;
-  private lastEvalStep = -1;
-  private recentReturns: number[] = [];
-  private solved: { step: number; wallTime: number } | null = null;
-  private readonly episodeStats = new UpdateAccumulator();
-  /** This run's periodic checkpoints still on disk, oldest first (keepPeriodicCheckpoints prunes it). */
-  private readonly periodicCheckpoints: string[] = [];
+  private readonly progress: TrainingProgress;
+  private readonly schedule: EvaluationSchedule;
+  private readonly episodeStats: UpdateAccumulator;
+  private readonly periodic: PeriodicCheckpoints;
+  private readonly frames: FrameRecorder;
+  private readonly solvedThreshold: number;
   /** Training seconds before this process started (resumed runs). */
   private wallTimeOffset = 0;
+  private stepsAtProcessStart = 0;
 
   // Control state (not saved).
   private state: RunStatus = 'starting';
@@ -101,13 +92,9 @@ export class Trainer {
   private resumeSignalled = false;
   private checkpointRequests: number[] = [];
   private wake: (() => void) | null = null;
-  private streamFrames: boolean;
   private readonly stopWhenSolved: boolean;
   private activeSince = 0;
   private activeSeconds = 0;
-  private frames: number[] = [];
-  private framesFirstStep = 0;
-  private lastFrameFlush = 0;
   private lastStatus = 0;
   private rateWindow = { time: 0, step: 0, rate: 0 };
 
@@ -116,25 +103,29 @@ export class Trainer {
     this.runDir = options.runDir;
     this.emit = options.emit;
     this.engine = engine;
-    this.streamFrames = options.streamFrames ?? false;
     this.stopWhenSolved = options.stopWhenSolved ?? false;
     this.runInfo = runInfo;
     this.metrics = new MetricsWriter(options.runDir);
     this.agent = new DdpgAgent(engine, options.config, options.config.seed);
-    this.env = new Pendulum({ g: options.config.gravity, maxEpisodeSteps: options.config.maxEpisodeSteps, rng: this.agent.rng.env });
-    this.nextEvalStep = options.config.evalEverySteps;
-    this.nextEvalEpisode = options.config.evalEveryEpisodes;
+    this.env = environmentFor(options.config, this.agent.rng.env);
+    this.progress = freshProgress(this.env.spec.observationSize);
+    this.schedule = new EvaluationSchedule(options.config);
+    this.episodeStats = new UpdateAccumulator(algorithmSpec(options.config.algorithm).statistics);
+    this.periodic = new PeriodicCheckpoints(options.config.keepPeriodicCheckpoints, (message) => this.emit({ type: 'log', level: 'warn', message }));
+    this.frames = new FrameRecorder(this.env.spec.frameLabels.length, (frames) => this.emit({ type: 'frames', frames }), options.streamFrames ?? false);
+    this.solvedThreshold = ENVIRONMENTS[options.config.environment].solved.threshold;
   }
 
-  /** Builds the engine, writes run.json, restores a checkpoint if asked, and announces the run. */
+  /** Checks a resume, builds the engine, writes run.json, restores a checkpoint if asked, and announces the run. */
   static async create(options: TrainerOptions): Promise<Trainer> {
     const config = options.config;
     let resume: LoadedCheckpoint | undefined;
     if (options.resumeFrom) {
       resume = await loadCheckpoint(options.resumeFrom);
-      assertSameNetworks(config, resume.manifest.config, options.resumeFrom);
+      const verdict = checkResumeCompatibility(resume.manifest, config);
+      if (!verdict.ok) throw new Error(`cannot resume from ${options.resumeFrom}: ${verdict.reasons.join('; ')}`);
     }
-    const shape = networkShapeFor(config, { obsDim: PENDULUM.obsDim, actDim: PENDULUM.actDim, maxTorque: PENDULUM.maxTorque });
+    const shape = shapeForConfig(config);
     const engine =
       options.engine ??
       (await createEngine(config.engine, { shape, hyper: config, batchSize: config.batchSize }, (message) =>
@@ -147,6 +138,8 @@ export class Trainer {
       created,
       updated: created,
       config,
+      ...taskFieldsOf(config),
+      ...(options.preset ? { preset: options.preset } : {}),
       engine: engine.info,
       seed: config.seed,
       status: 'starting',
@@ -162,6 +155,7 @@ export class Trainer {
         : {}),
     };
     const trainer = new Trainer(options, engine, runInfo);
+    await sweepCheckpointLeftovers(path.join(options.runDir, CHECKPOINTS_DIR));
     if (resume) await trainer.restore(resume, options.resumeFrom!);
     else trainer.agent.initialiseNetworks(config.seed);
     await writeRunInfo(options.runDir, runInfo);
@@ -189,8 +183,7 @@ export class Trainer {
     this.notify();
   }
   setFrameStreaming(enabled: boolean): void {
-    this.streamFrames = enabled;
-    if (!enabled) this.frames = [];
+    this.frames.setEnabled(enabled);
   }
   get status(): RunStatus {
     return this.state;
@@ -208,9 +201,9 @@ export class Trainer {
     await this.setState('running');
     let lastYield = now();
     try {
-      while (!this.limitReached() && !this.stopRequested && !(this.stopWhenSolved && this.solved)) {
+      while (!this.limitReached() && !this.stopRequested && !(this.stopWhenSolved && this.progress.solved)) {
         this.step();
-        if (!this.inEpisode) {
+        if (!this.progress.inEpisode) {
           await this.finishEpisode();
           lastYield = now(); // its writes already let the event loop run
         }
@@ -222,7 +215,7 @@ export class Trainer {
       const stopped = this.stopRequested !== null;
       if (!stopped) await this.finalEvaluation();
       if (!stopped || this.stopRequested!.saveCheckpoint) await this.checkpoint('final');
-      this.flushFrames();
+      this.frames.flush(this.progress.episode + 1);
       await this.setState(stopped ? 'stopped' : 'finished');
     } catch (err) {
       await this.setState('crashed', (err as Error).message).catch(() => {});
@@ -235,126 +228,115 @@ export class Trainer {
 
   summary(): TrainingSummary {
     const wallTime = this.wallTime();
+    const active = this.activeSeconds + this.currentActive();
     return {
       status: this.state,
-      episodes: this.episode,
-      steps: this.totalSteps,
+      episodes: this.progress.episode,
+      steps: this.progress.totalSteps,
       wallTime,
-      stepsPerSecond: this.activeSeconds + this.currentActive() > 0 ? this.stepsThisProcess / (this.activeSeconds + this.currentActive()) : 0,
-      stepsToSolve: this.solved?.step ?? null,
-      timeToSolveSeconds: this.solved?.wallTime ?? null,
-      finalEvalMean: this.latestEval,
-      bestEval: this.bestEval,
+      stepsPerSecond: active > 0 ? (this.progress.totalSteps - this.stepsAtProcessStart) / active : 0,
+      stepsToSolve: this.progress.solved?.step ?? null,
+      timeToSolveSeconds: this.progress.solved?.wallTime ?? null,
+      finalEvalMean: this.progress.latestEval,
+      bestEval: this.progress.bestEval,
     };
-  }
-
-  private stepsAtProcessStart = 0;
-  private get stepsThisProcess(): number {
-    return this.totalSteps - this.stepsAtProcessStart;
   }
 
   private limitReached(): boolean {
     const c = this.config;
-    if (this.inEpisode) return c.totalSteps > 0 && this.totalSteps >= c.totalSteps;
-    return (c.episodes > 0 && this.episode >= c.episodes) || (c.totalSteps > 0 && this.totalSteps >= c.totalSteps);
+    const p = this.progress;
+    if (p.inEpisode) return c.totalSteps > 0 && p.totalSteps >= c.totalSteps;
+    return (c.episodes > 0 && p.episode >= c.episodes) || (c.totalSteps > 0 && p.totalSteps >= c.totalSteps);
   }
 
   /** One environment step, with the updates due after it. */
   private step(): void {
-    if (!this.inEpisode) {
-      this.obs = this.env.reset();
+    const p = this.progress;
+    if (!p.inEpisode) {
+      p.obs = this.env.reset();
       this.agent.noise.reset();
-      this.episodeReturn = 0;
+      p.episodeReturn = 0;
       this.episodeStats.reset();
-      this.inEpisode = true;
-      this.framesFirstStep = 0;
+      p.inEpisode = true;
+      this.frames.startEpisode();
     }
-    const action = this.agent.trainingAction(this.obs, this.totalSteps);
-    const result = this.env.step(action[0]);
-    this.totalSteps++;
-    this.episodeReturn += result.reward;
-    if (this.streamFrames) this.frames.push(this.env.state[0], this.env.lastTorque);
+    const action = this.agent.trainingAction(p.obs, p.totalSteps);
+    const result = this.env.step(action);
+    p.totalSteps++;
+    p.episodeReturn += result.reward;
+    if (this.frames.enabled) this.frames.record(this.env.frame());
     // Bootstrap through truncation: only true termination cuts the TD target.
-    this.agent.observe(this.obs, action, result.reward, result.observation, result.terminated, this.totalSteps, this.episodeStats);
-    this.obs = result.observation;
-    if (result.terminated || result.truncated) this.inEpisode = false;
+    this.agent.observe(p.obs, action, result.reward, result.observation, result.terminated, p.totalSteps, this.episodeStats);
+    p.obs = result.observation;
+    if (result.terminated || result.truncated) p.inEpisode = false;
   }
 
   private async finishEpisode(): Promise<void> {
-    // When episodes end faster than frame batches are due, their frames are dropped: the
-    // dashboard plays 20 steps/s and would skip them anyway, and the IPC channel stays light.
-    this.flushFramesIfDue();
-    this.frames = [];
-    this.episode++;
+    const p = this.progress;
+    this.frames.endEpisode(p.episode + 1);
+    p.episode++;
     const losses = this.episodeStats.means();
     const row: EpisodeRow = {
       type: 'episode',
-      episode: this.episode,
-      step: this.totalSteps,
-      return: this.episodeReturn,
-      length: this.env.elapsedSteps,
+      episode: p.episode,
+      step: p.totalSteps,
+      return: p.episodeReturn,
+      length: this.env.state.elapsedSteps,
       criticLoss: losses.criticLoss,
       actorLoss: losses.actorLoss,
       meanQ: losses.meanQ,
       wallTime: this.wallTime(),
     };
-    this.recentReturns.push(row.return);
-    if (this.recentReturns.length > RECENT_EPISODES) this.recentReturns.shift();
+    p.recentReturns.push(row.return);
+    if (p.recentReturns.length > RECENT_EPISODES) p.recentReturns.shift();
     if (!Number.isFinite(row.return) || (losses.criticLoss !== null && !Number.isFinite(losses.criticLoss))) {
       this.emit({ type: 'log', level: 'warn', message: `episode ${row.episode}: non-finite return or loss (${row.return}, ${losses.criticLoss}); training has diverged` });
     }
     this.emit({ type: 'episode', row });
     const rows: MetricsRow[] = [row];
-    const c = this.config;
-    let evalDue = false;
-    if (c.evalEverySteps > 0 && this.totalSteps >= this.nextEvalStep) {
-      evalDue = true;
-      while (this.nextEvalStep <= this.totalSteps) this.nextEvalStep += c.evalEverySteps;
-    }
-    if (c.evalEveryEpisodes > 0 && this.episode >= this.nextEvalEpisode) {
-      evalDue = true;
-      while (this.nextEvalEpisode <= this.episode) this.nextEvalEpisode += c.evalEveryEpisodes;
-    }
     let improved = false;
-    if (evalDue) {
+    if (this.schedule.dueAt(p.totalSteps, p.episode)) {
       const evalRow = await this.runEvaluation();
       rows.push(evalRow);
-      improved = evalRow.mean === this.bestEval;
+      improved = evalRow.mean === p.bestEval;
     }
     await this.metrics.append(rows);
+    const c = this.config;
     if (improved && c.saveBestCheckpoint) await this.checkpoint('best');
-    if (c.checkpointEveryEpisodes > 0 && this.episode % c.checkpointEveryEpisodes === 0) await this.checkpoint('periodic');
+    if (c.checkpointEveryEpisodes > 0 && p.episode % c.checkpointEveryEpisodes === 0) await this.checkpoint('periodic');
     this.maybeStatus(false);
   }
 
   private async runEvaluation(): Promise<EvalRow> {
+    const p = this.progress;
     const returns = await evaluatePolicy((obs) => this.agent.greedyAction(obs), this.config, this.config.evalEpisodes);
     const { mean, std } = meanStd(returns);
-    const row: EvalRow = { type: 'eval', episode: this.episode, step: this.totalSteps, mean, std, returns, wallTime: this.wallTime() };
-    this.latestEval = mean;
-    this.lastEvalStep = this.totalSteps;
-    if (this.bestEval === null || mean > this.bestEval) this.bestEval = mean;
-    if (this.solved === null && mean >= SOLVED_RETURN) this.solved = { step: this.totalSteps, wallTime: row.wallTime };
+    const row: EvalRow = { type: 'eval', episode: p.episode, step: p.totalSteps, mean, std, returns, wallTime: this.wallTime() };
+    p.latestEval = mean;
+    p.lastEvalStep = p.totalSteps;
+    if (p.bestEval === null || mean > p.bestEval) p.bestEval = mean;
+    if (p.solved === null && mean >= this.solvedThreshold) p.solved = { step: p.totalSteps, wallTime: row.wallTime };
     this.emit({ type: 'eval', row });
     return row;
   }
 
   /** The run ends with an evaluation of the final policy unless one just ran. */
   private async finalEvaluation(): Promise<void> {
-    if (this.lastEvalStep === this.totalSteps || this.totalSteps === 0) return;
+    const p = this.progress;
+    if (p.lastEvalStep === p.totalSteps || p.totalSteps === 0) return;
     const row = await this.runEvaluation();
     await this.metrics.append([row]);
-    if (row.mean === this.bestEval && this.config.saveBestCheckpoint) await this.checkpoint('best');
+    if (row.mean === p.bestEval && this.config.saveBestCheckpoint) await this.checkpoint('best');
   }
 
   /** Pause, manual checkpoints, frames and status: everything that happens between steps. */
   private async serviceControl(): Promise<void> {
-    this.flushFramesIfDue();
+    this.frames.flushIfDue(this.progress.episode + 1);
     this.maybeStatus(false);
     await this.saveRequestedCheckpoints();
     if (this.pauseRequested && !this.stopRequested) {
       this.pauseRequested = false;
-      this.flushFrames();
+      this.frames.flush(this.progress.episode + 1);
       this.resumeSignalled = false;
       await this.setState('paused');
       while (!this.stopRequested && !this.resumeSignalled) {
@@ -379,21 +361,19 @@ export class Trainer {
 
   // ─── checkpoints ─────────────────────────────────────────────────────────────────────────────
 
-  private checkpointName(reason: CheckpointReason): string {
-    if (reason === 'best') return 'best';
-    const tag = `ep${String(this.episode).padStart(4, '0')}-step${this.totalSteps}`;
-    return reason === 'periodic' ? tag : `${reason}-${tag}`;
-  }
-
   async checkpoint(reason: CheckpointReason, requestId?: number): Promise<string> {
+    const p = this.progress;
+    const algorithm = algorithmSpec(this.config.algorithm);
     const manifest: CheckpointManifest = {
-      formatVersion: 1,
-      name: this.checkpointName(reason),
+      formatVersion: 2,
+      ...taskFieldsOf(this.config),
+      networks: [...algorithm.networks],
+      name: checkpointName(reason, p.episode, p.totalSteps),
       runId: this.runInfo.id,
-      episode: this.episode,
-      step: this.totalSteps,
-      recentReturn: this.recentReturns.length > 0 ? this.recentReturns.reduce((a, b) => a + b, 0) / this.recentReturns.length : null,
-      bestEval: this.bestEval,
+      episode: p.episode,
+      step: p.totalSteps,
+      recentReturn: p.recentReturns.length > 0 ? p.recentReturns.reduce((a, b) => a + b, 0) / p.recentReturns.length : null,
+      bestEval: p.bestEval,
       reason,
       created: new Date().toISOString(),
       configHash: configHash(this.config),
@@ -409,84 +389,27 @@ export class Trainer {
       buffer: this.config.saveReplayBuffer ? this.agent.buffer.snapshot() : undefined,
     });
     this.emit({ type: 'checkpoint', dir, manifest, ...(requestId !== undefined ? { requestId } : {}) });
-    if (reason === 'periodic') await this.prunePeriodicCheckpoints(dir);
+    if (reason === 'periodic') await this.periodic.added(dir);
     return dir;
   }
 
-  /**
-   * Keeps the newest keepPeriodicCheckpoints periodic checkpoints of this run: a fast run that
-   * checkpoints every few episodes would otherwise fill the disk (1.2 GB in 3 minutes at a tiny
-   * network). A folder that cannot be removed is reported and left; training goes on.
-   */
-  private async prunePeriodicCheckpoints(newest: string): Promise<void> {
-    this.periodicCheckpoints.push(newest);
-    const keep = this.config.keepPeriodicCheckpoints;
-    while (keep > 0 && this.periodicCheckpoints.length > keep) {
-      const oldest = this.periodicCheckpoints.shift()!;
-      try {
-        await fs.rm(oldest, { recursive: true, force: true });
-      } catch (err) {
-        this.emit({ type: 'log', level: 'warn', message: `could not delete old periodic checkpoint ${oldest}: ${(err as Error).message}` });
-      }
-    }
+  private get parts(): ResumableParts {
+    return { progress: this.progress, schedule: this.schedule, env: this.env, agent: this.agent, episodeStats: this.episodeStats };
   }
 
   /** Everything besides networks, optimizer and buffer that a resumed run needs to continue exactly. */
   snapshot(): TrainerSnapshot {
-    const r = this.agent.rng;
-    return {
-      episode: this.episode,
-      totalSteps: this.totalSteps,
-      episodeReturn: this.episodeReturn,
-      inEpisode: this.inEpisode,
-      obs: [...this.obs],
-      envState: [...this.env.state] as [number, number],
-      envElapsedSteps: this.env.elapsedSteps,
-      nextEvalStep: this.nextEvalStep,
-      nextEvalEpisode: this.nextEvalEpisode,
-      bestEval: this.bestEval,
-      latestEval: this.latestEval,
-      lastEvalStep: this.lastEvalStep,
-      recentReturns: [...this.recentReturns],
-      solved: this.solved,
-      episodeStats: this.episodeStats.getState(),
-      wallTime: this.wallTime(),
-      random: { env: r.env.getState(), noise: r.noise.getState(), sample: r.sample.getState(), warmup: r.warmup.getState() },
-      noise: this.agent.noise.getState(),
-    };
+    return takeSnapshot(this.parts, this.wallTime());
   }
 
   private async restore(loaded: LoadedCheckpoint, checkpointDir: string): Promise<void> {
-    this.engine.setParameters(loaded.parameters);
-    this.engine.setOptimizerState(loaded.optimizer);
-    const s = loaded.trainer;
-    this.episode = s.episode;
-    this.totalSteps = s.totalSteps;
-    this.stepsAtProcessStart = s.totalSteps;
-    this.episodeReturn = s.episodeReturn;
-    this.inEpisode = s.inEpisode;
-    this.obs = [...s.obs];
-    this.env.state = [...s.envState];
-    this.env.elapsedSteps = s.envElapsedSteps;
-    // Schedules continue from the checkpoint unless the new config changed the period.
-    this.nextEvalStep = this.config.evalEverySteps === loaded.manifest.config.evalEverySteps ? s.nextEvalStep : this.totalSteps + this.config.evalEverySteps;
-    this.nextEvalEpisode = this.config.evalEveryEpisodes === loaded.manifest.config.evalEveryEpisodes ? s.nextEvalEpisode : this.episode + this.config.evalEveryEpisodes;
-    this.bestEval = s.bestEval;
-    this.latestEval = s.latestEval;
-    this.lastEvalStep = s.lastEvalStep;
-    this.recentReturns = [...s.recentReturns];
-    this.solved = s.solved;
-    this.episodeStats.setState(s.episodeStats);
-    this.wallTimeOffset = s.wallTime;
-    const r = this.agent.rng;
-    r.env.setState(s.random.env);
-    r.noise.setState(s.random.noise);
-    r.sample.setState(s.random.sample);
-    r.warmup.setState(s.random.warmup);
-    this.agent.noise.setState(s.noise);
-    if (loaded.buffer) this.agent.buffer.restore(loaded.buffer);
-    else this.emit({ type: 'log', level: 'warn', message: `checkpoint ${checkpointDir} has no replay buffer: training continues with an empty buffer` });
-    await this.copyHistoryFrom(path.dirname(path.dirname(checkpointDir)), s.totalSteps);
+    const restored = restoreSnapshot(this.parts, loaded);
+    this.wallTimeOffset = restored.wallTime;
+    this.stepsAtProcessStart = this.progress.totalSteps;
+    if (!restored.hadReplayBuffer) {
+      this.emit({ type: 'log', level: 'warn', message: `checkpoint ${checkpointDir} has no replay buffer: training continues with an empty buffer` });
+    }
+    await this.copyHistoryFrom(path.dirname(path.dirname(checkpointDir)), this.progress.totalSteps);
   }
 
   /** A resumed run starts with the source run's curve up to the checkpoint, so its charts are whole. */
@@ -505,18 +428,6 @@ export class Trainer {
 
   // ─── events ──────────────────────────────────────────────────────────────────────────────────
 
-  private flushFramesIfDue(): void {
-    if (now() - this.lastFrameFlush >= FRAME_BATCH_MS) this.flushFrames();
-  }
-
-  private flushFrames(): void {
-    this.lastFrameFlush = now();
-    if (this.frames.length === 0) return;
-    this.emit({ type: 'frames', frames: { episode: this.episode + 1, firstStep: this.framesFirstStep, phase: 'train', stride: 2, data: this.frames } });
-    this.framesFirstStep += this.frames.length / 2;
-    this.frames = [];
-  }
-
   private maybeStatus(force: boolean): void {
     const t = now();
     if (!force && t - this.lastStatus < STATUS_EVERY_MS) return;
@@ -527,22 +438,23 @@ export class Trainer {
   statusSnapshot(): StatusSnapshot {
     const t = now();
     const w = this.rateWindow;
+    const p = this.progress;
     if (this.state === 'running' && t - w.time >= 250) {
-      const instant = ((this.totalSteps - w.step) * 1000) / (t - w.time);
+      const instant = ((p.totalSteps - w.step) * 1000) / (t - w.time);
       w.rate = w.rate === 0 ? instant : 0.5 * w.rate + 0.5 * instant;
       w.time = t;
-      w.step = this.totalSteps;
+      w.step = p.totalSteps;
     }
     return {
       state: this.state,
-      episode: this.episode,
+      episode: p.episode,
       totalEpisodes: this.config.episodes > 0 ? this.config.episodes : null,
-      step: this.totalSteps,
+      step: p.totalSteps,
       totalSteps: this.config.totalSteps > 0 ? this.config.totalSteps : null,
       stepsPerSecond: this.state === 'running' ? w.rate : 0,
       elapsedSeconds: this.wallTime(),
-      latestEval: this.latestEval,
-      bestEval: this.bestEval,
+      latestEval: p.latestEval,
+      bestEval: p.bestEval,
     };
   }
 
@@ -560,7 +472,7 @@ export class Trainer {
     if (state === 'running') {
       this.activeSince = now();
       // A new measuring window; the rate measured before a pause stands until it has data.
-      this.rateWindow = { time: now(), step: this.totalSteps, rate: this.rateWindow.rate };
+      this.rateWindow = { time: now(), step: this.progress.totalSteps, rate: this.rateWindow.rate };
     }
     this.state = state;
     this.runInfo = { ...this.runInfo, status: state, updated: new Date().toISOString(), ...(error ? { error } : {}) };
@@ -575,18 +487,5 @@ export class Trainer {
   /** How the engine spread updates over threads (null for an engine with one thread only). */
   get engineThreadUsage(): ThreadUsage | null {
     return this.engine.threadUsage?.() ?? null;
-  }
-}
-
-function assertSameNetworks(config: RunConfig, saved: RunConfig, checkpointDir: string): void {
-  const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
-  if (!same(config.actorHidden, saved.actorHidden) || !same(config.criticHidden, saved.criticHidden)) {
-    throw new Error(
-      `checkpoint ${checkpointDir} has networks actor [${saved.actorHidden}] / critic [${saved.criticHidden}], ` +
-        `but the configuration asks for actor [${config.actorHidden}] / critic [${config.criticHidden}]`,
-    );
-  }
-  if (config.bufferSize !== saved.bufferSize && !Number.isNaN(saved.bufferSize)) {
-    throw new Error(`checkpoint ${checkpointDir} has bufferSize ${saved.bufferSize}, but the configuration asks for ${config.bufferSize}`);
   }
 }

@@ -1,74 +1,39 @@
 /**
- * The DDPG agent: action selection (uniform warm-up, then actor + exploration noise) and the
- * update schedule. The arithmetic lives in the engine; this file owns the replay buffer, the
- * noise and the random streams, so that every engine sees the same batches for the same seed.
+ * DDPG (Lillicrap et al. 2016): action selection (uniform warm-up, then actor + exploration noise)
+ * and the update schedule (every step after warm-up, `updatesPerStep` updates). The arithmetic of
+ * an update lives in the engine; this file owns the replay buffer, the noise and the random
+ * streams, so that every engine sees the same batches for the same seed.
  */
 
-import type { RunConfig } from '../shared/config';
-import type { Engine, NetworkShape, UpdateStats } from './engine/engine';
-import { initialParameters } from './engine/parameters';
-import { GaussianNoise, OrnsteinUhlenbeckNoise, type ActionNoise } from './noise';
-import { Random, type RandomState } from './random';
-import { ReplayBuffer } from './replayBuffer';
+import type { RunConfig } from '../../shared/config';
+import { DDPG_NETWORKS } from '../../shared/runFormat';
+import type { Engine, NetworkShape } from '../engine/engine';
+import { initialParameters } from '../engine/parameters';
+import { GaussianNoise, OrnsteinUhlenbeckNoise, type ActionNoise } from '../noise';
+import { initialisationRandom, randomStreams, type RandomStreams } from '../randomStreams';
+import { ReplayBuffer } from '../replayBuffer';
+import type { AlgorithmSpec } from './algorithm';
+import type { UpdateAccumulator } from './updateStatistics';
 
-export interface RandomStreams {
-  /** Environment resets. */
-  env: Random;
-  /** Exploration noise. */
-  noise: Random;
-  /** Replay sampling. */
-  sample: Random;
-  /** Uniform warm-up actions. */
-  warmup: Random;
-}
+export const DDPG: AlgorithmSpec = {
+  id: 'ddpg',
+  networks: DDPG_NETWORKS,
+  optimizers: [
+    { name: 'actor', network: 'actor' },
+    { name: 'critic', network: 'critic' },
+  ],
+  statistics: ['criticLoss', 'actorLoss', 'meanQ'],
+};
 
-export type SavedRandom = { words: RandomState; spareNormal: number | null };
-
-/** Independent streams derived from one seed, so changing how often one is used leaves the others alone. */
-export function randomStreams(seed: number): RandomStreams {
-  return {
-    env: new Random(seed * 4 + 0),
-    noise: new Random(seed * 4 + 1),
-    sample: new Random(seed * 4 + 2),
-    warmup: new Random(seed * 4 + 3),
-  };
-}
-
-export function networkShapeFor(config: RunConfig, env: { obsDim: number; actDim: number; maxTorque: number }): NetworkShape {
+/** The networks' sizes for a configuration on an environment with these observation/action sizes and bound. */
+export function networkShapeFor(config: Pick<RunConfig, 'actorHidden' | 'criticHidden'>, env: { obsDim: number; actDim: number; actionBound: number }): NetworkShape {
   return {
     obsDim: env.obsDim,
     actDim: env.actDim,
     actorHidden: [...config.actorHidden],
     criticHidden: [...config.criticHidden],
-    actionBound: env.maxTorque,
+    actionBound: env.actionBound,
   };
-}
-
-/** Running sums of update statistics over an episode. */
-export class UpdateAccumulator {
-  count = 0;
-  criticLoss = 0;
-  actorLoss = 0;
-  meanQ = 0;
-  add(s: UpdateStats): void {
-    this.count++;
-    this.criticLoss += s.criticLoss;
-    this.actorLoss += s.actorLoss;
-    this.meanQ += s.meanQ;
-  }
-  means(): { criticLoss: number | null; actorLoss: number | null; meanQ: number | null } {
-    if (this.count === 0) return { criticLoss: null, actorLoss: null, meanQ: null };
-    return { criticLoss: this.criticLoss / this.count, actorLoss: this.actorLoss / this.count, meanQ: this.meanQ / this.count };
-  }
-  reset(): void {
-    this.count = this.criticLoss = this.actorLoss = this.meanQ = 0;
-  }
-  getState(): number[] {
-    return [this.count, this.criticLoss, this.actorLoss, this.meanQ];
-  }
-  setState(s: number[]): void {
-    [this.count, this.criticLoss, this.actorLoss, this.meanQ] = s;
-  }
 }
 
 export class DdpgAgent {
@@ -101,7 +66,7 @@ export class DdpgAgent {
 
   /** Fresh networks from the seed (targets equal to the online networks). */
   initialiseNetworks(seed: number): void {
-    this.engine.setParameters(initialParameters(this.engine.shape, new Random(seed * 4 + 1_000_003)));
+    this.engine.setParameters(initialParameters(this.engine.shape, initialisationRandom(seed)));
   }
 
   /**

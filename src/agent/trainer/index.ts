@@ -1,0 +1,1 @@
+export { Trainer, type Emit, type TrainerOptions, type TrainingSummary } from './trainer';

@@ -1,0 +1,105 @@
+/**
+ * The run folder's format, version 2, and the upgrade of version 1 (every run written before
+ * environments and algorithms were choices: DDPG on Pendulum-v1, four networks).
+ *
+ * Pure: parsers take parsed JSON and the file it came from (for error messages); the Node I/O that
+ * reads and writes the files is src/shared/node/runDirectory.ts.
+ */
+
+import { upgradeStoredConfig, type AlgorithmId, type RunConfig } from './config';
+import { ENVIRONMENTS, isEnvironmentId, type EnvironmentId } from './environments';
+
+export const RUN_FORMAT_VERSION = 2;
+
+/** A network stored in a checkpoint: its role in the algorithm, the folder of its LayersModel, and its kind. */
+export interface StoredNetwork {
+  name: string;
+  folder: string;
+  kind: 'actor' | 'critic';
+}
+
+/** DDPG's networks, in the order their optimizers' moments are laid out in optimizer.bin. */
+export const DDPG_NETWORKS: readonly StoredNetwork[] = [
+  { name: 'actor', folder: 'actor', kind: 'actor' },
+  { name: 'critic', folder: 'critic', kind: 'critic' },
+  { name: 'targetActor', folder: 'target_actor', kind: 'actor' },
+  { name: 'targetCritic', folder: 'target_critic', kind: 'critic' },
+];
+
+export interface EnvironmentRef {
+  id: EnvironmentId;
+  /** Gymnasium's keyword → value (g for Pendulum, goal_velocity for MountainCarContinuous). */
+  options: Record<string, number>;
+}
+
+/** The environment a configuration trains on, with its options by Gymnasium's names. */
+export function environmentRefOf(config: Pick<RunConfig, 'environment'>): EnvironmentRef {
+  const env = ENVIRONMENTS[config.environment];
+  const options: Record<string, number> = {};
+  for (const option of env.options) {
+    const value = (config as unknown as Record<string, unknown>)[option.configKey];
+    options[option.gymnasiumName] = typeof value === 'number' ? value : option.default;
+  }
+  return { id: env.id, options };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function isStoredNetwork(v: unknown): v is StoredNetwork {
+  return (
+    isObject(v) &&
+    typeof v.name === 'string' &&
+    typeof v.folder === 'string' &&
+    /^[A-Za-z0-9_-]+$/.test(v.folder) &&
+    (v.kind === 'actor' || v.kind === 'critic')
+  );
+}
+
+/**
+ * A checkpoint manifest read from disk, upgraded to version 2 in memory. `config` gets the settings
+ * it predates; a version 1 manifest gains algorithm ddpg, Pendulum-v1 with its stored gravity and
+ * DDPG's four networks. Throws naming the file and what is wrong.
+ */
+export function parseCheckpointManifest<M extends { formatVersion: number; config: RunConfig }>(value: unknown, file: string): M {
+  if (!isObject(value)) throw new Error(`checkpoint manifest is not an object: ${file}`);
+  if (value.formatVersion !== 1 && value.formatVersion !== 2) {
+    throw new Error(`checkpoint manifest has unsupported formatVersion ${JSON.stringify(value.formatVersion)} (expected 1 or 2): ${file}`);
+  }
+  for (const key of ['episode', 'step'] as const) {
+    if (typeof value[key] !== 'number') throw new Error(`checkpoint manifest lacks a numeric "${key}": ${file}`);
+  }
+  if (!isObject(value.config)) throw new Error(`checkpoint manifest lacks "config": ${file}`);
+  const config = upgradeStoredConfig(value.config) as RunConfig;
+  if (value.formatVersion === 1) {
+    return { ...value, formatVersion: 2, config, algorithm: 'ddpg', environment: environmentRefOf(config), networks: [...DDPG_NETWORKS] } as unknown as M;
+  }
+  if (typeof value.algorithm !== 'string') throw new Error(`checkpoint manifest lacks "algorithm": ${file}`);
+  if (!isObject(value.environment) || !isEnvironmentId(value.environment.id)) {
+    throw new Error(`checkpoint manifest names no known environment (${JSON.stringify(value.environment)}): ${file}`);
+  }
+  if (!Array.isArray(value.networks) || value.networks.length === 0 || !value.networks.every(isStoredNetwork)) {
+    throw new Error(`checkpoint manifest has no valid "networks" list: ${file}`);
+  }
+  if (config.algorithm !== value.algorithm || config.environment !== value.environment.id) {
+    throw new Error(
+      `checkpoint manifest says ${value.algorithm} on ${value.environment.id} but its config says ${config.algorithm} on ${config.environment}: ${file}`,
+    );
+  }
+  return { ...value, config } as unknown as M;
+}
+
+/** run.json read from disk, upgraded to version 2 in memory (v1: DDPG on Pendulum-v1). */
+export function parseRunInfo<R extends { id: string; config: RunConfig }>(value: unknown, file: string): R {
+  if (!isObject(value) || typeof value.id !== 'string' || typeof value.status !== 'string' || !isObject(value.config)) {
+    throw new Error(`run.json lacks id, status or config: ${file}`);
+  }
+  const config = upgradeStoredConfig(value.config) as RunConfig;
+  const algorithm = typeof value.algorithm === 'string' ? value.algorithm : config.algorithm;
+  const environment = isObject(value.environment) && isEnvironmentId(value.environment.id) ? value.environment : environmentRefOf(config);
+  return { ...value, config, algorithm, environment } as unknown as R;
+}
+
+/** The algorithm and environment fields run.json and manifests carry from version 2 on. */
+export function taskFieldsOf(config: RunConfig): { algorithm: AlgorithmId; environment: EnvironmentRef } {
+  return { algorithm: config.algorithm, environment: environmentRefOf(config) };
+}
