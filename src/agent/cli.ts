@@ -2,7 +2,7 @@
  * Headless training from a terminal (dist/cli.js):
  *   node dist/cli.js train [--hidden 64,64] [--batch 128] … [--json]
  *   node dist/cli.js evaluate <checkpoint dir> [--episodes N] [--json]
- * Every hyperparameter of config.ts is a flag (its name in kebab-case) plus a few short aliases.
+ * Every setting of src/shared/config.ts is a flag (its name in kebab-case) plus a few short aliases.
  */
 
 import * as path from 'node:path';
@@ -11,14 +11,17 @@ import { loadCheckpoint } from './checkpoint';
 import { CONFIG_KEYS, CONFIG_SPEC, describeRange, resolveConfig, type ConfigKey, type RunConfig } from '../shared/config';
 import { enableRelaxedSimd } from './engine/wasm/relaxedSimd';
 import { evaluateCheckpoint } from './evaluation';
+import { ENVIRONMENT_IDS, ENVIRONMENTS } from '../shared/environments';
 import { createRunDirectory } from '../shared/node/runDirectory';
-import { SOLVED_RETURN } from './env/pendulum';
+import { findPreset, PRESETS } from '../shared/presets';
+import { checkResumeCompatibility } from '../shared/resumeCompatibility';
 import { Trainer } from './trainer';
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** Short names people type; each maps onto one or more config keys. */
 const ALIASES: Record<string, ConfigKey[]> = {
+  env: ['environment'],
   hidden: ['actorHidden', 'criticHidden'],
   batch: ['batchSize'],
   buffer: ['bufferSize'],
@@ -43,32 +46,49 @@ interface CliOptions {
   name?: string;
   checkpoint?: string;
   episodes?: number;
+  preset?: string;
 }
 
 export class UsageError extends Error {}
 
+const INTEGER = /^[+-]?\d+$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Plain decimal numbers only: `0x10`, `1e1` for an integer, `Infinity` or `` would be surprises, not values. */
 function parseValue(key: ConfigKey, flag: string, raw: string): unknown {
   const spec = CONFIG_SPEC[key];
+  const expects = `--${flag} expects ${describeRange(spec)}`;
   switch (spec.type) {
     case 'integer':
-    case 'number': {
-      const n = Number(raw);
-      if (raw.trim() === '' || Number.isNaN(n)) throw new UsageError(`--${flag} expects ${describeRange(spec)}; got "${raw}"`);
-      return n;
-    }
+      if (!INTEGER.test(raw.trim())) throw new UsageError(`${expects}; got "${raw}"`);
+      return Number(raw);
+    case 'number':
+      if (!DECIMAL.test(raw.trim())) throw new UsageError(`${expects}; got "${raw}"`);
+      return Number(raw);
     case 'integerArray':
       return raw.split(',').map((part) => {
-        const n = Number(part);
-        if (part.trim() === '' || Number.isNaN(n)) throw new UsageError(`--${flag} expects comma-separated integers like 64,64; got "${raw}"`);
-        return n;
+        if (!INTEGER.test(part.trim())) throw new UsageError(`${expects}, comma-separated like 64,64; got "${raw}"`);
+        return Number(part);
       });
     case 'enum':
       return raw;
     case 'boolean':
-      if (raw === 'true') return true;
-      if (raw === 'false') return false;
-      throw new UsageError(`--${flag} expects true or false; got "${raw}"`);
+      return parseBoolean(flag, raw);
   }
+}
+
+function parseBoolean(flag: string, raw: string): boolean {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new UsageError(`--${flag} expects true or false; got "${raw}"`);
+}
+
+/** What a flag takes, for "needs a value" messages. */
+function expectedValue(flag: string): string {
+  if (FLAG_KEYS[flag]) return describeRange(CONFIG_SPEC[FLAG_KEYS[flag][0]]);
+  if (flag === 'preset') return `one of ${PRESETS.map((p) => p.id).join(', ')} or an environment id`;
+  if (flag === 'episodes') return 'a positive integer';
+  return 'a value';
 }
 
 export function parseArgs(argv: string[]): CliOptions {
@@ -91,15 +111,25 @@ export function parseArgs(argv: string[]): CliOptions {
     const takeValue = (): string => {
       if (inline !== undefined) return inline;
       const next = rest[++i];
-      if (next === undefined) throw new UsageError(`--${flag} needs a value`);
+      if (next === undefined || next.startsWith('--')) throw new UsageError(`--${flag} needs a value: ${expectedValue(flag)}`);
       return next;
     };
-    if (flag === 'json') options.json = true;
-    else if (flag === 'until-solved') options.untilSolved = true;
-    else if (flag === 'runs-dir') options.runsDir = path.resolve(takeValue());
-    else if (flag === 'resume') options.resume = path.resolve(takeValue());
+    const takePath = (): string => {
+      const value = takeValue();
+      if (value.trim() === '') throw new UsageError(`--${flag} needs a directory; got an empty path`);
+      return path.resolve(value);
+    };
+    if (flag === 'json') options.json = inline === undefined ? true : parseBoolean(flag, inline);
+    else if (flag === 'until-solved') options.untilSolved = inline === undefined ? true : parseBoolean(flag, inline);
+    else if (flag === 'runs-dir') options.runsDir = takePath();
+    else if (flag === 'resume') options.resume = takePath();
     else if (flag === 'name') options.name = takeValue();
-    else if (flag === 'episodes' && command === 'evaluate') options.episodes = Number(takeValue());
+    else if (flag === 'preset' && command === 'train') options.preset = takeValue();
+    else if (flag === 'episodes' && command === 'evaluate') {
+      const raw = takeValue();
+      if (!INTEGER.test(raw.trim())) throw new UsageError(`--episodes expects a positive integer; got "${raw}"`);
+      options.episodes = Number(raw);
+    }
     else if (flag.startsWith('no-') && FLAG_KEYS[flag.slice(3)] && CONFIG_SPEC[FLAG_KEYS[flag.slice(3)][0]].type === 'boolean') {
       for (const key of FLAG_KEYS[flag.slice(3)]) options.overrides[key] = false;
     } else if (FLAG_KEYS[flag]) {
@@ -123,7 +153,7 @@ function usage(): string {
     'DDPG Lab — headless training',
     '',
     'Usage:',
-    '  node dist/cli.js train [flags]            train on Pendulum-v1, writing a run directory',
+    '  node dist/cli.js train [flags]            train (default: DDPG on Pendulum-v1), writing a run directory',
     '  node dist/cli.js evaluate <checkpoint> [--episodes N] [--json]',
     '',
     'General flags:',
@@ -131,7 +161,11 @@ function usage(): string {
     '  --resume DIR        continue from a checkpoint directory (a new run)',
     '  --name NAME         run name',
     '  --json              one JSON object per line instead of progress lines',
-    '  --until-solved      stop at the first deterministic eval with mean ≥ ' + SOLVED_RETURN,
+    '  --until-solved      stop at the first deterministic eval that solves the task (' +
+      ENVIRONMENT_IDS.map((id) => `${id}: mean ≥ ${ENVIRONMENTS[id].solved.threshold}`).join(', ') + ')',
+    '  --preset NAME       start from recommended settings (flags given with it override them):',
+    ...PRESETS.map((p) => `                        ${p.id.padEnd(18)} ${p.environment}, ${p.algorithm.toUpperCase()}`),
+    '                      an environment id picks its preset (e.g. --preset MountainCarContinuous-v0)',
     '',
     'Hyperparameters (defaults from config.ts):',
   ];
@@ -146,6 +180,9 @@ function usage(): string {
 }
 
 const fmt = (v: number | null | undefined, digits = 1) => (v === null || v === undefined ? '—' : v.toFixed(digits));
+
+/** How many episodes the progress line's moving average covers (and all the printer keeps: memory stays flat). */
+const AVERAGE_EPISODES = 10;
 
 class ProgressPrinter {
   private readonly returns: number[] = [];
@@ -184,8 +221,8 @@ class ProgressPrinter {
 
   private episode(row: EpisodeRow): void {
     this.returns.push(row.return);
-    const recent = this.returns.slice(-10);
-    const avg = recent.reduce((a, b) => a + b, 0) / recent.length;
+    if (this.returns.length > AVERAGE_EPISODES) this.returns.shift();
+    const avg = this.returns.reduce((a, b) => a + b, 0) / this.returns.length;
     const total = this.config.episodes > 0 ? `/${this.config.episodes}` : '';
     const rate = row.wallTime > 0 ? row.step / row.wallTime : 0;
     this.line(
@@ -197,7 +234,7 @@ class ProgressPrinter {
 
   private evaluation(row: EvalRow): void {
     this.latestEval = row.mean;
-    this.line(`eval at step ${row.step}: mean ${fmt(row.mean)} ± ${fmt(row.std)} over ${row.returns.length} episodes${row.mean >= SOLVED_RETURN ? '  (solved)' : ''}`);
+    this.line(`eval at step ${row.step}: mean ${fmt(row.mean)} ± ${fmt(row.std)} over ${row.returns.length} episodes${row.mean >= ENVIRONMENTS[this.config.environment].solved.threshold ? '  (solved)' : ''}`);
   }
 
   private bar(row: EpisodeRow): void {
@@ -219,16 +256,35 @@ class ProgressPrinter {
 
 async function train(options: CliOptions): Promise<number> {
   let overrides = options.overrides;
-  if (options.resume) {
-    // A resumed run keeps the checkpoint's hyperparameters unless flags override them.
-    const checkpoint = await loadCheckpoint(options.resume);
-    overrides = { ...checkpoint.manifest.config, ...overrides };
+  let preset: string | undefined;
+  if (options.preset) {
+    const algorithm = (overrides.algorithm as RunConfig['algorithm'] | undefined) ?? 'ddpg';
+    const found = findPreset(options.preset, algorithm);
+    if (!found) {
+      process.stderr.write(`error: --preset must be one of ${PRESETS.map((p) => p.id).join(', ')} or an environment id with a preset; got "${options.preset}"\n`);
+      return 2;
+    }
+    preset = found.id;
+    overrides = { ...found.settings, ...overrides };
   }
+  const resumed = options.resume ? (await loadCheckpoint(options.resume)).manifest : undefined;
+  // A resumed run keeps the checkpoint's hyperparameters unless flags override them.
+  if (resumed) overrides = { ...resumed.config, ...overrides };
   const { config, errors, warnings } = resolveConfig(overrides);
-  for (const w of warnings) process.stderr.write(`warning: ${w.message}\n`);
+  for (const w of warnings) {
+    if (options.json) process.stdout.write(JSON.stringify({ type: 'warning', setting: w.key, message: w.message }) + '\n');
+    else process.stderr.write(`warning: ${w.message}\n`);
+  }
   if (!config) {
     for (const e of errors) process.stderr.write(`error: ${e.message}\n`);
     return 2;
+  }
+  if (resumed) {
+    const verdict = checkResumeCompatibility(resumed, config);
+    if (!verdict.ok) {
+      process.stderr.write(`error: cannot resume from ${options.resume}: ${verdict.reasons.join('; ')}\n`);
+      return 2;
+    }
   }
   const { dir } = await createRunDirectory(options.runsDir);
   const printer = options.json ? null : new ProgressPrinter(config);
@@ -239,7 +295,7 @@ async function train(options: CliOptions): Promise<number> {
     else if (event.type === 'checkpoint') process.stdout.write(JSON.stringify({ type: 'checkpoint', dir: event.dir, reason: event.manifest.reason, step: event.manifest.step }) + '\n');
     else if (event.type === 'log') process.stderr.write(`${event.level}: ${event.message}\n`);
   };
-  const trainer = await Trainer.create({ runDir: dir, config, emit, resumeFrom: options.resume, stopWhenSolved: options.untilSolved, name: options.name });
+  const trainer = await Trainer.create({ runDir: dir, config, emit, resumeFrom: options.resume, stopWhenSolved: options.untilSolved, name: options.name, preset });
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;

@@ -33,13 +33,21 @@ function exitWith(status: RunStatus, code: number): void {
   events.push({ type: 'exiting', status }, () => process.exit(code));
 }
 
-function fail(err: unknown): never {
+let failed = false;
+
+/**
+ * Reports a failure once (stderr for the log, an error event for the host) and exits 1 after the
+ * event is handed to the channel. Later failures (an unhandled rejection caused by the first) add
+ * nothing: one failure, one report.
+ */
+function fail(err: unknown): void {
+  if (failed) return;
+  failed = true;
   const error = err instanceof Error ? err : new Error(String(err));
   process.stderr.write(`trainer error: ${error.stack ?? error.message}\n`);
-  send({ type: 'error', message: error.message, stack: error.stack });
-  // Give the IPC channel a moment to deliver the error before the non-zero exit.
-  setTimeout(() => process.exit(1), 50);
-  throw error;
+  events.push({ type: 'error', message: error.message, stack: error.stack }, () => process.exit(1));
+  // A channel that never reports back must not keep a failed process alive.
+  setTimeout(() => process.exit(1), 1000).unref();
 }
 
 enableRelaxedSimd();

@@ -160,6 +160,10 @@ test('invalid messages are ignored and reported on stderr; an invalid config is 
   assert.match(error.message, /gamma must be a number in \[0, 1\); got 5/);
   assert.equal((await p.exited).code, 1);
   assert.match(p.stderr, /ignored an invalid message/);
+  // One failure, one report: a single error event and a single stack trace, no uncaught exception.
+  assert.equal(p.events.filter((e) => e.type === 'error').length, 1);
+  assert.equal(p.stderr.match(/trainer error:/g)?.length, 1, p.stderr);
+  assert.equal(p.stderr.match(/^\s+at /gm)?.filter((l) => l).length ?? 0, p.stderr.split('trainer error:')[1].match(/^\s+at /gm)?.length ?? 0, 'every stack line belongs to the one report');
 });
 
 test('the trainer stops cleanly with a final checkpoint when the host disconnects', async () => {

@@ -39,9 +39,32 @@ test('evaluate takes a checkpoint directory and --episodes', () => {
 test('usage errors are specific', () => {
   assert.throws(() => parseArgs(['fly']), (e: Error) => e instanceof UsageError && /unknown command "fly"/.test(e.message));
   assert.throws(() => parseArgs(['train', '--batchsize', '3']), /unknown flag --batchsize/);
-  assert.throws(() => parseArgs(['train', '--batch']), /--batch needs a value/);
+  assert.throws(() => parseArgs(['train', '--batch']), /--batch needs a value: an integer in \[1, 4096\]/);
+  assert.throws(() => parseArgs(['train', '--gamma', '--json']), /--gamma needs a value: a number in \[0, 1\)/);
   assert.throws(() => parseArgs(['train', '--batch', 'lots']), /--batch expects an integer in \[1, 4096\]; got "lots"/);
-  assert.throws(() => parseArgs(['train', '--hidden', '64,,64']), /comma-separated integers/);
+  assert.throws(() => parseArgs(['train', '--hidden', '64,,64']), /--hidden expects a list of 1–4 integers, each in \[1, 1024\], comma-separated like 64,64; got "64,,64"/);
   assert.throws(() => parseArgs(['evaluate']), /needs a checkpoint directory/);
   assert.throws(() => parseArgs(['evaluate', 'x', '--episodes', '0']), /positive integer/);
+});
+
+test('numbers are plain decimals: no hex, no exponent for integers, no Infinity', () => {
+  assert.throws(() => parseArgs(['train', '--seed', '0x10']), /--seed expects an integer in \[0, 2147483647\]; got "0x10"/);
+  assert.throws(() => parseArgs(['train', '--batch', '1e1']), /--batch expects an integer in \[1, 4096\]; got "1e1"/);
+  assert.throws(() => parseArgs(['train', '--gamma', 'Infinity']), /--gamma expects a number in \[0, 1\); got "Infinity"/);
+  assert.throws(() => parseArgs(['train', '--tau', '']), /--tau expects/);
+  assert.equal(parseArgs(['train', '--actor-lr', '1e-4']).overrides.actorLr, 1e-4);
+  assert.equal(parseArgs(['train', '--tau', '.005']).overrides.tau, 0.005);
+  assert.equal(parseArgs(['train', '--seed', '+12']).overrides.seed, 12);
+});
+
+test('general flags: --json=false, --until-solved=true, an empty --runs-dir, --env and --preset', () => {
+  assert.equal(parseArgs(['train', '--json=false']).json, false);
+  assert.equal(parseArgs(['train', '--json=true']).json, true);
+  assert.throws(() => parseArgs(['train', '--json=maybe']), /--json expects true or false; got "maybe"/);
+  assert.equal(parseArgs(['train', '--until-solved=false']).untilSolved, false);
+  assert.throws(() => parseArgs(['train', '--runs-dir', '']), /--runs-dir needs a directory; got an empty path/);
+  assert.throws(() => parseArgs(['train', '--resume=']), /--resume needs a directory/);
+  assert.equal(parseArgs(['train', '--env', 'MountainCarContinuous-v0']).overrides.environment, 'MountainCarContinuous-v0');
+  assert.equal(parseArgs(['train', '--preset', 'mountaincar-ddpg']).preset, 'mountaincar-ddpg');
+  assert.throws(() => parseArgs(['train', '--preset']), /--preset needs a value: one of pendulum-ddpg, mountaincar-ddpg or an environment id/);
 });

@@ -1,0 +1,60 @@
+/**
+ * Recommended settings per environment and algorithm, in the spirit of RL Baselines3 Zoo's
+ * hyperparameter files: choosing an environment offers its preset, `--preset` applies one in the
+ * CLI, and a run records the preset it started from. Data only; the figures each preset reaches
+ * are in BENCHMARKS.md.
+ */
+
+import type { AlgorithmId, RunConfig } from './config';
+import type { EnvironmentId } from './environments';
+
+export interface Preset {
+  id: string;
+  environment: EnvironmentId;
+  algorithm: AlgorithmId;
+  /** One line: what it is tuned for and where it comes from. */
+  summary: string;
+  /** The settings it sets (environment and algorithm included); everything else keeps its value. */
+  settings: Partial<RunConfig>;
+}
+
+export const PRESETS: readonly Preset[] = [
+  {
+    id: 'pendulum-ddpg',
+    environment: 'Pendulum-v1',
+    algorithm: 'ddpg',
+    summary: "This project's defaults: solves Pendulum-v1 in about 3,000 steps (every seed of BENCHMARKS.md's 8).",
+    settings: {
+      environment: 'Pendulum-v1', algorithm: 'ddpg', actorHidden: [64, 64], criticHidden: [64, 64], actorLr: 1e-3, criticLr: 2e-3,
+      gamma: 0.99, tau: 0.01, batchSize: 128, bufferSize: 50000, warmupSteps: 1000, noiseType: 'gaussian', noiseStd: 0.1,
+      episodes: 100, totalSteps: 0, maxEpisodeSteps: 0, evalEverySteps: 1000, evalEveryEpisodes: 0,
+    },
+  },
+  {
+    id: 'mountaincar-ddpg',
+    environment: 'MountainCarContinuous-v0',
+    algorithm: 'ddpg',
+    summary:
+      "RL Zoo's DDPG setting: Ornstein–Uhlenbeck noise σ 0.5, θ 0.15 with SB3's dt 0.01 (θ 0.0015, σ 0.05 per step here), " +
+      'a slow drift that carries the car up a slope; 100,000 steps.',
+    settings: {
+      environment: 'MountainCarContinuous-v0', algorithm: 'ddpg', actorHidden: [64, 64], criticHidden: [64, 64], actorLr: 1e-3, criticLr: 1e-3,
+      gamma: 0.99, tau: 0.005, batchSize: 256, bufferSize: 100000, warmupSteps: 100, noiseType: 'ou', noiseStd: 0.05, ouTheta: 0.0015,
+      episodes: 0, totalSteps: 100000, maxEpisodeSteps: 0, evalEverySteps: 5000, evalEveryEpisodes: 0,
+    },
+  },
+];
+
+export function presetById(id: string): Preset | undefined {
+  return PRESETS.find((p) => p.id === id);
+}
+
+/** The preset recommended for an environment and algorithm, if there is one. */
+export function presetFor(environment: EnvironmentId, algorithm: AlgorithmId): Preset | undefined {
+  return PRESETS.find((p) => p.environment === environment && p.algorithm === algorithm);
+}
+
+/** A preset by its id, or by an environment id (that environment's preset for `algorithm`). */
+export function findPreset(name: string, algorithm: AlgorithmId = 'ddpg'): Preset | undefined {
+  return presetById(name) ?? PRESETS.find((p) => p.environment === name && p.algorithm === algorithm);
+}
