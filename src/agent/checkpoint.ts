@@ -276,7 +276,7 @@ function parseStateFile(value: unknown, algorithm: AlgorithmSpec, config: RunCon
   let replay: StateFile['replay'] = null;
   if (record.replay !== null && record.replay !== undefined) {
     const r = record.replay as Record<string, unknown>;
-    const int = (k: string) => (typeof r[k] === 'number' && Number.isInteger(r[k]) && (r[k] as number) >= 0 ? (r[k] as number) : bad(`replay.${k} must be a non-negative integer`));
+    const int = (k: string) => (typeof r[k] === 'number' && Number.isInteger(r[k]) && r[k] >= 0 ? r[k] : bad(`replay.${k} must be a non-negative integer`));
     replay = { capacity: int('capacity'), position: int('position'), size: int('size'), obsDim: int('obsDim'), actDim: int('actDim') };
     if (replay.capacity !== config.bufferSize || replay.size > replay.capacity || replay.position >= Math.max(1, replay.capacity) || replay.obsDim !== shape.obsDim || replay.actDim !== shape.actDim) {
       bad(`replay layout ${JSON.stringify(replay)} does not match the configuration (bufferSize ${config.bufferSize}, obsDim ${shape.obsDim}, actDim ${shape.actDim})`);

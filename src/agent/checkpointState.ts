@@ -27,6 +27,8 @@ export interface TrainerSnapshot {
   wallTime: number;
   random: { env: SavedRandom; noise: SavedRandom; sample: SavedRandom; warmup: SavedRandom };
   noise: number[];
+  /** The algorithm's own resume state (Agent.getState; absent before TD3 and SAC: {}). */
+  agent: Record<string, unknown>;
 }
 
 type Fail = (what: string) => never;
@@ -81,6 +83,7 @@ export function parseTrainerSnapshot(value: unknown, sizes: { obsDim: number; st
     wallTime: number('wallTime'),
     random: streams,
     noise: numbers('noise', sizes.noiseSize),
+    agent: t.agent === undefined ? {} : isObject(t.agent) ? t.agent : fail('trainer.agent must be an object'),
   };
 }
 

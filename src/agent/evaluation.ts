@@ -79,7 +79,7 @@ export async function evaluateCheckpoint(
 ): Promise<CheckpointEvaluation> {
   const checkpoint = await loadCheckpoint(checkpointDir);
   const config = checkpoint.manifest.config;
-  const engine = await createEngine(config.engine, { shape: checkpoint.shape, hyper: config, batchSize: 1 }, options.log);
+  const engine = await createEngine(config.engine, { algorithm: config.algorithm, shape: checkpoint.shape, hyper: config, batchSize: 1 }, options.log);
   try {
     engine.setParameters(checkpoint.parameters);
     const obs = new Float32Array(checkpoint.shape.obsDim);

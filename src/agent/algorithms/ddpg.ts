@@ -12,6 +12,7 @@ import { initialParameters } from '../engine/parameters';
 import { GaussianNoise, OrnsteinUhlenbeckNoise, type ActionNoise } from '../noise';
 import { initialisationRandom, randomStreams, type RandomStreams } from '../randomStreams';
 import { ReplayBuffer } from '../replayBuffer';
+import type { Agent, AgentState } from './agent';
 import type { AlgorithmSpec } from './algorithm';
 import type { UpdateAccumulator } from './updateStatistics';
 
@@ -36,7 +37,8 @@ export function networkShapeFor(config: Pick<RunConfig, 'actorHidden' | 'criticH
   };
 }
 
-export class DdpgAgent {
+export class DdpgAgent implements Agent {
+  readonly spec = DDPG;
   readonly buffer: ReplayBuffer;
   readonly noise: ActionNoise;
   readonly rng: RandomStreams;
@@ -109,4 +111,11 @@ export class DdpgAgent {
     }
     return this.config.updatesPerStep;
   }
+
+  /** DDPG keeps nothing beyond the trainer's streams and noise. */
+  getState(): AgentState {
+    return {};
+  }
+
+  setState(): void {}
 }

@@ -1,8 +1,10 @@
 /** The algorithms by id. */
 
-import type { AlgorithmId } from '../../shared/config';
+import type { AlgorithmId, RunConfig } from '../../shared/config';
+import type { Engine } from '../engine/engine';
+import type { Agent } from './agent';
 import type { AlgorithmSpec } from './algorithm';
-import { DDPG } from './ddpg';
+import { DDPG, DdpgAgent } from './ddpg';
 
 const ALGORITHMS: { readonly [K in AlgorithmId]: AlgorithmSpec } = { ddpg: DDPG };
 
@@ -12,4 +14,13 @@ export function algorithmSpec(id: AlgorithmId): AlgorithmSpec {
   return spec;
 }
 
+/** The agent of the configuration's algorithm, on an engine built for it. */
+export function createAgent(engine: Engine, config: RunConfig): Agent {
+  switch (config.algorithm) {
+    case 'ddpg':
+      return new DdpgAgent(engine, config, config.seed);
+  }
+}
+
+export type { Agent, AgentState } from './agent';
 export type { AlgorithmSpec, OptimizerSpec } from './algorithm';

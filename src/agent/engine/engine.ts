@@ -20,6 +20,7 @@
  * meanQ reported is mean Q(s, a) of step 2, before the critic's Adam step.
  */
 
+import type { AlgorithmId } from '../../shared/config';
 import type { EngineInfo } from '../../shared/protocol';
 
 export type { EngineInfo };
@@ -50,6 +51,14 @@ export interface Batch {
   nextObs: Float32Array;
   /** 1 where the transition terminated (never for Pendulum), 0 otherwise; truncation is not termination. */
   terminated: Float32Array;
+  /**
+   * Noise for the actions at s′ [B·actDim], drawn in TypeScript with the batch so that every
+   * engine sees the same numbers (TD3's clipped target smoothing noise, SAC's ε′ ~ N(0, 1));
+   * absent for algorithms that take none.
+   */
+  targetNoise?: Float32Array;
+  /** Noise for the actions at s [B·actDim] (SAC's reparameterisation ε ~ N(0, 1)); absent when unused. */
+  policyNoise?: Float32Array;
 }
 
 /**
@@ -113,6 +122,8 @@ export interface ThreadUsage {
 }
 
 export interface EngineOptions {
+  /** The algorithm whose update the engine runs; DDPG when absent. */
+  algorithm?: AlgorithmId;
   shape: NetworkShape;
   hyper: UpdateHyperparameters;
   batchSize: number;

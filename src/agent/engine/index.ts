@@ -1,4 +1,4 @@
-import type { EngineChoice } from '../../shared/config';
+import type { AlgorithmId, EngineChoice } from '../../shared/config';
 import type { Engine, EngineOptions } from './engine';
 
 /**
@@ -12,21 +12,40 @@ function threadsFromEnvironment(): 1 | 2 | 'adaptive' | 'auto' {
   throw new Error(`DDPG_WASM_THREADS must be 1, 2, adaptive or auto, got "${value}"`);
 }
 
+export type WasmThreads = ReturnType<typeof threadsFromEnvironment>;
+
+/** Each algorithm's engines, loaded only when asked for (a run loads one algorithm's code). */
+interface EngineFactories {
+  wasm: () => Promise<(options: EngineOptions, threads: WasmThreads) => Promise<Engine>>;
+  tfjs: () => Promise<(options: EngineOptions) => Promise<Engine>>;
+}
+
+const FACTORIES: { readonly [K in AlgorithmId]: EngineFactories } = {
+  ddpg: {
+    wasm: async () => {
+      const { createWasmEngine } = await import('./wasm/wasmEngine');
+      return (options, threads) => createWasmEngine(options, { threads });
+    },
+    tfjs: async () => (await import('./tfjs/tfjsEngine')).createTfjsEngine,
+  },
+};
+
 /**
- * The engine the configuration asks for. 'auto' prefers the fused wasm engine and falls back to
- * TensorFlow.js when it cannot load (the reason goes to `log`); an explicit choice never falls back.
+ * The engine the configuration asks for, for its algorithm. 'auto' prefers the fused wasm engine
+ * and falls back to TensorFlow.js when it cannot load (the reason goes to `log`); an explicit
+ * choice never falls back.
  */
 export async function createEngine(choice: EngineChoice, options: EngineOptions, log: (message: string) => void = () => {}): Promise<Engine> {
+  const factories = FACTORIES[options.algorithm ?? 'ddpg'];
+  if (!factories) throw new Error(`no engine implements the algorithm "${options.algorithm}"`);
   if (choice === 'wasm' || choice === 'auto') {
     try {
-      const { createWasmEngine } = await import('./wasm/wasmEngine');
-      return await createWasmEngine(options, { threads: threadsFromEnvironment() });
+      return await (await factories.wasm())(options, threadsFromEnvironment());
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       if (choice === 'wasm') throw new Error(`the wasm engine could not load: ${reason}`);
       log(`wasm engine unavailable (${reason}); using tfjs`);
     }
   }
-  const { createTfjsEngine } = await import('./tfjs/tfjsEngine');
-  return createTfjsEngine(options);
+  return (await factories.tfjs())(options);
 }

@@ -4,7 +4,8 @@
  * the update statistics of the episode in progress, networks, optimizer moments and replay buffer.
  */
 
-import type { DdpgAgent } from '../algorithms/ddpg';
+import * as path from 'node:path';
+import type { Agent } from '../algorithms/agent';
 import type { UpdateAccumulator } from '../algorithms/updateStatistics';
 import type { LoadedCheckpoint, TrainerSnapshot } from '../checkpoint';
 import type { Environment } from '../env/environment';
@@ -44,7 +45,7 @@ export interface ResumableParts {
   progress: TrainingProgress;
   schedule: EvaluationSchedule;
   env: Environment;
-  agent: DdpgAgent;
+  agent: Agent;
   episodeStats: UpdateAccumulator;
 }
 
@@ -69,6 +70,7 @@ export function takeSnapshot(parts: ResumableParts, wallTime: number): TrainerSn
     wallTime,
     random: { env: r.env.getState(), noise: r.noise.getState(), sample: r.sample.getState(), warmup: r.warmup.getState() },
     noise: agent.noise.getState(),
+    agent: agent.getState(),
   };
 }
 
@@ -101,6 +103,11 @@ export function restoreSnapshot(parts: ResumableParts, loaded: LoadedCheckpoint)
   r.sample.setState(s.random.sample);
   r.warmup.setState(s.random.warmup);
   agent.noise.setState(s.noise);
+  try {
+    agent.setState(s.agent);
+  } catch (err) {
+    throw new Error(`checkpoint file is corrupt (${agent.spec.id} state: ${(err as Error).message}): ${path.join(loaded.dir, 'state.json')}`);
+  }
   if (loaded.buffer) agent.buffer.restore(loaded.buffer);
   return { wallTime: s.wallTime, hadReplayBuffer: !!loaded.buffer };
 }

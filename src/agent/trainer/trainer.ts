@@ -15,8 +15,7 @@ import { CHECKPOINTS_DIR, MetricsWriter, readMetrics, writeRunInfo } from '../..
 import type { CheckpointManifest, CheckpointReason, EngineInfo, EpisodeRow, EvalRow, MetricsRow, RunInfo, RunStatus, StatusSnapshot, TrainerToHost } from '../../shared/protocol';
 import { checkResumeCompatibility } from '../../shared/resumeCompatibility';
 import { taskFieldsOf } from '../../shared/runFormat';
-import { DdpgAgent } from '../algorithms/ddpg';
-import { algorithmSpec } from '../algorithms/index';
+import { algorithmSpec, createAgent, type Agent } from '../algorithms/index';
 import { UpdateAccumulator } from '../algorithms/updateStatistics';
 import { loadCheckpoint, saveCheckpoint, shapeForConfig, type LoadedCheckpoint, type TrainerSnapshot } from '../checkpoint';
 import type { Engine, ThreadUsage } from '../engine/engine';
@@ -69,7 +68,7 @@ export class Trainer {
   readonly config: RunConfig;
   readonly runDir: string;
   readonly engine: Engine;
-  readonly agent: DdpgAgent;
+  readonly agent: Agent;
   readonly env: Environment;
   private readonly emit: Emit;
   private readonly metrics: MetricsWriter;
@@ -106,7 +105,7 @@ export class Trainer {
     this.stopWhenSolved = options.stopWhenSolved ?? false;
     this.runInfo = runInfo;
     this.metrics = new MetricsWriter(options.runDir);
-    this.agent = new DdpgAgent(engine, options.config, options.config.seed);
+    this.agent = createAgent(engine, options.config);
     this.env = environmentFor(options.config, this.agent.rng.env);
     this.progress = freshProgress(this.env.spec.observationSize);
     this.schedule = new EvaluationSchedule(options.config);
@@ -128,7 +127,7 @@ export class Trainer {
     const shape = shapeForConfig(config);
     const engine =
       options.engine ??
-      (await createEngine(config.engine, { shape, hyper: config, batchSize: config.batchSize }, (message) =>
+      (await createEngine(config.engine, { algorithm: config.algorithm, shape, hyper: config, batchSize: config.batchSize }, (message) =>
         options.emit({ type: 'log', level: 'warn', message }),
       ));
     const created = new Date().toISOString();
