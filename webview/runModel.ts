@@ -1,6 +1,9 @@
 /**
  * The run being shown, as the dashboard knows it: built from a `showRun` snapshot and advanced by
  * trainer events. It only holds data and reports what changed; the views decide how to draw it.
+ * What an event means is decided by the shared reducer (src/shared/runState.ts), which the host's
+ * run history uses too; this class adds what only a page has: the checks of untrusted input, the
+ * mode, liveness, the evaluation result and the last problem.
  */
 
 import type {
@@ -13,6 +16,7 @@ import type {
   StatusSnapshot,
   TrainerToHost,
 } from '../src/shared/protocol';
+import { applyTrainerEvent, isTerminal, runStateFromSnapshot, type RunState, type RunStateChange } from '../src/shared/runState';
 import {
   isCheckpointManifest,
   isEpisodeRow,
@@ -35,19 +39,20 @@ export interface RunProblem {
   message: string;
 }
 
-/** States after which the trainer accepts no more commands. */
-const FINAL_STATES: readonly string[] = ['stopped', 'finished', 'crashed'];
+function modelChanges(change: RunStateChange): ModelChange[] {
+  const changes: ModelChange[] = [];
+  if (change.info) changes.push('run');
+  if (change.status || change.episodes || change.evals) changes.push('status');
+  if (change.episodes) changes.push('episodes');
+  if (change.evals) changes.push('evals');
+  if (change.checkpoints.length > 0) changes.push('checkpoint');
+  return changes;
+}
 
 export class RunModel {
-  run: RunInfo;
-  status: StatusSnapshot;
-  /** Means of the eval rows that arrived after the last status (which does not know them yet). */
-  private evalsSinceStatus: number[] = [];
+  private readonly state: RunState;
   /** When the status arrived (performance.now()), to advance the elapsed time between updates. */
   statusReceivedAt: number;
-  readonly episodes: EpisodeRow[];
-  readonly evals: EvalRow[];
-  readonly checkpoints: CheckpointManifest[];
   live: boolean;
   readonly mode: DashboardMode;
   evaluation: EvaluationResult | null = null;
@@ -56,38 +61,50 @@ export class RunModel {
   private announcedCheckpoints: CheckpointManifest[] = [];
 
   constructor(snapshot: RunSnapshot, mode: DashboardMode) {
-    this.run = snapshot.run;
-    this.status = snapshot.status;
+    this.state = runStateFromSnapshot(snapshot);
     this.statusReceivedAt = performance.now();
-    this.episodes = [...snapshot.episodes];
-    this.evals = [...snapshot.evals];
-    this.checkpoints = [...snapshot.checkpoints];
-    this.live = snapshot.live && !FINAL_STATES.includes(snapshot.status.state);
+    this.live = snapshot.live && !isTerminal(this.state.status.state);
     this.mode = mode;
     if (snapshot.run.error) this.problem = { level: 'error', message: snapshot.run.error };
   }
 
+  get run(): RunInfo {
+    return this.state.info;
+  }
+
+  get status(): StatusSnapshot {
+    return this.state.status;
+  }
+
+  /** Kept in place for the whole life of the model: the charts hold these arrays. */
+  get episodes(): readonly EpisodeRow[] {
+    return this.state.episodes;
+  }
+
+  get evals(): readonly EvalRow[] {
+    return this.state.evals;
+  }
+
+  get checkpoints(): CheckpointManifest[] {
+    return this.state.checkpoints.map((c) => c.manifest);
+  }
+
   get runId(): string {
-    return this.run.id;
+    return this.state.info.id;
   }
 
-  /** Episodes completed: the status may lag behind the newest episode row, or run ahead of it. */
+  /** Episodes completed: the reducer keeps the status's count level with the newest episode row. */
   get completedEpisodes(): number {
-    const lastRow = this.episodes[this.episodes.length - 1];
-    return Math.max(this.status.episode, lastRow?.episode ?? 0);
+    return this.state.status.episode;
   }
 
-  /**
-   * The latest evaluation's mean. The trainer sends an eval row up to a status interval before
-   * the status that reports it (and the best checkpoint it caused in between): until that status
-   * comes, the row is the news. A status sent after the row already includes it.
-   */
+  /** The latest evaluation's mean: an eval row newer than the last status is folded into it. */
   get latestEval(): number | null {
-    return this.evalsSinceStatus.length > 0 ? this.evalsSinceStatus[this.evalsSinceStatus.length - 1] : this.status.latestEval;
+    return this.state.status.latestEval;
   }
 
   get bestEval(): number | null {
-    return this.evalsSinceStatus.reduce<number | null>((best, mean) => (best === null || mean > best ? mean : best), this.status.bestEval);
+    return this.state.status.bestEval;
   }
 
   /** The checkpoints announced since the last call, oldest first: each deserves its toast. */
@@ -104,45 +121,14 @@ export class RunModel {
    */
   apply(event: TrainerToHost): ModelChange[] {
     if (this.mode.kind !== 'live' && event.type !== 'evaluation' && event.type !== 'log' && event.type !== 'error') return [];
+    if (event.type === 'exiting' && !isRunStatus(event.status)) {
+      // A trainer that says it exits has exited, whatever it calls its state.
+      this.live = false;
+      return ['status'];
+    }
+    if (!isWellFormed(event)) return [];
     switch (event.type) {
-      case 'started':
-        if (!isRunInfo(event.run)) return [];
-        this.run = { ...event.run, engine: event.engine ?? event.run.engine };
-        return ['run'];
-      case 'status':
-        if (!isStatusSnapshot(event.status)) return [];
-        this.status = event.status;
-        this.statusReceivedAt = performance.now();
-        this.evalsSinceStatus = [];
-        if (FINAL_STATES.includes(event.status.state)) this.live = false;
-        return ['status'];
-      case 'episode': {
-        if (!isEpisodeRow(event.row)) return [];
-        const last = this.episodes[this.episodes.length - 1];
-        // The host may replay an episode the snapshot already had; the charts need increasing x.
-        if (last && (event.row.episode <= last.episode || event.row.step < last.step)) return [];
-        this.episodes.push(event.row);
-        return ['episodes', 'status'];
-      }
-      case 'eval': {
-        if (!isEvalRow(event.row)) return [];
-        const last = this.evals[this.evals.length - 1];
-        if (last && event.row.step <= last.step) return [];
-        this.evals.push(event.row);
-        this.evalsSinceStatus.push(event.row.mean);
-        return ['evals', 'status'];
-      }
-      case 'checkpoint': {
-        if (!isCheckpointManifest(event.manifest)) return [];
-        const known = this.checkpoints.findIndex((c) => c.name === event.manifest.name);
-        if (known >= 0) this.checkpoints[known] = event.manifest;
-        else this.checkpoints.push(event.manifest);
-        this.announcedCheckpoints.push(event.manifest);
-        return ['checkpoint'];
-      }
       case 'evaluation':
-        if (!event.returns.every((r) => typeof r === 'number' && Number.isFinite(r))) return [];
-        if (typeof event.std !== 'number' || !Number.isFinite(event.std)) return [];
         this.evaluation = { returns: [...event.returns], mean: event.mean, std: event.std };
         return ['evaluation'];
       case 'log':
@@ -150,14 +136,41 @@ export class RunModel {
         this.problem = { level: event.level, message: event.message };
         return ['problem'];
       case 'error':
+        // The run's info records the error too, but the page shows it as the problem only.
+        applyTrainerEvent(this.state, event);
         this.problem = { level: 'error', message: event.message };
         return ['problem'];
-      case 'exiting':
-        this.live = false;
-        if (isRunStatus(event.status)) this.status = { ...this.status, state: event.status };
-        return ['status'];
       case 'frames':
         return [];
+      default:
+        break;
     }
+    const change = applyTrainerEvent(this.state, event.type === 'started' ? { ...event, engine: event.engine ?? event.run.engine } : event);
+    if (event.type === 'status') this.statusReceivedAt = performance.now();
+    if (isTerminal(this.state.status.state) || event.type === 'exiting') this.live = false;
+    this.announcedCheckpoints.push(...change.checkpoints.map((c) => c.manifest));
+    // A status always redraws the status line: its speed and elapsed time move even when the figures compared are equal.
+    if (event.type === 'status' || event.type === 'exiting') change.status = true;
+    return modelChanges(change);
+  }
+}
+
+/** The host forwards trainer events after checking only their envelope: the fields drawn are checked here. */
+function isWellFormed(event: TrainerToHost): boolean {
+  switch (event.type) {
+    case 'started':
+      return isRunInfo(event.run);
+    case 'status':
+      return isStatusSnapshot(event.status);
+    case 'episode':
+      return isEpisodeRow(event.row);
+    case 'eval':
+      return isEvalRow(event.row);
+    case 'checkpoint':
+      return isCheckpointManifest(event.manifest);
+    case 'evaluation':
+      return event.returns.every((r) => typeof r === 'number' && Number.isFinite(r)) && typeof event.std === 'number' && Number.isFinite(event.std);
+    default:
+      return true;
   }
 }

@@ -7,8 +7,7 @@
 import type * as vscode from 'vscode';
 import { isComparisonToHost, type ComparisonToHost, type HostToComparison, type ShowComparisonMessage } from '../shared/protocol';
 import { Disposable } from './disposable';
-import { buildComparison, type ComparisonSources, type ComparisonTarget } from './runComparison';
-import type { RunHistory } from './runHistory';
+import { buildComparison, type ComparableHistory, type ComparisonSources, type ComparisonTarget } from './runComparison';
 import type { RunManager } from './runManager';
 import type { VSCode } from './vscodeApi';
 import { WebviewChannel } from './webviewChannel';
@@ -51,7 +50,7 @@ export class ComparisonPanel extends Disposable {
    * Runs that were not training when read: a live refresh every 2 s must not re-parse their
    * metrics.jsonl (megabytes for a long run). Emptied by a retarget and by Refresh.
    */
-  private settledHistories = new Map<string, Promise<RunHistory>>();
+  private settledHistories = new Map<string, Promise<ComparableHistory>>();
   /** Problems already written to the log, so a live refresh does not repeat them every 2 s. */
   private loggedProblems = new Set<string>();
   private readonly sources: ComparisonSources;

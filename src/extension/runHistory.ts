@@ -2,68 +2,48 @@
  * Everything known about one run, in memory: its info, latest status, episodes, evaluations and
  * checkpoints. Live runs build it from trainer events; finished runs load it from their folder.
  * The dashboard's `showRun` snapshot comes from here, so a reopened panel sees the whole history.
+ * What an event means is decided by the shared reducer (src/shared/runState.ts), which the
+ * dashboard's run model uses too; this class adds the folder and what loading it found.
  */
 
-import type { CheckpointManifest, EpisodeRow, EvalRow, RunInfo, RunSnapshot, RunStatus, StatusSnapshot, TrainerToHost } from '../shared/protocol';
+import type { EpisodeRow, EvalRow, RunInfo, RunSnapshot, RunStatus, StatusSnapshot, TrainerToHost } from '../shared/protocol';
 import { listCheckpoints, readMetrics, readRunInfo } from '../shared/node/runDirectory';
+import {
+  applyTrainerEvent,
+  runSnapshot,
+  runStateFromRows,
+  setLocalState,
+  type CheckpointRecord,
+  type RunState,
+  type RunStateChange,
+} from '../shared/runState';
 
-export interface CheckpointRecord {
-  dir: string;
-  manifest: CheckpointManifest;
-}
+export { isTerminal, statusFromFiles, TERMINAL_STATES, type CheckpointRecord } from '../shared/runState';
 
 /** Which parts of a run an event changed (listeners redraw only what they show). */
 export interface HistoryChange {
+  /** The state or the count of completed episodes (what the Runs view and the status bar show). */
   status: boolean;
+  /** Episodes or evaluations. */
   episodes: boolean;
   checkpoints: boolean;
 }
 
-const NO_CHANGE: HistoryChange = { status: false, episodes: false, checkpoints: false };
-
-export const TERMINAL_STATES: readonly RunStatus[] = ['stopped', 'finished', 'crashed'];
-
-export function isTerminal(state: RunStatus): boolean {
-  return TERMINAL_STATES.includes(state);
-}
-
-/** A status for a run that has no live trainer, reconstructed from its files. */
-export function statusFromFiles(info: RunInfo, episodes: readonly EpisodeRow[], evals: readonly EvalRow[]): StatusSnapshot {
-  const lastEpisode = episodes[episodes.length - 1];
-  const lastEval = evals[evals.length - 1];
-  const best = evals.reduce<number | null>((b, e) => (b === null || e.mean > b ? e.mean : b), null);
-  return {
-    state: info.status,
-    episode: lastEpisode?.episode ?? 0,
-    totalEpisodes: info.config.episodes > 0 ? info.config.episodes : null,
-    step: Math.max(lastEpisode?.step ?? 0, lastEval?.step ?? 0),
-    totalSteps: info.config.totalSteps > 0 ? info.config.totalSteps : null,
-    stepsPerSecond: 0,
-    elapsedSeconds: Math.max(lastEpisode?.wallTime ?? 0, lastEval?.wallTime ?? 0),
-    latestEval: lastEval?.mean ?? null,
-    bestEval: best,
-  };
+export function historyChange(change: RunStateChange): HistoryChange {
+  return { status: change.progress, episodes: change.episodes || change.evals, checkpoints: change.checkpoints.length > 0 };
 }
 
 export class RunHistory {
   readonly runDir: string;
-  info: RunInfo;
-  status: StatusSnapshot;
-  readonly episodes: EpisodeRow[];
-  readonly evals: EvalRow[];
-  readonly checkpoints: CheckpointRecord[];
+  private readonly run: RunState;
   /** Lines of metrics.jsonl that could not be read when loading (a crash can leave half a line). */
   skippedMetricLines = 0;
   /** Checkpoint folders that could not be read, with the reason. */
   brokenCheckpoints: Array<{ dir: string; error: string }> = [];
 
-  constructor(runDir: string, info: RunInfo, episodes: EpisodeRow[] = [], evals: EvalRow[] = [], checkpoints: CheckpointRecord[] = []) {
+  constructor(runDir: string, info: RunInfo, episodes: readonly EpisodeRow[] = [], evals: readonly EvalRow[] = [], checkpoints: readonly CheckpointRecord[] = []) {
     this.runDir = runDir;
-    this.info = info;
-    this.episodes = episodes;
-    this.evals = evals;
-    this.checkpoints = checkpoints;
-    this.status = statusFromFiles(info, episodes, evals);
+    this.run = runStateFromRows(info, { episodes, evals, checkpoints });
   }
 
   static async load(runDir: string): Promise<RunHistory> {
@@ -80,93 +60,54 @@ export class RunHistory {
     return history;
   }
 
+  get info(): RunInfo {
+    return this.run.info;
+  }
+
+  get status(): StatusSnapshot {
+    return this.run.status;
+  }
+
+  get episodes(): readonly EpisodeRow[] {
+    return this.run.episodes;
+  }
+
+  get evals(): readonly EvalRow[] {
+    return this.run.evals;
+  }
+
+  get checkpoints(): readonly CheckpointRecord[] {
+    return this.run.checkpoints;
+  }
+
   get runId(): string {
-    return this.info.id;
+    return this.run.info.id;
   }
 
   get state(): RunStatus {
-    return this.status.state;
+    return this.run.status.state;
   }
 
   get bestEval(): number | null {
-    if (this.status.bestEval !== null) return this.status.bestEval;
-    return this.evals.reduce<number | null>((b, e) => (b === null || e.mean > b ? e.mean : b), null);
+    return this.run.status.bestEval;
   }
 
   get latestReturn(): number | null {
-    return this.episodes[this.episodes.length - 1]?.return ?? null;
+    return this.run.episodes[this.run.episodes.length - 1]?.return ?? null;
   }
-
-  /** Set once a stop was sent: status events still in flight must not flip the run back to 'running'. */
-  private stopRequested = false;
 
   /** Sets the state locally (e.g. 'stopping' the moment a stop is sent, 'crashed' after a crash). */
   setState(state: RunStatus, error?: string): void {
-    if (state === 'stopping') this.stopRequested = true;
-    this.status = { ...this.status, state };
-    this.info = { ...this.info, status: state, ...(error !== undefined ? { error } : {}) };
+    setLocalState(this.run, state, error);
   }
 
   /** Folds one trainer event into the history. */
   apply(event: TrainerToHost): HistoryChange {
-    switch (event.type) {
-      case 'started':
-        this.info = { ...event.run, engine: event.engine };
-        return { ...NO_CHANGE, status: true };
-      case 'status': {
-        const before = this.status;
-        const state = this.stopRequested && !isTerminal(event.status.state) ? 'stopping' : event.status.state;
-        this.status = { ...event.status, state };
-        this.info = { ...this.info, status: state };
-        return { ...NO_CHANGE, status: before.state !== state || before.episode !== event.status.episode };
-      }
-      case 'episode': {
-        const last = this.episodes[this.episodes.length - 1];
-        // A replayed or duplicated row must not draw the curve twice.
-        if (last && event.row.episode <= last.episode) return NO_CHANGE;
-        this.episodes.push(event.row);
-        this.status = { ...this.status, episode: event.row.episode, step: Math.max(this.status.step, event.row.step) };
-        return { ...NO_CHANGE, episodes: true };
-      }
-      case 'eval': {
-        const last = this.evals[this.evals.length - 1];
-        if (last && event.row.step < last.step) return NO_CHANGE;
-        if (last && last.step === event.row.step && last.mean === event.row.mean) return NO_CHANGE;
-        this.evals.push(event.row);
-        const best = this.status.bestEval === null ? event.row.mean : Math.max(this.status.bestEval, event.row.mean);
-        this.status = { ...this.status, latestEval: event.row.mean, bestEval: best };
-        return { ...NO_CHANGE, episodes: true };
-      }
-      case 'checkpoint': {
-        const record = { dir: event.dir, manifest: event.manifest };
-        const existing = this.checkpoints.findIndex((c) => c.dir === event.dir);
-        if (existing >= 0) this.checkpoints[existing] = record;
-        else this.checkpoints.push(record);
-        this.checkpoints.sort((a, b) => a.manifest.step - b.manifest.step || a.dir.localeCompare(b.dir));
-        return { ...NO_CHANGE, checkpoints: true };
-      }
-      case 'error':
-        this.info = { ...this.info, error: event.message };
-        return NO_CHANGE;
-      case 'exiting':
-        this.setState(event.status);
-        return { ...NO_CHANGE, status: true };
-      case 'frames':
-      case 'log':
-      case 'evaluation':
-        return NO_CHANGE;
-    }
+    return historyChange(applyTrainerEvent(this.run, event));
   }
 
   snapshot(live: boolean): RunSnapshot {
-    return {
-      run: this.info,
-      status: this.status,
-      episodes: [...this.episodes],
-      evals: [...this.evals],
-      checkpoints: this.checkpoints.map((c) => c.manifest),
-      live,
-    };
+    return runSnapshot(this.run, live);
   }
 
   /** The history up to a checkpoint (its step), for inspecting a checkpoint. */

@@ -4,8 +4,9 @@
  * Pure: no vscode, no DOM, no files.
  */
 
-import { CONFIG_KEYS, CONFIG_SPEC, type ConfigKey, type RunConfig } from './config';
-import type { ComparedEval, EpisodeRow, ReturnCurvePoint, RunSummary, SolvedPoint } from './protocol';
+import { CONFIG_KEYS, CONFIG_SPEC, type AlgorithmId, type ConfigKey, type RunConfig } from './config';
+import { environmentOf, isEnvironmentId, solvedLabel, ENVIRONMENTS, type EnvironmentDescriptor } from './environments';
+import type { ComparedEnvironment, ComparedEval, EpisodeRow, ReturnCurvePoint, RunSummary, SolvedPoint } from './protocol';
 
 /** Episodes in the trailing mean of the training-return curve. */
 export const RETURN_SMOOTHING_EPISODES = 10;
@@ -15,22 +16,86 @@ export const COMPARISON_CURVE_POINTS = 600;
 /**
  * Settings that change what is learned or how it is measured. Runs equal on all of them are
  * repeats of one experiment; the others (seed, run length, checkpoints, engine) do not make a
- * different experiment.
+ * different experiment. 'Task' is the algorithm and the environment.
  */
-const EXPERIMENT_GROUPS = new Set(['Network', 'Optimisation', 'Exploration', 'Environment', 'Evaluation']);
+const EXPERIMENT_GROUPS = new Set(['Task', 'Network', 'Optimisation', 'Exploration', 'Environment', 'Evaluation']);
 export const EXPERIMENT_KEYS: readonly ConfigKey[] = CONFIG_KEYS.filter((key) => EXPERIMENT_GROUPS.has(CONFIG_SPEC[key].group));
 
-export function experimentKey(config: RunConfig): string {
-  return JSON.stringify(EXPERIMENT_KEYS.map((key) => config[key]));
+/** A stored configuration as read: a run written before a setting existed lacks it. */
+type StoredConfig = Partial<RunConfig> | RunConfig;
+
+/** The environment a configuration trains on; runs written before environments were choices are Pendulum-v1. */
+export function environmentOfConfig(config: StoredConfig): EnvironmentDescriptor {
+  return environmentOf(config);
 }
 
-/** Settings whose values are not all equal across the configurations, in CONFIG_KEYS order. */
-export function differingSettings(configs: readonly RunConfig[]): ConfigKey[] {
+/** The algorithm a configuration trains with; runs written before algorithms were choices are DDPG. */
+export function algorithmOfConfig(config: StoredConfig): AlgorithmId {
+  const algorithm = (config as { algorithm?: unknown }).algorithm;
+  return typeof algorithm === 'string' ? (algorithm as AlgorithmId) : (CONFIG_SPEC.algorithm.default as AlgorithmId);
+}
+
+/** False for a setting that has no effect on this run (Pendulum's gravity on MountainCar). */
+export function settingApplies(config: StoredConfig, key: ConfigKey): boolean {
+  const appliesTo = CONFIG_SPEC[key].appliesTo;
+  if (!appliesTo) return true;
+  if (appliesTo.environments && !appliesTo.environments.includes(environmentOfConfig(config).id)) return false;
+  if (appliesTo.algorithms && !appliesTo.algorithms.includes(algorithmOfConfig(config))) return false;
+  return true;
+}
+
+/**
+ * A setting's value as it acted on the run: the default where the run predates the setting, the
+ * environment's own time limit where the setting says "the environment's own" (0), so that an old
+ * Pendulum run (200) and a new one (0) are the same experiment.
+ */
+export function effectiveSetting(config: StoredConfig, key: ConfigKey): unknown {
+  if (key === 'environment') return environmentOfConfig(config).id;
+  if (key === 'algorithm') return algorithmOfConfig(config);
+  const value = (config as Record<string, unknown>)[key] ?? CONFIG_SPEC[key].default;
+  if (key === 'maxEpisodeSteps' && value === 0) return environmentOfConfig(config).maxEpisodeSteps;
+  return value;
+}
+
+/**
+ * Runs with equal keys are seeds of one experiment. The environment and algorithm lead the key,
+ * so runs of different ones are never averaged together, and only settings that apply to the run
+ * count (a MountainCar run's unused gravity does not split its seeds).
+ */
+export function experimentKey(config: StoredConfig): string {
+  const settings = EXPERIMENT_KEYS.filter((key) => key !== 'environment' && key !== 'algorithm' && settingApplies(config, key));
+  return JSON.stringify([environmentOfConfig(config).id, algorithmOfConfig(config), ...settings.map((key) => [key, effectiveSetting(config, key)])]);
+}
+
+/**
+ * Settings whose values are not all equal across the configurations, in CONFIG_KEYS order;
+ * `environment` and `algorithm` first when they are not CONFIG_KEYS (yet). A setting is compared
+ * only between the runs it applies to.
+ */
+export function differingSettings(configs: readonly StoredConfig[]): ConfigKey[] {
   if (configs.length < 2) return [];
-  return CONFIG_KEYS.filter((key) => {
-    const first = JSON.stringify(configs[0][key]);
-    return configs.some((config) => JSON.stringify(config[key]) !== first);
+  const task: ConfigKey[] = (['environment', 'algorithm'] as ConfigKey[]).filter((key) => !CONFIG_KEYS.includes(key));
+  return [...task, ...CONFIG_KEYS].filter((key) => {
+    const values = new Set(configs.filter((config) => settingApplies(config, key)).map((config) => JSON.stringify(effectiveSetting(config, key))));
+    return values.size > 1;
   });
+}
+
+/** What the comparison says about an environment: its title and its "solved" line. */
+export function comparedEnvironment(env: EnvironmentDescriptor): ComparedEnvironment {
+  return { id: env.id, title: env.title, solvedThreshold: env.solved.threshold, solvedLabel: solvedLabel(env) };
+}
+
+/** The environments of the given ids, each once, in the order of first appearance; unknown ids are left out. */
+export function comparedEnvironments(ids: Iterable<string>): ComparedEnvironment[] {
+  const seen = new Set<string>();
+  const environments: ComparedEnvironment[] = [];
+  for (const id of ids) {
+    if (seen.has(id) || !isEnvironmentId(id)) continue;
+    seen.add(id);
+    environments.push(comparedEnvironment(ENVIRONMENTS[id]));
+  }
+  return environments;
 }
 
 /**
@@ -57,12 +122,13 @@ export function smoothedReturns(
   return points;
 }
 
-export function firstSolved(evals: readonly ComparedEval[], threshold: number): SolvedPoint | null {
+export function firstSolved(evals: readonly ComparedEval[], threshold: number | null): SolvedPoint | null {
+  if (threshold === null) return null;
   const row = evals.find((e) => e.mean >= threshold);
   return row ? { episode: row.episode, step: row.step, wallTime: row.wallTime } : null;
 }
 
-export function summarizeRun(episodes: readonly EpisodeRow[], evals: readonly ComparedEval[], threshold: number): RunSummary {
+export function summarizeRun(episodes: readonly EpisodeRow[], evals: readonly ComparedEval[], threshold: number | null): RunSummary {
   const lastEpisode = episodes[episodes.length - 1];
   const lastEval = evals[evals.length - 1];
   const recent = episodes.slice(-10);

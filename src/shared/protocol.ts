@@ -11,6 +11,7 @@
  */
 
 import type { AlgorithmId, RunConfig } from './config';
+import type { EnvironmentId } from './environments';
 import type { EnvironmentRef, StoredNetwork } from './runFormat';
 
 // ─── Shared records (also the on-disk format of metrics.jsonl and checkpoint.json) ────────────
@@ -285,25 +286,44 @@ export type ComparedEval = Pick<EvalRow, 'episode' | 'step' | 'wallTime' | 'mean
 
 export interface ComparedRun {
   run: RunInfo;
+  /** The environment it trained on (runs written before environments were choices: Pendulum-v1). */
+  environment: EnvironmentId;
+  /** The algorithm that trained it (old runs: ddpg). */
+  algorithm: AlgorithmId;
   /** Every evaluation, without the per-episode returns. */
   evals: ComparedEval[];
   /** The smoothed training-return curve, thinned to at most COMPARISON_CURVE_POINTS points. */
   returns: ReturnCurvePoint[];
   summary: RunSummary;
-  /** Runs with the same key train the same problem the same way: they differ only in seed, length or runtime. */
+  /**
+   * Runs with the same key train the same problem the same way: they differ only in seed, length
+   * or runtime. The environment and the algorithm are part of it: runs of different ones are
+   * never averaged together.
+   */
   groupKey: string;
   /** Still training in this window: the comparison refreshes while any run is live. */
   live: boolean;
 }
 
+/** An environment present among the compared runs: it gets its own charts, with its own "solved" line. */
+export interface ComparedEnvironment {
+  id: EnvironmentId;
+  title: string;
+  /** The return at which a deterministic evaluation counts as solved; null where none is defined. */
+  solvedThreshold: number | null;
+  /** Says whose threshold it is: "solved (Gymnasium: 90)", "solved (DDPG Lab: -200)". */
+  solvedLabel: string;
+}
+
 export interface ShowComparisonMessage {
   type: 'showComparison';
   runs: ComparedRun[];
+  /** One per environment of the runs, in the order of each one's first run. */
+  environments: ComparedEnvironment[];
   /** Settings (CONFIG_KEYS) whose values differ between the runs, in CONFIG_KEYS order. */
   differingSettings: string[];
   /** Folders that were asked for but could not be read, and why. */
   problems: Array<{ runDir: string; error: string }>;
-  solvedThreshold: number;
 }
 
 export type HostToComparison = ShowComparisonMessage;
@@ -456,14 +476,37 @@ export function isComparisonToHost(value: unknown): value is ComparisonToHost {
   }
 }
 
-/** Narrows a message from the host (used by the comparison webview). */
-export function isHostToComparison(value: unknown): value is HostToComparison {
-  if (!isRecord(value)) return false;
+function isComparedEnvironment(value: unknown): value is ComparedEnvironment {
   return (
-    value.type === 'showComparison' &&
-    Array.isArray(value.runs) &&
-    Array.isArray(value.differingSettings) &&
-    Array.isArray(value.problems) &&
-    isFiniteNumber(value.solvedThreshold)
+    isRecord(value) &&
+    isString(value.id) &&
+    isString(value.title) &&
+    (value.solvedThreshold === null || isFiniteNumber(value.solvedThreshold)) &&
+    isString(value.solvedLabel)
+  );
+}
+
+/**
+ * Narrows a message from the host (used by the comparison webview). Every run must name an
+ * environment the message describes: a run without one would have no chart to be drawn in.
+ */
+export function isHostToComparison(value: unknown): value is HostToComparison {
+  if (!isRecord(value) || value.type !== 'showComparison') return false;
+  if (!Array.isArray(value.runs) || !Array.isArray(value.differingSettings) || !Array.isArray(value.problems)) return false;
+  if (!Array.isArray(value.environments) || !value.environments.every(isComparedEnvironment)) return false;
+  const environments = new Set<string>(value.environments.map((env) => env.id));
+  if (environments.size !== value.environments.length) return false;
+  return value.runs.every(
+    (run) =>
+      isRecord(run) &&
+      isRecord(run.run) &&
+      isString(run.run.id) &&
+      isString(run.environment) &&
+      environments.has(run.environment) &&
+      isString(run.algorithm) &&
+      isString(run.groupKey) &&
+      Array.isArray(run.evals) &&
+      Array.isArray(run.returns) &&
+      isRecord(run.summary),
   );
 }

@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { defaultConfig } from '../../src/shared/config';
+import { defaultConfig, type RunConfig } from '../../src/shared/config';
 import {
   aggregateCurves,
+  algorithmOfConfig,
+  comparedEnvironments,
+  effectiveSetting,
+  environmentOfConfig,
+  settingApplies,
   differingSettings,
   EXPERIMENT_KEYS,
   experimentKey,
@@ -11,7 +16,8 @@ import {
   smoothedReturns,
   summarizeRun,
 } from '../../src/shared/comparison';
-import type { EpisodeRow, EvalRow } from '../../src/shared/protocol';
+import { isHostToComparison, type EpisodeRow, type EvalRow } from '../../src/shared/protocol';
+import { syntheticComparison } from '../webview/syntheticComparison';
 
 function episode(n: number, ret: number): EpisodeRow {
   return { type: 'episode', episode: n, step: n * 200, return: ret, length: 200, criticLoss: null, actorLoss: null, meanQ: null, wallTime: n / 10 };
@@ -30,6 +36,49 @@ describe('experimentKey', () => {
     assert.notEqual(experimentKey({ ...base, actorHidden: [64, 32] }), key);
     assert.notEqual(experimentKey({ ...base, evalEpisodes: 3 }), key);
     assert.ok(!EXPERIMENT_KEYS.includes('seed'));
+  });
+});
+
+describe('experiments across environments and algorithms', () => {
+  const pendulum = defaultConfig();
+  const mountainCar: RunConfig = { ...pendulum, environment: 'MountainCarContinuous-v0' };
+
+  it('puts the environment and the algorithm in the key: runs of different ones are never seeds of one experiment', () => {
+    assert.notEqual(experimentKey(mountainCar), experimentKey(pendulum));
+    assert.notEqual(experimentKey({ ...pendulum, algorithm: 'td3' as RunConfig['algorithm'] }), experimentKey(pendulum));
+    assert.equal(experimentKey({ ...mountainCar, seed: 9 }), experimentKey(mountainCar));
+    assert.ok(EXPERIMENT_KEYS.includes('environment') && EXPERIMENT_KEYS.includes('algorithm'));
+  });
+
+  it('reads runs written before environments and algorithms were settings as DDPG on Pendulum-v1, with their defaults', () => {
+    const legacy: Partial<RunConfig> = { ...pendulum, maxEpisodeSteps: 200 };
+    delete legacy.environment;
+    delete legacy.algorithm;
+    delete legacy.goalVelocity;
+    assert.equal(environmentOfConfig(legacy).id, 'Pendulum-v1');
+    assert.equal(algorithmOfConfig(legacy), 'ddpg');
+    assert.equal(experimentKey(legacy), experimentKey(pendulum), 'a time limit of 0 means the environment’s own, 200 on Pendulum');
+    assert.deepEqual(differingSettings([legacy, pendulum]), []);
+  });
+
+  it('counts a setting only where it applies: an unused gravity does not split MountainCar seeds, nor differ', () => {
+    assert.equal(settingApplies(mountainCar, 'gravity'), false);
+    assert.equal(settingApplies(pendulum, 'gravity'), true);
+    assert.equal(settingApplies(mountainCar, 'goalVelocity'), true);
+    assert.equal(experimentKey({ ...mountainCar, gravity: 3 }), experimentKey(mountainCar));
+    assert.notEqual(experimentKey({ ...mountainCar, goalVelocity: 0.02 }), experimentKey(mountainCar));
+    assert.deepEqual(differingSettings([pendulum, { ...mountainCar, gravity: 3 }]), ['environment', 'maxEpisodeSteps']);
+    assert.equal(effectiveSetting(mountainCar, 'maxEpisodeSteps'), 999);
+  });
+
+  it('describes each environment once, in order of appearance, with its own solved line', () => {
+    assert.deepEqual(
+      comparedEnvironments(['MountainCarContinuous-v0', 'Pendulum-v1', 'MountainCarContinuous-v0', 'Acrobot-v1']).map((e) => [e.id, e.solvedThreshold, e.solvedLabel]),
+      [
+        ['MountainCarContinuous-v0', 90, 'solved (Gymnasium: 90)'],
+        ['Pendulum-v1', -200, 'solved (DDPG Lab: -200)'],
+      ],
+    );
   });
 });
 
@@ -79,6 +128,10 @@ describe('summarizeRun', () => {
     assert.equal(summary.finalEval, -300);
     assert.equal(summary.recentReturn, (-300 - 400 - 500 - 600 - 700 - 800 - 900 - 1000 - 1100 - 1200) / 10);
     assert.deepEqual(summary.solved, { episode: 10, step: 2000, wallTime: 1 });
+  });
+
+  it('solves nothing where the environment defines no threshold', () => {
+    assert.equal(summarizeRun([], [evaluation(1000, 500)], null).solved, null);
   });
 
   it('has nulls for a run with nothing yet', () => {
@@ -165,5 +218,25 @@ describe('aggregateCurves', () => {
     );
     assert.deepEqual(aggregateCurves([long]), []);
     assert.equal(aggregateCurves([long], 1)[0].std, 0);
+  });
+});
+
+describe('isHostToComparison', () => {
+  const message = syntheticComparison();
+
+  it('accepts a comparison whose every run names an environment it describes', () => {
+    assert.ok(isHostToComparison(message));
+    assert.ok(isHostToComparison({ ...message, environments: message.environments.map((e) => ({ ...e, solvedThreshold: null })) }), 'an environment without a threshold');
+  });
+
+  it('rejects what has no charts to go in or no line to draw', () => {
+    const { environments: _, ...withoutEnvironments } = message;
+    assert.equal(isHostToComparison(withoutEnvironments), false);
+    assert.equal(isHostToComparison({ ...message, environments: message.environments.slice(0, 1) }), false, 'a MountainCar run without its environment');
+    assert.equal(isHostToComparison({ ...message, environments: [...message.environments, message.environments[0]] }), false, 'an environment twice');
+    assert.equal(isHostToComparison({ ...message, environments: [{ ...message.environments[0], solvedThreshold: Number.NaN }, message.environments[1]] }), false);
+    assert.equal(isHostToComparison({ ...message, runs: [{ ...message.runs[0], algorithm: 7 }] }), false);
+    assert.equal(isHostToComparison({ ...message, runs: [null] }), false);
+    assert.equal(isHostToComparison({ ...message, solvedThreshold: -200, environments: undefined }), false, 'the old message');
   });
 });

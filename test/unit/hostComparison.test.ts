@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { defaultConfig, type RunConfig } from '../../src/shared/config';
 import { METRICS_FILE, RUN_FILE } from '../../src/shared/node/runDirectory';
+import { taskFieldsOf } from '../../src/shared/runFormat';
 import { COMPARISON_VIEW_TYPE, ComparisonController } from '../../src/extension/comparisonPanel';
 import type { ComparisonTarget } from '../../src/extension/runComparison';
 import type { EpisodeRow, EvalRow, HostToComparison, RunInfo, ShowComparisonMessage } from '../../src/shared/protocol';
@@ -26,7 +27,7 @@ const evalRow = (step: number, mean: number): EvalRow => ({ type: 'eval', episod
 function writeRun(runsDir: string, id: string, config: RunConfig, evalMeans: number[]): ComparisonTarget {
   const runDir = path.join(runsDir, id);
   mkdirSync(runDir, { recursive: true });
-  const info: RunInfo = { id, name: id, created: '2026-11-24T00:00:00Z', updated: '2026-11-24T00:01:00Z', config, engine: { engine: 'wasm', backend: 'wasm-simd' }, seed: config.seed, status: 'finished' };
+  const info: RunInfo = { id, name: id, created: '2026-11-24T00:00:00Z', updated: '2026-11-24T00:01:00Z', config, ...taskFieldsOf(config), engine: { engine: 'wasm', backend: 'wasm-simd' }, seed: config.seed, status: 'finished' };
   writeFileSync(path.join(runDir, RUN_FILE), JSON.stringify(info));
   const rows = [
     ...Array.from({ length: 20 }, (_, i) => episodeRow(i + 1, -1200 + i * 50)),
@@ -44,7 +45,7 @@ async function setup() {
   const opened: ComparisonTarget[] = [];
   const controller = new ComparisonController(fake.api, {
     runManager: manager,
-    extensionUri: uri('/ext') as unknown as vscode.Uri,
+    extensionUri: uri('/ext'),
     locateRun: async (runId) => (runId === 'gone' ? undefined : path.join(runsDir, runId)),
     openRun: (target) => opened.push(target),
     log: { info: (m) => logged.push(m), warn: (m) => logged.push(m), error: (m) => logged.push(m) },
@@ -82,7 +83,8 @@ test('on ready the webview gets every run with its summary, group and the settin
   assert.deepEqual(message.runs.map((r) => r.run.id), ['run-a', 'run-b', 'run-c']);
   assert.deepEqual(message.differingSettings, ['tau', 'seed']);
   assert.deepEqual(message.problems, []);
-  assert.equal(message.solvedThreshold, -200);
+  assert.deepEqual(message.environments, [{ id: 'Pendulum-v1', title: 'Pendulum', solvedThreshold: -200, solvedLabel: 'solved (DDPG Lab: -200)' }]);
+  assert.ok(message.runs.every((r) => r.environment === 'Pendulum-v1' && r.algorithm === 'ddpg'));
   const [runA, runB, runC] = message.runs;
   assert.equal(runA.groupKey, runB.groupKey, 'seeds of one experiment share a group');
   assert.notEqual(runA.groupKey, runC.groupKey);
@@ -162,7 +164,7 @@ test('a second Compare reuses the panel; after a reload the serializer revives i
 
   const revivedPanel = panels[0];
   const s = serializer() as vscode.WebviewPanelSerializer;
-  await s.deserializeWebviewPanel(revivedPanel as unknown as vscode.WebviewPanel, { runIds: ['run-a', 'gone', 7, 'run-c'] });
+  await s.deserializeWebviewPanel(revivedPanel, { runIds: ['run-a', 'gone', 7, 'run-c'] });
   assert.deepEqual(controller.comparedRunIds, ['run-a', 'run-c']);
   revivedPanel.fromWebview({ type: 'ready' });
   await settle();
@@ -170,4 +172,51 @@ test('a second Compare reuses the panel; after a reload the serializer revives i
   assert.deepEqual(message.runs.map((r) => r.run.id), ['run-a', 'run-c']);
   assert.deepEqual(message.problems, [{ runDir: 'gone', error: 'this run no longer exists in the runs directory' }]);
   assert.equal(COMPARISON_VIEW_TYPE, 'ddpgLab.comparison');
+});
+
+test('a Pendulum run and a MountainCar run: never one experiment, each judged by its own environment’s threshold', async () => {
+  const { controller, panels, runsDir, a } = await setup();
+  // Same learning settings as run-a, another environment; its evaluations are MountainCar returns.
+  const car = writeRun(runsDir, 'car', { ...defaultConfig(), environment: 'MountainCarContinuous-v0', seed: 1 }, [-30, 60, 93]);
+  const carSeed2 = writeRun(runsDir, 'car-2', { ...defaultConfig(), environment: 'MountainCarContinuous-v0', seed: 2 }, [-30, 85]);
+  controller.open([a, car, carSeed2]);
+  panels[0].fromWebview({ type: 'ready' });
+  await settle();
+  const [message] = comparisons(panels[0].posted);
+  const [pendulum, mountainCar, mountainCar2] = message.runs;
+  assert.deepEqual(message.runs.map((r) => r.environment), ['Pendulum-v1', 'MountainCarContinuous-v0', 'MountainCarContinuous-v0']);
+  assert.deepEqual(
+    message.environments.map((e) => [e.id, e.solvedThreshold, e.solvedLabel]),
+    [
+      ['Pendulum-v1', -200, 'solved (DDPG Lab: -200)'],
+      ['MountainCarContinuous-v0', 90, 'solved (Gymnasium: 90)'],
+    ],
+  );
+  assert.notEqual(pendulum.groupKey, mountainCar.groupKey, 'equal learning settings on two environments are two experiments');
+  assert.equal(mountainCar.groupKey, mountainCar2.groupKey, 'seeds on one environment are one experiment');
+  // −180 solves Pendulum (≥ −200); 60 does not solve MountainCar (< 90), 93 does.
+  assert.deepEqual(pendulum.summary.solved, { episode: 10, step: 2000, wallTime: 1 });
+  assert.deepEqual(mountainCar.summary.solved, { episode: 15, step: 3000, wallTime: 1.5 });
+  assert.equal(mountainCar2.summary.solved, null);
+  assert.ok(message.differingSettings.includes('environment'));
+  assert.ok(!message.differingSettings.includes('gravity'), 'gravity applies to Pendulum only: one value, nothing differs');
+});
+
+test('a run written before environments existed is a Pendulum-v1 DDPG run, a seed of the same experiment as a new one', async () => {
+  const { controller, panels, runsDir, a } = await setup();
+  // run.json as the code before environments wrote it: no algorithm, environment or goal velocity anywhere, Pendulum's time limit spelled out.
+  const old = writeRun(runsDir, 'old', { ...defaultConfig(), seed: 5 }, [-300]);
+  const runJson = path.join(old.runDir, RUN_FILE);
+  const stored = JSON.parse(readFileSync(runJson, 'utf8')) as Record<string, unknown> & { config: Record<string, unknown> };
+  for (const key of ['environment', 'algorithm']) delete stored[key];
+  for (const key of ['environment', 'algorithm', 'goalVelocity']) delete stored.config[key];
+  stored.config.maxEpisodeSteps = 200;
+  writeFileSync(runJson, JSON.stringify(stored));
+  controller.open([a, old]);
+  panels[0].fromWebview({ type: 'ready' });
+  await settle();
+  const [message] = comparisons(panels[0].posted);
+  assert.deepEqual(message.runs.map((r) => [r.environment, r.algorithm]), [['Pendulum-v1', 'ddpg'], ['Pendulum-v1', 'ddpg']]);
+  assert.equal(message.runs[0].groupKey, message.runs[1].groupKey, 'a time limit of 0 (the environment’s own) is Pendulum’s 200');
+  assert.deepEqual(message.differingSettings, ['seed']);
 });

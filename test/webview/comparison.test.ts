@@ -1,8 +1,9 @@
 /**
  * The run comparison webview in Chromium, through its harness page (a fake VS Code host that
- * answers `ready` with five synthetic runs): the handshake, the runs table, the charts with single
- * runs and with seeds averaged, the x axis, hiding runs, the settings table, a live refresh,
- * persisted view state, themes, CSP.
+ * answers `ready` with seven synthetic runs, five on Pendulum and two on MountainCar): the
+ * handshake, the runs table, a chart pair per environment with its own "solved" line, the charts
+ * with single runs and with seeds averaged, the x axis, hiding runs, the settings table, a live
+ * refresh, persisted view state, themes, CSP.
  *
  *   npm run build && node --import tsx --test test/webview/comparison.test.ts
  */
@@ -35,25 +36,33 @@ async function tableRows(page: Page): Promise<string[][]> {
   );
 }
 
-async function chartCounts(page: Page, testId: string): Promise<{ lines: number; bands: number; points: number; xMax: number }> {
-  const box = page.getByTestId(testId);
+const PENDULUM = 'Pendulum-v1';
+const MOUNTAIN_CAR = 'MountainCarContinuous-v0';
+
+/** Runs table columns, as on the page. */
+const COLUMN = { name: 1, environment: 2, algorithm: 3, status: 4, seed: 5, episodes: 7, best: 10, solved: 12 } as const;
+
+const chartBox = (page: Page, testId: string, environment: string) => page.locator(`[data-testid=${testId}][data-environment="${environment}"]`);
+
+async function chartCounts(page: Page, testId: string, environment = PENDULUM): Promise<{ lines: number; bands: number; points: number; xMax: number }> {
+  const box = chartBox(page, testId, environment);
   const read = async (name: string) => Number(await box.getAttribute(`data-${name}`));
   return { lines: await read('lines'), bands: await read('bands'), points: await read('points'), xMax: await read('x-max') };
 }
 
-async function waitForCounts(page: Page, testId: string, check: (c: Awaited<ReturnType<typeof chartCounts>>) => boolean, what: string) {
+async function waitForCounts(page: Page, testId: string, check: (c: Awaited<ReturnType<typeof chartCounts>>) => boolean, what: string, environment = PENDULUM) {
   const deadline = Date.now() + 5000;
-  let last = await chartCounts(page, testId);
+  let last = await chartCounts(page, testId, environment);
   while (!check(last)) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 50));
-    last = await chartCounts(page, testId);
+    last = await chartCounts(page, testId, environment);
   }
   return last;
 }
 
-const pointsOf = (message: ShowComparisonMessage, kind: 'eval' | 'returns') =>
-  message.runs.reduce((sum, run) => sum + runCurve(run, kind, 'step').length, 0);
+const pointsOf = (message: ShowComparisonMessage, kind: 'eval' | 'returns', environment = PENDULUM) =>
+  message.runs.filter((run) => run.environment === environment).reduce((sum, run) => sum + runCurve(run, kind, 'step').length, 0);
 
 test('posts ready, lists every run with its figures, names the unreadable folder, and has no CSP violations', async () => {
   const { page, errors } = await open();
@@ -66,15 +75,17 @@ test('posts ready, lists every run with its figures, names the unreadable folder
   );
   const seed1 = rows[0];
   const run1 = expected.runs[0];
-  assert.equal(seed1[2], 'finished');
-  assert.equal(seed1[3], '1');
-  assert.equal(seed1[8], run1.summary.bestEval!.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
-  assert.match(seed1[10], new RegExp(`^step ${run1.summary.solved!.step.toLocaleString('en-US')} · `));
-  assert.equal(rows[3][2], 'running · live');
-  assert.equal(rows[3][10], 'no evaluations yet');
-  assert.equal(rows[4][10], 'not yet', 'the other experiment never reaches −200');
+  assert.deepEqual([seed1[COLUMN.environment], seed1[COLUMN.algorithm]], ['Pendulum', 'DDPG']);
+  assert.equal(seed1[COLUMN.status], 'finished');
+  assert.equal(seed1[COLUMN.seed], '1');
+  assert.equal(seed1[COLUMN.best], run1.summary.bestEval!.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
+  assert.match(seed1[COLUMN.solved], new RegExp(`^step ${run1.summary.solved!.step.toLocaleString('en-US')} · `));
+  assert.equal(rows[3][COLUMN.status], 'running · live');
+  assert.equal(rows[3][COLUMN.solved], 'no evaluations yet');
+  assert.equal(rows[4][COLUMN.solved], 'not yet', 'the other experiment never reaches −200');
+  assert.equal(rows[5][COLUMN.environment], 'Mountain Car (continuous)');
   assert.match(await page.getByTestId('comparison-problems').innerText(), /\/runs\/2026-11-20_broken.*not valid JSON/s);
-  assert.match(await page.locator('h1').innerText(), /Comparing 5 runs/);
+  assert.match(await page.locator('h1').innerText(), /Comparing 7 runs/);
   assert.deepEqual(await cspViolations(page), []);
   assert.deepEqual(errors, []);
 });
@@ -96,12 +107,43 @@ test('one line per run with its every point; Average seeds draws one mean ± std
   const curves = drawnCurves(expected.runs, 'eval', 'step', { groupSeeds: true, hidden: new Set(), differing: expected.differingSettings });
   assert.deepEqual(curves[0].points, mean.map((p) => ({ x: p.x, y: p.mean })));
   const legend = await page.getByTestId('comparison-group-legend').innerText();
-  assert.match(legend, /mean ± std of tau 0\.01 · batchSize 128 \(4 seeds\)/);
-  assert.match(legend, /tau 0\.05 · batchSize 64 \(1 run\)/);
+  assert.match(legend, /Pendulum: mean ± std of tau 0\.01 · batchSize 128 \(4 seeds\)/);
+  assert.match(legend, /Pendulum: tau 0\.05 · batchSize 64 \(1 run\)/);
+  assert.match(legend, /Mountain Car \(continuous\): mean ± std of all runs \(2 seeds\)/);
   // Every run of a group shares its colour in the table.
   const swatches = await page.locator('[data-testid=comparison-runs-table] .run-swatch').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('style')));
   assert.equal(new Set(swatches.slice(0, 4)).size, 1);
   assert.notEqual(swatches[4], swatches[0]);
+});
+
+test('a Pendulum run and a MountainCar run: a chart pair each, never averaged together, each with its own solved line', async () => {
+  const { page } = await open();
+  const sections = await page.getByTestId('comparison-environment').evaluateAll((nodes) => nodes.map((n) => [n.getAttribute('data-environment'), n.querySelector('h2')?.textContent]));
+  assert.deepEqual(sections, [
+    [PENDULUM, 'Pendulum'],
+    [MOUNTAIN_CAR, 'Mountain Car (continuous)'],
+  ]);
+  const threshold = async (environment: string) => {
+    const box = chartBox(page, 'comparison-eval-chart', environment);
+    return [Number(await box.getAttribute('data-threshold')), await box.getAttribute('data-threshold-label')];
+  };
+  assert.deepEqual(await threshold(PENDULUM), [-200, 'solved (DDPG Lab: -200)']);
+  assert.deepEqual(await threshold(MOUNTAIN_CAR), [90, 'solved (Gymnasium: 90)']);
+  assert.equal(await chartBox(page, 'comparison-returns-chart', MOUNTAIN_CAR).getAttribute('data-threshold'), '', 'the training returns have no solved line');
+  const car = await chartCounts(page, 'comparison-eval-chart', MOUNTAIN_CAR);
+  assert.deepEqual(car, { lines: 2, bands: 0, points: pointsOf(expected, 'eval', MOUNTAIN_CAR), xMax: Math.max(...expected.runs.slice(5).map((r) => r.evals.at(-1)!.step)) });
+
+  await page.getByTestId('comparison-average-seeds').check();
+  const carMean = await waitForCounts(page, 'comparison-eval-chart', (c) => c.bands === 1, 'the MountainCar mean', MOUNTAIN_CAR);
+  assert.equal(carMean.lines, 1, 'the two MountainCar seeds are one mean');
+  assert.equal(carMean.points, aggregateCurves(expected.runs.slice(5).map((r) => runCurve(r, 'eval', 'step'))).length);
+  assert.deepEqual(await chartCounts(page, 'comparison-eval-chart', PENDULUM).then((c) => [c.lines, c.bands]), [2, 1], 'Pendulum: its two experiments, nothing of MountainCar');
+
+  const rows = await tableRows(page);
+  assert.match(rows[5][COLUMN.solved], new RegExp(`^step ${expected.runs[5].summary.solved!.step.toLocaleString('en-US')} · `), 'MountainCar seed 1 passes 90');
+  assert.equal(rows[6][COLUMN.solved], 'not yet', 'seed 2 levels off at 86: far above −200, below 90');
+  const solvedTitle = await page.locator('[data-testid=comparison-runs-table] tbody tr').nth(6).locator('td').nth(COLUMN.solved - 1).getAttribute('title');
+  assert.match(solvedTitle ?? '', /at least 90: solved \(Gymnasium: 90\)/);
 });
 
 test('hiding a run removes its line, the x axis switches the unit, and both persist with the run ids', async () => {
@@ -139,12 +181,19 @@ test('Refresh and a run name post to the host', async () => {
 test('the settings table shows exactly the settings that differ, or all of them', async () => {
   const { page } = await open();
   const keys = () => page.locator('[data-testid=comparison-settings-table] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')));
-  assert.deepEqual(await keys(), ['tau', 'batchSize', 'seed']);
-  assert.deepEqual(expected.differingSettings, ['tau', 'batchSize', 'seed']);
+  assert.deepEqual(await keys(), expected.differingSettings);
+  assert.deepEqual(expected.differingSettings.slice(0, 3), ['environment', 'tau', 'batchSize']);
   const marked = await page.locator('[data-testid=comparison-settings-table] tr[data-key=tau] td.value-differs').allInnerTexts();
   assert.deepEqual(marked, ['0.05']);
+  // A time limit of 0 is each environment's own.
+  const timeLimits = await page.locator('[data-testid=comparison-settings-table] tr[data-key=maxEpisodeSteps] td').allInnerTexts();
+  assert.deepEqual(timeLimits, [...Array(5).fill('0 (200)'), '0 (999)', '0 (999)']);
   await page.getByTestId('comparison-show-all-settings').check();
   assert.deepEqual(await keys(), [...CONFIG_KEYS]);
+  // Pendulum's gravity does not apply to the MountainCar runs: a dash there, and not a difference.
+  assert.ok(!expected.differingSettings.includes('gravity'));
+  const gravity = await page.locator('[data-testid=comparison-settings-table] tr[data-key=gravity] td').allInnerTexts();
+  assert.deepEqual(gravity, [...Array(5).fill('10'), '—', '—']);
 });
 
 test('a refreshed comparison (a live run moved on) updates in place and keeps the user’s choices', async () => {
@@ -158,7 +207,7 @@ test('a refreshed comparison (a live run moved on) updates in place and keeps th
   live.summary = { ...live.summary, episodes: 40, steps: 8000 };
   live.evals = expected.runs[0].evals.slice(0, 8);
   await sendToWebview(page, next);
-  await page.waitForFunction("document.querySelectorAll('[data-testid=comparison-runs-table] tbody tr')[3]?.children[5]?.textContent === '40'");
+  await page.waitForFunction(`document.querySelectorAll('[data-testid=comparison-runs-table] tbody tr')[3]?.children[${COLUMN.episodes}]?.textContent === '40'`);
   assert.equal(await checkbox.isChecked(), false, 'the hidden run stays hidden');
   assert.equal(await page.getByTestId('comparison-average-seeds').isChecked(), true);
   const rowAfter = await page.locator('[data-testid=comparison-runs-table] tbody tr').nth(3).elementHandle();
@@ -170,8 +219,11 @@ test('a message that is not a comparison is ignored; a comparison of one run say
   const { page, errors } = await open();
   await sendToWebview(page, { type: 'showComparison', runs: 'nope' });
   await sendToWebview(page, { type: 'showRun' });
-  assert.match(await page.locator('h1').innerText(), /Comparing 5 runs/);
-  await sendToWebview(page, { ...expected, runs: expected.runs.slice(4), problems: [], differingSettings: [] });
+  // Every run must have its environment described: a MountainCar run without one has no charts to go in.
+  await sendToWebview(page, { ...expected, environments: [{ ...expected.environments[1], id: PENDULUM }] });
+  await page.waitForTimeout(50);
+  assert.match(await page.locator('h1').innerText(), /Comparing 7 runs/);
+  await sendToWebview(page, { ...expected, runs: expected.runs.slice(4, 5), problems: [], differingSettings: [] });
   await page.waitForFunction("document.querySelector('h1')?.textContent === 'Comparing 1 run'");
   assert.match(await page.locator('.comparison-header .comparison-note').innerText(), /add runs with Compare Runs/);
   assert.equal(await page.getByTestId('comparison-average-seeds').isDisabled(), true);
@@ -182,10 +234,11 @@ test('a message that is not a comparison is ignored; a comparison of one run say
 test('light and high-contrast themes: readable, no errors', async () => {
   for (const theme of ['light', 'high-contrast'] as const) {
     const { page, errors } = await open(theme, 700);
-    assert.equal(await page.getByTestId('comparison-eval-chart').getAttribute('data-lines'), '4');
+    assert.equal(await chartBox(page, 'comparison-eval-chart', PENDULUM).getAttribute('data-lines'), '4');
     await setHarnessTheme(page, 'dark');
     await page.waitForTimeout(100);
-    assert.equal(await page.getByTestId('comparison-eval-chart').getAttribute('data-lines'), '4');
+    assert.equal(await chartBox(page, 'comparison-eval-chart', PENDULUM).getAttribute('data-lines'), '4');
+    assert.equal(await chartBox(page, 'comparison-eval-chart', MOUNTAIN_CAR).getAttribute('data-lines'), '2');
     assert.deepEqual(errors, [], theme);
   }
 });

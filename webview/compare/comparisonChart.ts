@@ -39,12 +39,17 @@ export class ComparisonChart {
     private palette: ThemePalette,
     private readonly emptyText: string,
     note = '',
+    /** What the chart shows in words for screen readers (the title alone does not say which environment). */
+    accessibleName = title,
+    /** Extra data attributes of the chart box (the environment it shows, for tests). */
+    boxData: Record<string, string> = {},
   ) {
-    const canvas = element('canvas', { attributes: { role: 'img', 'aria-label': title } });
+    const canvas = element('canvas', { attributes: { role: 'img', 'aria-label': accessibleName } });
     this.empty = element('p', { className: 'chart-empty', text: emptyText });
     this.box = element('div', { className: 'chart-box', testId }, [canvas, this.empty]);
+    Object.assign(this.box.dataset, boxData);
     this.element = element('section', { className: 'card chart-card' }, [
-      element('div', { className: 'card-header' }, [element('h2', { className: 'card-title', text: title }), element('span', { className: 'muted chart-note', text: note })]),
+      element('div', { className: 'card-header' }, [element('h3', { className: 'card-title', text: title }), element('span', { className: 'muted chart-note', text: note })]),
       this.box,
     ]);
     applyGlobalTheme(palette);
@@ -117,6 +122,8 @@ export class ComparisonChart {
     this.box.dataset.bands = String(bands);
     this.box.dataset.points = String(points);
     this.box.dataset.xMax = Number.isFinite(xMax) ? String(xMax) : '';
+    this.box.dataset.threshold = threshold && points > 0 ? String(threshold.y) : '';
+    this.box.dataset.thresholdLabel = threshold && points > 0 ? threshold.label : '';
   }
 
   setPalette(palette: ThemePalette, curves: readonly DrawnCurve[], axis: ComparisonXAxis, threshold?: { y: number; label: string }): void {
@@ -124,5 +131,10 @@ export class ComparisonChart {
     applyGlobalTheme(palette);
     recolourChart(this.chart, palette);
     this.update(curves, axis, threshold);
+  }
+
+  dispose(): void {
+    this.chart.destroy();
+    this.element.remove();
   }
 }

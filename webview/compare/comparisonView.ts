@@ -1,6 +1,6 @@
 /**
  * The comparison page's controller: header (count, x axis, Average seeds, Refresh), problems, the
- * runs table, the two charts and the settings table. Every `showComparison` replaces the data and
+ * runs table, a pair of charts per environment and the settings table. Every `showComparison` replaces the data and
  * redraws in place; the user's choices live in the persisted view state.
  */
 
@@ -8,8 +8,8 @@ import type { ComparisonToHost, HostToComparison, ShowComparisonMessage } from '
 import { element, labelledSelect, setText } from '../dom';
 import type { WebviewBridge } from '../hostBridge';
 import { readPalette, watchTheme, type ThemePalette } from '../theme';
-import { ComparisonChart } from './comparisonChart';
-import { drawnCurves, groupLabel, groupRuns, hasSeedGroups, type CurveKind, type RunGroup } from './curves';
+import { differingWithin, drawnCurves, groupLabel, groupRuns, hasSeedGroups, runsByEnvironment, type RunGroup } from './curves';
+import { EnvironmentCharts } from './environmentCharts';
 import { runColour } from './runColours';
 import { RunsTable } from './runsTable';
 import { SettingsTable } from './settingsTable';
@@ -32,8 +32,9 @@ export class ComparisonView {
   private readonly averageSeeds: HTMLInputElement;
   private readonly averageLabel: HTMLLabelElement;
   private readonly runsTable: RunsTable;
-  private readonly evalChart: ComparisonChart;
-  private readonly returnsChart: ComparisonChart;
+  /** By environment id, kept across refreshes (a chart is not rebuilt every 2 s while a run trains). */
+  private readonly environmentCharts = new Map<string, EnvironmentCharts>();
+  private readonly chartsArea = element('div', { className: 'comparison comparison-charts' });
   private readonly settingsTable: SettingsTable;
   private readonly content: HTMLElement;
   private readonly waiting = element('p', { className: 'empty-note', text: 'Loading the runs…' });
@@ -63,8 +64,6 @@ export class ComparisonView {
       },
       onOpen: (runId) => bridge.post({ type: 'openRun', runId }),
     });
-    this.evalChart = new ComparisonChart('Evaluation return (deterministic)', 'comparison-eval-chart', this.palette, 'No evaluations yet', 'dashed: solved');
-    this.returnsChart = new ComparisonChart('Training return (10-episode mean)', 'comparison-returns-chart', this.palette, 'No episodes yet');
     this.settingsTable = new SettingsTable(state.showAllSettings, (showAll) => this.change({ showAllSettings: showAll }));
 
     this.content = element('div', { className: 'comparison' }, [
@@ -75,7 +74,7 @@ export class ComparisonView {
       this.problems,
       this.runsTable.element,
       this.groupLegend,
-      element('div', { className: 'charts-grid' }, [this.evalChart.element, this.returnsChart.element]),
+      this.chartsArea,
       this.settingsTable.element,
     ]);
     this.content.hidden = true;
@@ -111,6 +110,7 @@ export class ComparisonView {
       this.subheading,
       [
         `${groups.length} experiment${groups.length === 1 ? '' : 's'}`,
+        message.environments.length > 1 ? `${message.environments.length} environments, each on its own charts` : '',
         live > 0 ? `${live} still training (refreshes every 2 s)` : '',
         runs.length < 2 ? 'add runs with Compare Runs to compare them' : '',
       ]
@@ -135,26 +135,55 @@ export class ComparisonView {
     const colourIndex = new Map<string, number>();
     runs.forEach((run, index) => colourIndex.set(run.run.id, index));
     if (groupSeeds) for (const group of groups) for (const run of group.runs) colourIndex.set(run.run.id, group.colourIndex);
-    this.runsTable.show(runs, hidden, (runId) => colourIndex.get(runId) ?? 0, this.palette);
+    this.runsTable.show(runs, message.environments, hidden, (runId) => colourIndex.get(runId) ?? 0, this.palette);
 
-    const curves = (kind: CurveKind) => drawnCurves(runs, kind, state.xAxis, options);
-    this.showGroupLegend(groupSeeds ? groupRuns(runs.filter((r) => !hidden.has(r.run.id))) : [], message.differingSettings);
-    const threshold = { y: message.solvedThreshold, label: `solved (≥ ${message.solvedThreshold})` };
-    this.evalChart.setPalette(this.palette, curves('eval'), state.xAxis, threshold);
-    this.returnsChart.setPalette(this.palette, curves('returns'), state.xAxis);
+    this.showGroupLegend(groupSeeds ? groupRuns(runs.filter((r) => !hidden.has(r.run.id))) : [], message);
+    this.showEnvironmentCharts(message, { ...options, axis: state.xAxis });
     this.settingsTable.show(runs, message.differingSettings);
   }
 
-  private showGroupLegend(groups: readonly RunGroup[], differing: readonly string[]): void {
+  /** One pair of charts per environment, in the host's order; each environment's own "solved" line. */
+  private showEnvironmentCharts(
+    message: ShowComparisonMessage,
+    options: { groupSeeds: boolean; hidden: ReadonlySet<string>; differing: readonly string[]; axis: ComparisonXAxis },
+  ): void {
+    const byEnvironment = runsByEnvironment(message.runs);
+    const shown = message.environments.filter((env) => byEnvironment.has(env.id));
+    for (const [id, charts] of this.environmentCharts) {
+      if (shown.some((env) => env.id === id)) continue;
+      charts.dispose();
+      this.environmentCharts.delete(id);
+    }
+    for (const environment of shown) {
+      let charts = this.environmentCharts.get(environment.id);
+      if (!charts) {
+        charts = new EnvironmentCharts(environment, this.palette);
+        this.environmentCharts.set(environment.id, charts);
+      }
+      this.chartsArea.append(charts.element); // in the host's order; moving keeps the charts
+      const curveOptions = { ...options, environment: environment.id };
+      const curves = {
+        eval: drawnCurves(message.runs, 'eval', options.axis, curveOptions),
+        returns: drawnCurves(message.runs, 'returns', options.axis, curveOptions),
+      };
+      charts.update(environment, byEnvironment.get(environment.id)!.length, curves, options.axis, this.palette);
+    }
+  }
+
+  /** With several environments each entry says which one it is; the settings named are those that differ within it. */
+  private showGroupLegend(groups: readonly RunGroup[], message: ShowComparisonMessage): void {
+    const titles = new Map(message.environments.map((env) => [env.id as string, env.title]));
+    const several = message.environments.length > 1;
     this.groupLegend.hidden = groups.length === 0;
     this.groupLegend.replaceChildren(
       ...groups.map((group) => {
         const swatch = element('span', { className: 'run-swatch', attributes: { 'aria-hidden': 'true' } });
         swatch.style.backgroundColor = runColour(group.colourIndex, this.palette);
         const kind = group.runs.length > 1 ? 'mean ± std of ' : '';
-        return element('li', {}, [swatch, `${kind}${groupLabel(group, differing)}`]);
+        const environment = group.runs[0].environment;
+        const where = several ? `${titles.get(environment) ?? environment}: ` : '';
+        return element('li', {}, [swatch, `${where}${kind}${groupLabel(group, differingWithin(message.runs, environment), ['environment'])}`]);
       }),
     );
   }
 }
-

@@ -5,7 +5,7 @@
  */
 
 import type { ConfigKey } from '../../src/shared/config';
-import { aggregateCurves, EXPERIMENT_KEYS, type CurvePoint } from '../../src/shared/comparison';
+import { aggregateCurves, differingSettings, effectiveSetting, EXPERIMENT_KEYS, settingApplies, type CurvePoint } from '../../src/shared/comparison';
 import type { ComparedRun } from '../../src/shared/protocol';
 import { formatConfigValue } from '../format';
 import type { ComparisonXAxis } from './viewState';
@@ -54,28 +54,57 @@ export function groupRuns(runs: readonly ComparedRun[]): RunGroup[] {
   return [...groups.values()];
 }
 
-/** The experiment settings that tell groups apart, as "tau 0.05 · batchSize 64". */
-export function groupDescription(group: RunGroup, differing: readonly string[]): string {
-  const keys = EXPERIMENT_KEYS.filter((key) => differing.includes(key));
+/**
+ * The experiment settings that tell groups apart, as "tau 0.05 · batchSize 64", leaving out the
+ * `omit` ones (inside one environment's charts, the environment goes without saying) and those
+ * that do not apply to the group's runs.
+ */
+export function groupDescription(group: RunGroup, differing: readonly string[], omit: readonly string[] = []): string {
   const config = group.runs[0].run.config;
-  return keys.map((key: ConfigKey) => `${key} ${formatConfigValue(config[key])}`).join(' · ');
+  const keys = EXPERIMENT_KEYS.filter((key) => differing.includes(key) && !omit.includes(key) && settingApplies(config, key));
+  return keys.map((key: ConfigKey) => `${key} ${formatConfigValue(effectiveSetting(config, key))}`).join(' · ');
 }
 
-export function groupLabel(group: RunGroup, differing: readonly string[]): string {
-  const what = groupDescription(group, differing) || 'all runs';
+export function groupLabel(group: RunGroup, differing: readonly string[], omit: readonly string[] = []): string {
+  const what = groupDescription(group, differing, omit) || 'all runs';
   const count = group.runs.length;
   return `${what} (${count} ${count === 1 ? 'run' : 'seeds'})`;
 }
 
-/** The curves to draw for the visible runs. */
+/**
+ * The settings that differ between the runs of one environment: what tells its experiments apart
+ * on its charts. (Across environments nearly everything differs, presets included; a label
+ * listing all of that would say nothing.)
+ */
+export function differingWithin(runs: readonly ComparedRun[], environment: string): string[] {
+  return differingSettings(runs.filter((run) => run.environment === environment).map((run) => run.run.config));
+}
+
+/** The runs of each environment, in the order of each one's first run. */
+export function runsByEnvironment(runs: readonly ComparedRun[]): Map<string, ComparedRun[]> {
+  const byEnvironment = new Map<string, ComparedRun[]>();
+  for (const run of runs) {
+    const list = byEnvironment.get(run.environment);
+    if (list) list.push(run);
+    else byEnvironment.set(run.environment, [run]);
+  }
+  return byEnvironment;
+}
+
+/**
+ * The curves to draw for the visible runs; with `environment`, only that environment's (colours
+ * stay those of the runs' places among all runs, so a run keeps its colour in every chart).
+ */
 export function drawnCurves(
   runs: readonly ComparedRun[],
   kind: CurveKind,
   axis: ComparisonXAxis,
-  options: { groupSeeds: boolean; hidden: ReadonlySet<string>; differing: readonly string[] },
+  options: { groupSeeds: boolean; hidden: ReadonlySet<string>; differing: readonly string[]; environment?: string },
 ): DrawnCurve[] {
   const colourOf = new Map(runs.map((run, index) => [run.run.id, index]));
-  const visible = runs.filter((run) => !options.hidden.has(run.run.id));
+  const omit = options.environment === undefined ? [] : ['environment'];
+  const differing = options.environment === undefined ? options.differing : differingWithin(runs, options.environment);
+  const visible = runs.filter((run) => !options.hidden.has(run.run.id) && (options.environment === undefined || run.environment === options.environment));
   if (!options.groupSeeds) {
     return visible.map((run) => ({
       id: run.run.id,
@@ -90,12 +119,12 @@ export function drawnCurves(
     const runIds = group.runs.map((r) => r.run.id);
     if (group.runs.length === 1) {
       const run = group.runs[0];
-      return { id: group.key, label: `${run.run.name} (${groupLabel(group, options.differing)})`, colourIndex, points: runCurve(run, kind, axis), runIds };
+      return { id: group.key, label: `${run.run.name} (${groupLabel(group, differing, omit)})`, colourIndex, points: runCurve(run, kind, axis), runIds };
     }
     const aggregate = aggregateCurves(group.runs.map((run) => runCurve(run, kind, axis)));
     return {
       id: group.key,
-      label: `mean of ${groupLabel(group, options.differing)}`,
+      label: `mean of ${groupLabel(group, differing, omit)}`,
       colourIndex,
       points: aggregate.map((p) => ({ x: p.x, y: p.mean })),
       band: {
