@@ -1,27 +1,26 @@
 /**
- * The Runs view: runs (newest first) → their checkpoints. Live runs take their state from the
- * run manager; the rest come from their folders. Updates on run events and on file changes in the
- * runs directory (a FileSystemWatcher), so checkpoints written by any process appear.
+ * The Runs view: runs (newest first) → their checkpoints, as tree items. Live runs take their
+ * state from the run manager; the rest come from the run index (what is on disk). Redraws on run
+ * events and on the index's file changes.
  *
- * A small network trains hundreds of episodes and can write several checkpoints a second. Every
- * redraw of a run makes VS Code ask again for its row and, when it is expanded, for all of its
- * checkpoints, and each answer is a message to the workbench. So a live run's episodes and
+ * Every redraw of a run makes VS Code ask again for its row and, when it is expanded, for all of
+ * its checkpoints, and each answer is a message to the workbench. So a live run's episodes and
  * checkpoints redraw it at most once a second (a change of state still redraws it within 300 ms),
- * and a run's checkpoint list is kept in memory: only folders that a checkpoint event or a file
- * change named are read again.
+ * and an expanded run with thousands of checkpoints less often still.
  */
 
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type { CheckpointManifest, RunInfo, RunStatus } from '../shared/protocol';
-import { CHECKPOINTS_DIR, listRuns, METRICS_FILE, parseMetrics, readCheckpointManifest, readRunInfo } from '../shared/node/runDirectory';
-import { segmentsInside } from './checkpointDeletion';
 import { Disposable } from './disposable';
 import { isTerminal } from './runHistory';
+import type { RunIndex, RunIndexChange } from './runIndex';
+import { algorithmTitle, checkpointDescription, checkpointLabel, environmentTitle, manifestMarkdown, runDescription } from './runLabels';
 import type { RunManager } from './runManager';
 import { systemClock, type ThrottleClock } from './runEventThrottle';
 import type { VSCode } from './vscodeApi';
+
+// statusBar.ts takes the return format from here.
 
 export const RUNS_VIEW_ID = 'ddpgLab.runs';
 
@@ -85,55 +84,6 @@ export function stateIcon(state: DisplayedState): { id: string; color?: string }
   }
 }
 
-export function formatReturn(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  return value.toFixed(1).replace('-', '−');
-}
-
-/** Episode and best evaluation; the state is the icon's job (and the tooltip's), the side bar is narrow. */
-export function runDescription(episode: number, totalEpisodes: number | null, bestEval: number | null): string {
-  const parts: string[] = [totalEpisodes ? `ep ${episode}/${totalEpisodes}` : `ep ${episode}`];
-  if (bestEval !== null) parts.push(`best ${formatReturn(bestEval)}`);
-  return parts.join(' · ');
-}
-
-export function checkpointLabel(manifest: CheckpointManifest): string {
-  return `ep ${manifest.episode} · step ${manifest.step.toLocaleString('en-US')}`;
-}
-
-export function checkpointDescription(manifest: CheckpointManifest): string {
-  return `return ${formatReturn(manifest.recentReturn)} · ${manifest.reason}`;
-}
-
-/** The manifest as a small markdown table (the checkpoint's tooltip). */
-export function manifestMarkdown(manifest: CheckpointManifest, dir: string): string {
-  const rows: Array<[string, string]> = [
-    ['Run', manifest.runId],
-    ['Episode', String(manifest.episode)],
-    ['Step', manifest.step.toLocaleString('en-US')],
-    ['Recent return (last 10)', formatReturn(manifest.recentReturn)],
-    ['Best evaluation', formatReturn(manifest.bestEval)],
-    ['Reason', manifest.reason],
-    ['Created', manifest.created],
-    ['Engine', manifest.engine ? `${manifest.engine.engine} (${manifest.engine.backend})` : '–'],
-    ['Replay buffer', manifest.hasReplayBuffer ? 'saved' : 'not saved'],
-    ['Config hash', manifest.configHash],
-  ];
-  const escape = (s: string) => s.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
-  const table = ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${escape(v)} |`)].join('\n');
-  const config = manifest.config
-    ? '\n\n' + Object.entries(manifest.config).map(([k, v]) => `\`${k}\` = ${escape(JSON.stringify(v))}`).join(' · ')
-    : '';
-  return `**Checkpoint ${escape(manifest.name)}**\n\n${table}${config}\n\n${escape(dir)}`;
-}
-
-interface MetricsSummary {
-  mtimeMs: number;
-  size: number;
-  episode: number;
-  bestEval: number | null;
-}
-
 /** How long a burst of changes is gathered before a redraw (a change of state, a new run, files of runs at rest). */
 export const REFRESH_DELAY_MS = 300;
 /** At most one redraw this often for what a live run changes all the time: its episodes and checkpoints. */
@@ -145,17 +95,10 @@ export const LIVE_REFRESH_INTERVAL_MS = 1000;
  */
 export const LIVE_ROWS_PER_SECOND = 1000;
 
-/** What the tree holds of a run's checkpoints folder between redraws. */
-interface CheckpointListing {
-  /** By folder name. */
-  readonly entries: Map<string, { manifest?: CheckpointManifest; error?: string }>;
-  /** The folder's entries may have changed: list it again. */
-  relist: boolean;
-  /** Folders whose manifest must be read again. */
-  readonly reread: Set<string>;
-  /** The listing under way, which concurrent callers share. */
-  reading?: Promise<void>;
-}
+/** The part of the vscode API the tree needs: tree items and their decorations. */
+export type RunsTreeApi = Pick<VSCode, 'EventEmitter' | 'TreeItem' | 'TreeItemCollapsibleState' | 'ThemeIcon' | 'ThemeColor' | 'MarkdownString'> & {
+  window: Pick<VSCode['window'], 'showErrorMessage'>;
+};
 
 export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvider<RunsTreeNode> {
   private readonly changeEmitter: vscode.EventEmitter<RunsTreeNode | RunsTreeNode[] | undefined | void>;
@@ -163,9 +106,6 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   /** Nodes are reused across refreshes: VS Code refreshes one element by object identity. */
   private readonly runNodes = new Map<string, RunNode>();
   private readonly checkpointNodes = new Map<string, CheckpointNode>();
-  private readonly metricsCache = new Map<string, MetricsSummary>();
-  /** Checkpoint folders by run folder, read from disk only where something changed. */
-  private readonly listings = new Map<string, CheckpointListing>();
   /** The state each run's row shows: a different one is redrawn promptly. */
   private readonly shownStates = new Map<RunNode, DisplayedState>();
   /** How many checkpoint rows each expanded run shows (what one redraw of it costs). */
@@ -176,19 +116,16 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   private pendingFull = false;
   private timer: unknown;
   private timerDueAt = Infinity;
-  private watcher: vscode.FileSystemWatcher | undefined;
-  private runsDir: string;
 
   constructor(
-    private readonly api: VSCode,
+    private readonly api: RunsTreeApi,
     private readonly runManager: RunManager,
-    runsDir: string,
+    private readonly index: RunIndex,
     /** Told how many runs the root shows (drives the `ddpg.hasRuns` context key). */
     private readonly onRunCount: (count: number) => void,
     private readonly clock: ThrottleClock = systemClock,
   ) {
     super();
-    this.runsDir = runsDir;
     this.changeEmitter = this._register(new api.EventEmitter<RunsTreeNode | RunsTreeNode[] | undefined | void>());
     this.onDidChangeTreeData = this.changeEmitter.event;
     this._register(
@@ -201,30 +138,20 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
         else if (change.status || change.episodes || change.checkpoints) this.scheduleRefresh(node, this.liveRefreshDelay(node));
       }),
     );
-    this._register(
-      // A trainer's checkpoint event carries the manifest just written: no need to read it back.
-      runManager.onDidReceiveEvent(({ event }) => {
-        if (event.type === 'checkpoint') this.checkpointWritten(event.dir, event.manifest);
-      }),
-    );
-    this.watch();
-    this._register({ dispose: () => this.watcher?.dispose() });
+    this._register(index.onDidChange((change) => this.filesChanged(change)));
     this._register({ dispose: () => this.cancelTimer() });
   }
 
   get runsDirectory(): string {
-    return this.runsDir;
+    return this.index.runsDirectory;
   }
 
   setRunsDirectory(runsDir: string): void {
-    if (path.resolve(runsDir) === path.resolve(this.runsDir)) return;
-    this.runsDir = runsDir;
+    if (!this.index.setRunsDirectory(runsDir)) return;
     this.runNodes.clear();
     this.checkpointNodes.clear();
     this.shownStates.clear();
     this.expandedRows.clear();
-    this.listings.clear();
-    this.watch();
     this.refresh();
   }
 
@@ -233,7 +160,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     this.cancelTimer();
     this.pendingFull = false;
     this.pendingNodes.clear();
-    this.listings.clear();
+    this.index.invalidate();
     this.changeEmitter.fire();
   }
 
@@ -288,49 +215,16 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     return state !== undefined && displayedState(state, live !== undefined) !== shown;
   }
 
-  private checkpointWritten(dir: string, manifest: CheckpointManifest): void {
-    const folder = path.resolve(dir);
-    const parent = path.dirname(folder);
-    if (path.basename(parent) !== CHECKPOINTS_DIR) return;
-    this.listings.get(path.dirname(parent))?.entries.set(path.basename(folder), { manifest });
-  }
-
-  /** A run's checkpoints changed: list its folder again at the next redraw; `name` is a folder known to have changed. */
-  private invalidateCheckpoints(runDir: string, name?: string): void {
-    const listing = this.listings.get(runDir);
-    if (!listing) return;
-    listing.relist = true;
-    if (name !== undefined) listing.reread.add(name);
-  }
-
-  private watch(): void {
-    this.watcher?.dispose();
-    const base = this.api.Uri.file(this.runsDir);
-    // Run folders, run.json, checkpoint folders and manifests; not metrics.jsonl (run events cover live runs).
-    const pattern = new this.api.RelativePattern(base, '{*,*/run.json,*/checkpoints/*,*/checkpoints/*/checkpoint.json}');
-    const watcher = this.api.workspace.createFileSystemWatcher(pattern);
-    const onFile = (uri: vscode.Uri) => this.onFileChanged(uri.fsPath);
-    watcher.onDidCreate(onFile);
-    watcher.onDidChange(onFile);
-    watcher.onDidDelete(onFile);
-    this.watcher = watcher;
-  }
-
   /**
    * Redraws only the run a file belongs to; the whole list only when a run folder appears or
    * vanishes. A fast run writes checkpoints many times a second, and a full refresh while the user
    * expands a run would race with it (VS Code then loses the expanded item).
    */
-  onFileChanged(file: string): void {
-    const segments = segmentsInside(path.resolve(this.runsDir), path.resolve(file));
-    if (!segments) return;
-    if (segments.some((s) => s.startsWith('.'))) return; // temporary folders of atomic writes
-    const runDir = path.resolve(this.runsDir, segments[0]);
-    if (segments[1] === CHECKPOINTS_DIR) this.invalidateCheckpoints(runDir, segments[2]);
-    const run = this.runNodes.get(runDir);
-    if (segments.length === 1 || !run) this.scheduleRefresh();
+  private filesChanged({ runDir, checkpoints }: RunIndexChange): void {
+    const run = runDir === undefined ? undefined : this.runNodes.get(runDir);
+    if (!run) this.scheduleRefresh();
     // A live run's own trainer writes its checkpoints: they come at the pace of its episodes.
-    else this.scheduleRefresh(run, this.runManager.isLive(run.runId) && segments[1] === CHECKPOINTS_DIR ? this.liveRefreshDelay(run) : REFRESH_DELAY_MS);
+    else this.scheduleRefresh(run, checkpoints && this.runManager.isLive(run.runId) ? this.liveRefreshDelay(run) : REFRESH_DELAY_MS);
   }
 
   async getChildren(element?: RunsTreeNode): Promise<RunsTreeNode[]> {
@@ -352,11 +246,11 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
 
   private async runs(): Promise<RunNode[]> {
     this.rootListed = true;
-    let entries: Awaited<ReturnType<typeof listRuns>>;
+    let entries: Awaited<ReturnType<RunIndex['runs']>>;
     try {
-      entries = await listRuns(this.runsDir);
+      entries = await this.index.runs();
     } catch (err) {
-      void this.api.window.showErrorMessage(`DDPG: cannot list runs in ${this.runsDir}: ${(err as Error).message}`);
+      void this.api.window.showErrorMessage(`DDPG: cannot list runs in ${this.index.runsDirectory}: ${(err as Error).message}`);
       entries = [];
     }
     const seen = new Set<string>();
@@ -378,7 +272,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       this.runNodes.delete(key);
       this.shownStates.delete(node);
       this.expandedRows.delete(node);
-      this.listings.delete(key);
+      this.index.forget(key);
     }
     this.onRunCount(nodes.length);
     return nodes;
@@ -398,17 +292,16 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
 
   private async checkpointsOf(run: RunNode): Promise<CheckpointNode[]> {
     if (run.error) return [];
-    let entries: Array<{ dir: string; manifest?: CheckpointManifest; error?: string }>;
+    let entries: Awaited<ReturnType<RunIndex['checkpoints']>>;
     try {
-      entries = await this.readCheckpoints(run.runDir);
+      entries = await this.index.checkpoints(run.runDir);
     } catch (err) {
       void this.api.window.showErrorMessage(`DDPG: cannot list checkpoints of ${run.runId}: ${(err as Error).message}`);
       return [];
     }
     // VS Code asks for a run's children only while it is expanded.
     this.expandedRows.set(run, entries.length);
-    // Oldest first as on disk (by step, then folder), shown newest first: the checkpoint one usually wants is the latest.
-    entries.sort((a, b) => (a.manifest?.step ?? Infinity) - (b.manifest?.step ?? Infinity) || a.dir.localeCompare(b.dir));
+    // Shown newest first: the checkpoint one usually wants is the latest.
     return entries.reverse().map((entry) => {
       const key = path.resolve(entry.dir);
       let node = this.checkpointNodes.get(key);
@@ -420,66 +313,6 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       node.error = entry.error;
       return node;
     });
-  }
-
-  /**
-   * The checkpoint folders of a run (hidden temporary ones skipped) with their manifests. The
-   * folder is listed again only when something said it changed, and then only new folders and
-   * those named by a change are read: a run with thousands of checkpoints costs one readdir per
-   * redraw, not thousands of manifests.
-   */
-  private async readCheckpoints(runDir: string): Promise<Array<{ dir: string; manifest?: CheckpointManifest; error?: string }>> {
-    const parent = path.join(runDir, CHECKPOINTS_DIR);
-    let listing = this.listings.get(runDir);
-    if (!listing) {
-      listing = { entries: new Map(), relist: true, reread: new Set() };
-      this.listings.set(runDir, listing);
-    }
-    const current = listing;
-    if (current.relist && !current.reading) {
-      current.reading = this.relistCheckpoints(parent, current).finally(() => {
-        current.reading = undefined;
-      });
-    }
-    if (current.reading) await current.reading;
-    return [...current.entries].map(([name, entry]) => ({ dir: path.join(parent, name), ...entry }));
-  }
-
-  private async relistCheckpoints(parent: string, listing: CheckpointListing): Promise<void> {
-    // Cleared before reading: a change that lands meanwhile marks it again for the next redraw.
-    listing.relist = false;
-    const reread = new Set(listing.reread);
-    listing.reread.clear();
-    let names: string[];
-    try {
-      names = (await fs.readdir(parent, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        listing.relist = true;
-        throw err;
-      }
-      names = [];
-    }
-    const present = new Set(names);
-    for (const name of [...listing.entries.keys()]) if (!present.has(name)) listing.entries.delete(name);
-    const toRead = names.filter((name) => reread.has(name) || listing.entries.get(name)?.manifest === undefined);
-    const results = await Promise.all(
-      toRead.map(async (name) => {
-        const dir = path.join(parent, name);
-        try {
-          return { name, manifest: await readCheckpointManifest(dir) };
-        } catch (err) {
-          // Renamed away since the listing (a "best" checkpoint being replaced) is not broken, just gone.
-          const gone = await fs.stat(dir).then(() => false, () => true);
-          return { name, error: (err as Error).message, gone };
-        }
-      }),
-    );
-    for (const result of results) {
-      if (result.manifest) listing.entries.set(result.name, { manifest: result.manifest });
-      else if (result.gone) listing.entries.delete(result.name); // its replacement's file event brings it back
-      else listing.entries.set(result.name, { error: result.error });
-    }
   }
 
   /** Fills in what getTreeItem leaves out, when VS Code is about to show it (a hover). */
@@ -499,7 +332,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     const live = this.runManager.liveRun(node.runId);
     const history = this.runManager.history(node.runId);
     // A run this window does not train may have changed on disk since the list was read.
-    if (!history && !node.error) node.info = await readRunInfo(node.runDir).catch(() => node.info);
+    if (!history && !node.error) node.info = await this.index.runInfo(node.runDir).catch(() => node.info);
     const info = history?.info ?? node.info;
     const item = new api.TreeItem(info?.name ?? node.runId, api.TreeItemCollapsibleState.Collapsed);
     item.id = `run:${node.runDir}`;
@@ -514,12 +347,13 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       item.collapsibleState = api.TreeItemCollapsibleState.None;
       return item;
     }
+    const environment = info ? environmentTitle(info.config) : undefined;
     if (history) {
-      item.description = runDescription(history.status.episode, history.status.totalEpisodes, history.bestEval);
+      item.description = runDescription(environment, history.status.episode, history.status.totalEpisodes, history.bestEval);
     } else {
-      const summary = await this.metricsSummary(node.runDir);
+      const summary = await this.index.metricsSummary(node.runDir);
       const total = info && info.config.episodes > 0 ? info.config.episodes : null;
-      item.description = runDescription(summary.episode, total, summary.bestEval);
+      item.description = runDescription(environment, summary.episode, total, summary.bestEval);
     }
     item.tooltip = this.runTooltip(node, info, state);
     // The state is shown only by the icon; screen readers get it in words.
@@ -533,6 +367,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     md.appendMarkdown(`**${info?.name ?? node.runId}** — ${state}\n\n`);
     if (state === 'interrupted') md.appendMarkdown('Its files say it was active, but no trainer runs it in this window (VS Code closed mid-run?).\n\n');
     if (info) {
+      md.appendText(`${algorithmTitle(info.config)} on ${environmentTitle(info.config)}\n`);
       md.appendMarkdown(`Created ${info.created}  \n`);
       if (info.engine) md.appendMarkdown(`Engine ${info.engine.engine} (${info.engine.backend})  \n`);
       md.appendMarkdown(`Seed ${info.seed}  \n`);
@@ -565,26 +400,5 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     item.contextValue = 'ddpgCheckpoint';
     item.command = { command: 'ddpg.inspectCheckpoint', title: 'Inspect Checkpoint', arguments: [node] };
     return item;
-  }
-
-  /** Episode count and best evaluation of a run on disk, re-read only when metrics.jsonl changed. */
-  private async metricsSummary(runDir: string): Promise<MetricsSummary> {
-    const file = path.join(runDir, METRICS_FILE);
-    try {
-      const stat = await fs.stat(file);
-      const cached = this.metricsCache.get(runDir);
-      if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached;
-      const metrics = parseMetrics(await fs.readFile(file, 'utf8'));
-      const summary: MetricsSummary = {
-        mtimeMs: stat.mtimeMs,
-        size: stat.size,
-        episode: metrics.episodes[metrics.episodes.length - 1]?.episode ?? 0,
-        bestEval: metrics.evals.reduce<number | null>((b, e) => (b === null || e.mean > b ? e.mean : b), null),
-      };
-      this.metricsCache.set(runDir, summary);
-      return summary;
-    } catch {
-      return { mtimeMs: 0, size: 0, episode: 0, bestEval: null };
-    }
   }
 }

@@ -1,32 +1,23 @@
 /**
- * Every DDPG command: what each one acts on (the argument from a menu, else the run in view, else
- * the only candidate, else a quick pick), and the notifications it shows.
+ * Every DDPG command, registered top to bottom, and the notifications it shows. What a command
+ * acts on is commandTargets.ts's business; whether a checkpoint may be resumed, resumePolicy.ts's.
  */
 
 import * as path from 'node:path';
-import type * as vscode from 'vscode';
-import type { CheckpointManifest, RunStatus } from '../shared/protocol';
-import { CONFIG_KEYS, type RunConfig } from '../shared/config';
-import { listCheckpoints, listRuns, readCheckpointManifest } from '../shared/node/runDirectory';
+import type { RunConfig } from '../shared/config';
+import { listRuns } from '../shared/node/runDirectory';
 import { deleteCheckpoint } from './checkpointDeletion';
-import {
-  checkpointDescription,
-  checkpointLabel,
-  formatReturn,
-  isCheckpointNode,
-  isRunNode,
-  type CheckpointNode,
-  type RunNode,
-  type RunsTreeProvider,
-} from './checkpointTree';
+import { isCheckpointNode, isRunNode, type CheckpointNode, type RunsTreeProvider } from './checkpointTree';
+import { CommandTargets, describeStates, selectedCheckpoints, selectedRuns, type CheckpointTarget } from './commandTargets';
 import { allows, type RunCommandKind } from './contextKeys';
-import type { ComparisonController } from './comparisonPanel';
-import type { DashboardController, DashboardTarget } from './dashboardPanel';
+import type { DashboardTarget } from './dashboardPanel';
 import { Disposable } from './disposable';
 import { exportRunMetrics } from './metricsExport';
+import { cannotResumeMessage, continuingMessage, decideResume } from './resumePolicy';
+import { checkpointLabel } from './runLabels';
 import type { ComparisonTarget } from './runComparison';
-import type { EvaluationResult, LiveRunSummary, RunManager } from './runManager';
-import { evaluationEpisodes, readRunConfig, settingName, SETTINGS_SECTION } from './settings';
+import type { EvaluationResult, EvaluationSession, LiveRunSummary, RunManager } from './runManager';
+import { evaluationEpisodes, readRunConfig, SETTINGS_SECTION } from './settings';
 import type { VSCode } from './vscodeApi';
 
 export const COMMAND_IDS = {
@@ -50,59 +41,34 @@ export const COMMAND_IDS = {
 
 const CHECKPOINT_WAIT_MS = 60_000;
 
+/** What the commands need of the dashboard (DashboardController). */
+export interface DashboardView {
+  readonly currentTarget: DashboardTarget | undefined;
+  readonly visibleRunId: string | undefined;
+  open(target?: DashboardTarget): { readonly currentEvaluation: EvaluationSession | undefined };
+}
+
 export interface CommandDependencies {
   extensionId: string;
   runManager: RunManager;
-  dashboard: DashboardController;
-  comparison: ComparisonController;
-  tree: RunsTreeProvider;
+  dashboard: DashboardView;
+  /** ComparisonController */
+  comparison: { open(targets: readonly ComparisonTarget[]): unknown };
+  tree: Pick<RunsTreeProvider, 'refresh' | 'scheduleRefresh'>;
   /** The runs directory as the settings say now. */
   runsDirectory(): string;
   mainLog: { info(message: string): void; error(message: string): void };
 }
 
-interface CheckpointChoice {
-  runId: string;
-  runDir: string;
-  dir: string;
-  manifest: CheckpointManifest;
-}
-
-/** Which networks a checkpoint holds; a run resuming it must build the same ones. */
-export function architectureMismatch(config: RunConfig, checkpointConfig: RunConfig): string[] {
-  const problems: string[] = [];
-  for (const key of ['actorHidden', 'criticHidden'] as const) {
-    if (JSON.stringify(config[key]) !== JSON.stringify(checkpointConfig[key])) {
-      problems.push(`${settingName(key)} is ${JSON.stringify(config[key])} but the checkpoint's networks use ${JSON.stringify(checkpointConfig[key])}`);
-    }
-  }
-  return problems;
-}
-
-/** A resumed run continues the counters, so a limit already reached would end it at once. */
-export function limitAlreadyReached(config: RunConfig, manifest: Pick<CheckpointManifest, 'episode' | 'step'>): string | undefined {
-  if (config.episodes > 0 && config.episodes <= manifest.episode) {
-    return `${settingName('episodes')} is ${config.episodes} but the checkpoint is already at episode ${manifest.episode}: raise it to continue training`;
-  }
-  if (config.totalSteps > 0 && config.totalSteps <= manifest.step) {
-    return `${settingName('totalSteps')} is ${config.totalSteps} but the checkpoint is already at step ${manifest.step}: raise it to continue training`;
-  }
-  return undefined;
-}
-
-/** Settings that differ from the checkpoint's configuration, for the "resuming with" notice. */
-export function changedSettings(config: RunConfig, checkpointConfig: RunConfig): string[] {
-  return CONFIG_KEYS.filter((k) => JSON.stringify(config[k]) !== JSON.stringify(checkpointConfig[k])).map(
-    (k) => `${settingName(k)} ${JSON.stringify(checkpointConfig[k])} → ${JSON.stringify(config[k])}`,
-  );
-}
-
 export class DdpgCommands extends Disposable {
+  private readonly targets: CommandTargets;
+
   constructor(
     private readonly api: VSCode,
     private readonly deps: CommandDependencies,
   ) {
     super();
+    this.targets = new CommandTargets(api, deps);
     const register = (id: string, handler: (...args: unknown[]) => unknown) => {
       this._register(
         api.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -204,7 +170,7 @@ export class DdpgCommands extends Disposable {
   }
 
   private async control(kind: 'pause' | 'resume', arg: unknown): Promise<string | undefined> {
-    const run = await this.pickLiveRun(kind, arg);
+    const run = await this.targets.liveRun(kind, arg);
     if (!run) return undefined;
     const ok = kind === 'pause' ? this.deps.runManager.pause(run.runId) : this.deps.runManager.resume(run.runId);
     if (!ok) throw new Error(`could not ${kind} run ${run.runId}: its trainer is not reachable`);
@@ -212,7 +178,7 @@ export class DdpgCommands extends Disposable {
   }
 
   private async stop(arg: unknown): Promise<string | undefined> {
-    const run = await this.pickLiveRun('stop', arg);
+    const run = await this.targets.liveRun('stop', arg);
     if (!run) return undefined;
     await this.api.window.withProgress(
       { location: this.api.ProgressLocation.Window, title: `DDPG: stopping ${run.runId} (saving a final checkpoint)` },
@@ -223,7 +189,7 @@ export class DdpgCommands extends Disposable {
 
   /** Requests a checkpoint and resolves with its folder once the trainer has written it. */
   private async saveCheckpoint(arg: unknown): Promise<string | undefined> {
-    const run = await this.pickLiveRun('checkpoint', arg);
+    const run = await this.targets.liveRun('checkpoint', arg);
     if (!run) return undefined;
     const manager = this.deps.runManager;
     let subscription: { dispose(): unknown } | undefined;
@@ -257,7 +223,7 @@ export class DdpgCommands extends Disposable {
       return;
     }
     if (typeof arg === 'string') {
-      const runDir = this.deps.runManager.history(arg)?.runDir ?? (await this.locateRun(arg));
+      const runDir = await this.locateRun(arg);
       if (!runDir) throw new Error(`there is no run ${arg} in ${this.deps.runsDirectory()}`);
       dashboard.open({ runId: arg, runDir, mode: { kind: 'live' } });
       return;
@@ -276,29 +242,26 @@ export class DdpgCommands extends Disposable {
     dashboard.open(newest?.info ? { runId: newest.info.id, runDir: newest.dir, mode: { kind: 'live' } } : undefined);
   }
 
-  /** The folder of a run id in the current runs directory, if it is there. */
-  async locateRun(runId: string): Promise<string | undefined> {
-    const known = this.deps.runManager.history(runId);
-    if (known) return known.runDir;
-    const runs = await listRuns(this.deps.runsDirectory());
-    return runs.find((r) => r.info?.id === runId || path.basename(r.dir) === runId)?.dir;
+  /** The folder of a run id: a run this window knows, else one in the current runs directory. */
+  locateRun(runId: string): Promise<string | undefined> {
+    return this.targets.locateRun(runId);
   }
 
   private async inspect(arg: unknown): Promise<void> {
-    const checkpoint = await this.pickCheckpoint(arg, 'Inspect which checkpoint?');
+    const checkpoint = await this.targets.checkpoint(arg, 'Inspect which checkpoint?');
     if (!checkpoint) return;
     this.deps.dashboard.open(this.checkpointTarget(checkpoint, 'inspect'));
   }
 
   /** Shows a deterministic evaluation in the dashboard; resolves with its result (undefined if it failed: the panel reports why). */
   private async evaluate(arg: unknown): Promise<EvaluationResult | undefined> {
-    const checkpoint = await this.pickCheckpoint(arg, 'Evaluate which checkpoint?');
+    const checkpoint = await this.targets.checkpoint(arg, 'Evaluate which checkpoint?');
     if (!checkpoint) return undefined;
     const panel = this.deps.dashboard.open(this.checkpointTarget(checkpoint, 'evaluate'));
     return panel.currentEvaluation?.result.catch(() => undefined);
   }
 
-  private checkpointTarget(checkpoint: CheckpointChoice, kind: 'inspect' | 'evaluate'): DashboardTarget {
+  private checkpointTarget(checkpoint: CheckpointTarget, kind: 'inspect' | 'evaluate'): DashboardTarget {
     const base = { runId: checkpoint.runId, runDir: checkpoint.runDir };
     if (kind === 'inspect') return { ...base, mode: { kind, checkpoint: checkpoint.manifest, checkpointDir: checkpoint.dir } };
     const episodes = evaluationEpisodes(this.api.workspace.getConfiguration(SETTINGS_SECTION), checkpoint.manifest.config.evalEpisodes);
@@ -308,32 +271,26 @@ export class DdpgCommands extends Disposable {
   // ─── checkpoints ────────────────────────────────────────────────────────────────────────────
 
   private async resumeFromCheckpoint(arg: unknown): Promise<string | undefined> {
-    const checkpoint = await this.pickCheckpoint(arg, 'Continue training from which checkpoint?');
+    const checkpoint = await this.targets.checkpoint(arg, 'Continue training from which checkpoint?');
     if (!checkpoint) return undefined;
     const config = this.configFromSettings('resume training');
     if (!config) return undefined;
-    const problems = architectureMismatch(config, checkpoint.manifest.config);
-    const limit = limitAlreadyReached(config, checkpoint.manifest);
-    if (limit) problems.push(limit);
-    if (problems.length > 0) {
+    const decision = decideResume(config, checkpoint.manifest);
+    if (!decision.ok) {
       void this.api.window
-        .showErrorMessage(`DDPG: cannot resume from checkpoint ${checkpoint.manifest.name} of ${checkpoint.runId}: ${problems.join('. ')}.`, 'Edit Hyperparameters')
+        .showErrorMessage(cannotResumeMessage(checkpoint.manifest.name, checkpoint.runId, decision.reasons), 'Edit Hyperparameters')
         .then((choice) => choice && this.editHyperparameters());
       return undefined;
     }
-    const changed = changedSettings(config, checkpoint.manifest.config);
-    if (changed.length > 0) {
-      void this.api.window.showInformationMessage(
-        `DDPG: continuing ${checkpoint.runId} from episode ${checkpoint.manifest.episode} with the current settings; changed since the checkpoint: ${changed.join(', ')}.`,
-      );
-    }
+    const notice = continuingMessage(checkpoint.runId, checkpoint.manifest.episode, decision.changed);
+    if (notice) void this.api.window.showInformationMessage(notice);
     const run = await this.startRun(this.deps.runsDirectory(), config, checkpoint.dir);
     return run.runId;
   }
 
   private async delete(arg: unknown): Promise<boolean> {
     const target = isCheckpointNode(arg) ? { dir: arg.dir, runId: arg.runId, runDir: arg.runDir, label: arg.manifest ? checkpointLabel(arg.manifest) : path.basename(arg.dir) } : undefined;
-    const choice = target ?? (await this.pickCheckpoint(arg, 'Delete which checkpoint?').then((c) => c && { dir: c.dir, runId: c.runId, runDir: c.runDir, label: checkpointLabel(c.manifest) }));
+    const choice = target ?? (await this.targets.checkpoint(arg, 'Delete which checkpoint?').then((c) => c && { dir: c.dir, runId: c.runId, runDir: c.runDir, label: checkpointLabel(c.manifest) }));
     if (!choice) return false;
     const confirm = await this.api.window.showWarningMessage(
       `Delete checkpoint ${choice.label} of run ${choice.runId}?`,
@@ -382,7 +339,7 @@ export class DdpgCommands extends Disposable {
   }
 
   private async reveal(arg: unknown): Promise<void> {
-    const checkpoint = isCheckpointNode(arg) ? arg : await this.pickCheckpoint(arg, 'Reveal which checkpoint?');
+    const checkpoint = isCheckpointNode(arg) ? arg : await this.targets.checkpoint(arg, 'Reveal which checkpoint?');
     if (!checkpoint) return;
     const api = this.api;
     const uri = api.Uri.file(checkpoint.dir);
@@ -405,7 +362,7 @@ export class DdpgCommands extends Disposable {
   }
 
   private async showLog(arg: unknown): Promise<void> {
-    const runId = typeof arg === 'string' ? arg : isRunNode(arg) ? arg.runId : (await this.pickLiveRun('stop', undefined, true))?.runId;
+    const runId = typeof arg === 'string' ? arg : isRunNode(arg) ? arg.runId : (await this.targets.liveRun('stop', undefined, true))?.runId;
     if (!runId) return;
     const log = this.deps.runManager.logOf(runId);
     if (!log) {
@@ -417,7 +374,7 @@ export class DdpgCommands extends Disposable {
 
   /** `target` (a file path) skips the save dialog: for scripts and tests. */
   private async exportMetrics(arg: unknown, target: unknown): Promise<string | undefined> {
-    const run = await this.pickRun(arg, 'Export the metrics of which run?');
+    const run = await this.targets.run(arg, 'Export the metrics of which run?');
     if (!run) return undefined;
     return exportRunMetrics(this.api, run, typeof target === 'string' ? target : undefined);
   }
@@ -427,7 +384,7 @@ export class DdpgCommands extends Disposable {
    * selection); an array of run ids comes from scripts and tests. Returns the ids compared.
    */
   private async compareRuns(arg: unknown, selected: unknown): Promise<string[] | undefined> {
-    const targets = (await this.comparisonTargetsGiven(arg, selected)) ?? (await this.pickRunsToCompare(arg));
+    const targets = await this.targets.runsToCompare(arg, selected);
     if (!targets) return undefined;
     if (targets.length < 2) {
       void this.api.window.showInformationMessage('DDPG: pick two or more runs to compare.');
@@ -435,172 +392,5 @@ export class DdpgCommands extends Disposable {
     }
     this.deps.comparison.open(targets);
     return targets.map((t) => t.runId);
-  }
-
-  private async comparisonTargetsGiven(arg: unknown, selected: unknown): Promise<ComparisonTarget[] | undefined> {
-    const nodes = selectedRuns(arg, selected);
-    if (nodes) return uniqueTargets(nodes.map((n) => ({ runId: n.runId, runDir: n.runDir })));
-    if (!Array.isArray(arg)) return undefined;
-    const targets: ComparisonTarget[] = [];
-    const unknown: string[] = [];
-    for (const runId of arg.filter((a): a is string => typeof a === 'string')) {
-      const runDir = await this.locateRun(runId);
-      if (runDir) targets.push({ runId, runDir });
-      else unknown.push(runId);
-    }
-    if (unknown.length > 0) throw new Error(`no run ${unknown.join(', ')} in ${this.deps.runsDirectory()}`);
-    return uniqueTargets(targets);
-  }
-
-  /** A multi-select quick pick of every run, the clicked run or the one in the dashboard ticked. */
-  private async pickRunsToCompare(arg: unknown): Promise<ComparisonTarget[] | undefined> {
-    const runsDir = this.deps.runsDirectory();
-    const runs = (await listRuns(runsDir)).filter((r) => r.info);
-    if (runs.length < 2) {
-      void this.api.window.showInformationMessage(`DDPG: comparing needs two or more runs; ${runsDir} has ${runs.length}.`);
-      return undefined;
-    }
-    const preselected = isRunNode(arg) ? arg.runId : this.deps.dashboard.currentTarget?.runId;
-    const picked = await this.api.window.showQuickPick(
-      runs.map((r) => ({
-        label: r.info!.name,
-        description: `${r.info!.status} · seed ${r.info!.config.seed}`,
-        detail: describeExperiment(r.info!.config),
-        picked: r.info!.id === preselected,
-        target: { runId: r.info!.id, runDir: r.dir },
-      })),
-      { title: 'DDPG: Compare which runs?', placeHolder: 'Tick two or more runs', canPickMany: true, matchOnDetail: true },
-    );
-    return picked?.map((p) => p.target);
-  }
-
-  // ─── choosing what to act on ────────────────────────────────────────────────────────────────
-
-  /** Any run, live or not: the menu's run, a run id, else the run in the dashboard, else the user's choice. */
-  private async pickRun(arg: unknown, title: string): Promise<{ runId: string; runDir: string } | undefined> {
-    if (isRunNode(arg)) return { runId: arg.runId, runDir: arg.runDir };
-    if (typeof arg === 'string') {
-      const runDir = await this.locateRun(arg);
-      if (!runDir) throw new Error(`there is no run ${arg} in ${this.deps.runsDirectory()}`);
-      return { runId: arg, runDir };
-    }
-    const shown = this.deps.dashboard.currentTarget;
-    if (shown) return { runId: shown.runId, runDir: shown.runDir };
-    const runsDir = this.deps.runsDirectory();
-    const runs = (await listRuns(runsDir)).filter((r) => r.info);
-    if (runs.length === 0) {
-      void this.api.window.showInformationMessage(`DDPG: no runs in ${runsDir} yet.`);
-      return undefined;
-    }
-    const picked = await this.api.window.showQuickPick(
-      runs.map((r) => ({ label: r.info!.name, description: r.info!.status, detail: r.dir, run: { runId: r.info!.id, runDir: r.dir } })),
-      { title: `DDPG: ${title}`, matchOnDetail: true },
-    );
-    return picked?.run;
-  }
-
-  /**
-   * The live run a command acts on: the menu's run, else the run in the visible dashboard, else
-   * the only run in a suitable state, else the user's choice.
-   */
-  private async pickLiveRun(kind: RunCommandKind, arg: unknown, anyState = false): Promise<LiveRunSummary | undefined> {
-    const manager = this.deps.runManager;
-    const suitable = (state: RunStatus) => anyState || allows(kind, state);
-    const explicit = typeof arg === 'string' ? arg : isRunNode(arg) ? arg.runId : undefined;
-    if (explicit !== undefined) {
-      const run = manager.liveRun(explicit);
-      if (!run) throw new Error(`run ${explicit} is not training in this window`);
-      if (!suitable(run.state)) throw new Error(`run ${explicit} is ${run.state}; ${kind} needs it to be ${describeStates(kind)}`);
-      return run;
-    }
-    const candidates = manager.liveRuns().filter((r) => suitable(r.state));
-    if (candidates.length === 0) {
-      void this.api.window.showInformationMessage(`DDPG: no run is ${describeStates(kind)}.`);
-      return undefined;
-    }
-    const inView = candidates.find((r) => r.runId === this.deps.dashboard.visibleRunId);
-    if (inView) return inView;
-    if (candidates.length === 1) return candidates[0];
-    const picked = await this.api.window.showQuickPick(
-      candidates.map((r) => ({ label: r.name, description: `${r.state} · ep ${r.episode} · R ${formatReturn(r.latestReturn)}`, run: r })),
-      { title: `DDPG: ${kind} which run?`, placeHolder: 'Several runs are training' },
-    );
-    return picked?.run;
-  }
-
-  private async pickCheckpoint(arg: unknown, title: string): Promise<CheckpointChoice | undefined> {
-    if (isCheckpointNode(arg)) {
-      const manifest = arg.manifest ?? (await readCheckpointManifest(arg.dir));
-      return { runId: arg.runId, runDir: arg.runDir, dir: arg.dir, manifest };
-    }
-    if (typeof arg === 'string') {
-      const manifest = await readCheckpointManifest(arg);
-      const runDir = path.dirname(path.dirname(arg));
-      return { runId: manifest.runId, runDir, dir: arg, manifest };
-    }
-    const runsDir = this.deps.runsDirectory();
-    const runs = (await listRuns(runsDir)).filter((r) => r.info);
-    const items: Array<vscode.QuickPickItem & { choice?: CheckpointChoice }> = [];
-    for (const run of runs) {
-      const checkpoints = (await listCheckpoints(run.dir)).filter((c) => c.manifest).reverse();
-      if (checkpoints.length === 0) continue;
-      items.push({ label: run.info!.name, kind: this.api.QuickPickItemKind.Separator });
-      for (const c of checkpoints) {
-        items.push({
-          label: checkpointLabel(c.manifest!),
-          description: checkpointDescription(c.manifest!),
-          detail: c.dir,
-          choice: { runId: run.info!.id, runDir: run.dir, dir: c.dir, manifest: c.manifest! },
-        });
-      }
-    }
-    if (items.length === 0) {
-      void this.api.window.showInformationMessage(`DDPG: no checkpoints in ${runsDir} yet.`);
-      return undefined;
-    }
-    const picked = await this.api.window.showQuickPick(items, { title: `DDPG: ${title}`, matchOnDetail: true });
-    return picked?.choice;
-  }
-}
-
-/** The Runs view passes its whole selection second; several selected runs, when the clicked item is a run. */
-function selectedRuns(arg: unknown, selected: unknown): RunNode[] | undefined {
-  if (!isRunNode(arg) || !Array.isArray(selected)) return undefined;
-  const runs = selected.filter(isRunNode);
-  return runs.length >= 2 ? runs : undefined;
-}
-
-function selectedCheckpoints(arg: unknown, selected: unknown): CheckpointNode[] | undefined {
-  if (!isCheckpointNode(arg) || !Array.isArray(selected)) return undefined;
-  const checkpoints = selected.filter(isCheckpointNode);
-  return checkpoints.length >= 2 ? checkpoints : undefined;
-}
-
-function uniqueTargets(targets: ComparisonTarget[]): ComparisonTarget[] {
-  return targets.filter((t, i) => targets.findIndex((u) => u.runId === t.runId) === i);
-}
-
-/** The settings that usually tell runs apart, in one line. */
-function describeExperiment(config: RunConfig): string {
-  return [
-    `actor ${config.actorHidden.join('×')}`,
-    `critic ${config.criticHidden.join('×')}`,
-    `batch ${config.batchSize}`,
-    `τ ${config.tau}`,
-    `lr ${config.actorLr}/${config.criticLr}`,
-    `${config.noiseType} σ ${config.noiseStd}`,
-  ].join(' · ');
-}
-
-function describeStates(kind: RunCommandKind): string {
-  switch (kind) {
-    case 'pause':
-      return 'running';
-    case 'resume':
-      return 'paused';
-    case 'stop':
-      return 'training';
-    case 'checkpoint':
-      return 'running or paused';
   }
 }

@@ -13,6 +13,7 @@ import { ComparisonController } from './comparisonPanel';
 import { CONTEXT_KEYS, ContextKeys } from './contextKeys';
 import { DashboardController } from './dashboardPanel';
 import { registerExtensionTestCommand } from './extensionTestCommand';
+import { RunIndex } from './runIndex';
 import { RunManager, type RunLog } from './runManager';
 import { resolveRunsDirectory, RUNS_DIRECTORY_SETTING, SETTINGS_SECTION } from './settings';
 import { TrainingStatusBar } from './statusBar';
@@ -63,7 +64,9 @@ export function activate(context: vscode.ExtensionContext): DdpgLabApi {
   const contextKeys = new ContextKeys(vscode, runManager);
   context.subscriptions.push(contextKeys);
 
-  const tree = new RunsTreeProvider(vscode, runManager, runsDirectory(), (count) => contextKeys.set(CONTEXT_KEYS.hasRuns, count > 0));
+  const runIndex = new RunIndex(vscode, runManager.onDidReceiveEvent, runsDirectory());
+  context.subscriptions.push(runIndex);
+  const tree = new RunsTreeProvider(vscode, runManager, runIndex, (count) => contextKeys.set(CONTEXT_KEYS.hasRuns, count > 0));
   context.subscriptions.push(tree);
   // Several runs can be selected at once, for Compare Runs.
   const view = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });

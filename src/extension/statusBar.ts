@@ -5,7 +5,7 @@
 
 import type * as vscode from 'vscode';
 import { Disposable } from './disposable';
-import { formatReturn } from './checkpointTree';
+import { formatReturn } from './runLabels';
 import type { LiveRunSummary, RunManager } from './runManager';
 import type { VSCode } from './vscodeApi';
 

@@ -13,7 +13,8 @@ suite('commands', () => {
 
   test('every contributed DDPG command is registered', async () => {
     const registered = new Set(await vscode.commands.getCommands(true));
-    const contributed: Array<{ command: string }> = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands;
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: Array<{ command: string }> } };
+    const contributed = manifest.contributes.commands;
     for (const { command } of contributed) {
       if (command === TEST_COMMAND_ID) continue;
       assert.ok(registered.has(command), `${command} is registered`);

@@ -54,10 +54,10 @@ suite('training through the commands', () => {
       assert.equal(readRunJson(runDir).status, 'stopped');
       const checkpoints = readdirSync(path.join(runDir, 'checkpoints')).filter((n) => !n.startsWith('.'));
       assert.ok(checkpoints.length >= 2, `a manual and a final checkpoint: ${checkpoints.join(', ')}`);
-      const manifests = checkpoints.map((n) => JSON.parse(readFileSync(path.join(runDir, 'checkpoints', n, 'checkpoint.json'), 'utf8')));
+      const manifests = checkpoints.map((n) => JSON.parse(readFileSync(path.join(runDir, 'checkpoints', n, 'checkpoint.json'), 'utf8')) as { reason?: string });
       assert.ok(manifests.some((m) => m.reason === 'final'), 'stop wrote a final checkpoint');
       const metrics = readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n');
-      assert.ok(metrics.length >= 1 && JSON.parse(metrics[0]).type === 'episode', 'episodes are in metrics.jsonl');
+      assert.ok(metrics.length >= 1 && (JSON.parse(metrics[0]) as { type: string }).type === 'episode', 'episodes are in metrics.jsonl');
 
       const runs = await api.tree.getChildren();
       assert.ok(runs.some((n) => n.kind === 'run' && n.runId === runId), 'the run is in the Runs view');

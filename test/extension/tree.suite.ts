@@ -37,7 +37,7 @@ suite('Runs view', () => {
       assert.equal(runs.length, 1);
       const item = await api.tree.getTreeItem(runs[0]);
       assert.equal(item.label, 'fixture run');
-      assert.equal(item.description, 'ep 20/100 · best −480.0');
+      assert.equal(item.description, 'Pendulum · ep 20/100 · best −480.0');
       assert.equal(item.contextValue, 'ddpgRun.stopped');
       const checkpoints = await api.tree.getChildren(runs[0]);
       assert.equal(checkpoints.length, 1);

@@ -40,7 +40,11 @@ export function copyBatch(batch: Batch): Batch {
 
 /** Writes `source` into `target` in place: an engine's batch arrays are views it keeps. */
 export function loadBatch(target: Batch, source: Batch): void {
-  for (const key of Object.keys(source) as Array<keyof Batch>) target[key].set(source[key]);
+  for (const key of Object.keys(source) as Array<keyof Batch>) {
+    const from = source[key];
+    const to = target[key];
+    if (from && to) to.set(from);
+  }
 }
 
 /** Parameters of order one (so every ReLU and the tanh matter), targets distinct from the online nets. */

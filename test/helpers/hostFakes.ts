@@ -1,5 +1,7 @@
 /** Stand-ins for what the extension host's modules talk to, for tests that isolate one of them. */
-import type { HostToTrainer, TrainerToHost } from '../../src/shared/protocol';
+import type { CheckpointManifest, HostToTrainer, RunInfo, TrainerToHost } from '../../src/shared/protocol';
+import { defaultConfig } from '../../src/shared/config';
+import { DDPG_NETWORKS, taskFieldsOf } from '../../src/shared/runFormat';
 import type { ThrottleClock } from '../../src/extension/runEventThrottle';
 import { RunManager, type RunLog } from '../../src/extension/runManager';
 import type { TrainerExit, TrainerHandle, TrainerListeners } from '../../src/extension/trainerProcess';
@@ -71,4 +73,33 @@ export function fakeRunManager(): { manager: RunManager; trainers: FakeTrainer[]
     },
   });
   return { manager, trainers };
+}
+
+const fixtureEngine = { engine: 'wasm' as const, backend: 'simd' };
+
+/** A complete manifest as the trainer writes it (current format); `fields` says what the test is about. */
+export function manifestFixture(fields: Pick<CheckpointManifest, 'runId' | 'name' | 'episode'> & Partial<CheckpointManifest>): CheckpointManifest {
+  const config = fields.config ?? defaultConfig();
+  return {
+    formatVersion: 2,
+    ...taskFieldsOf(config),
+    networks: [...DDPG_NETWORKS],
+    step: fields.episode * 200,
+    recentReturn: null,
+    bestEval: null,
+    reason: 'periodic',
+    created: '2025-01-01T00:00:00.000Z',
+    configHash: 'abcd1234',
+    engine: fixtureEngine,
+    hasReplayBuffer: true,
+    ...fields,
+    config,
+  };
+}
+
+/** A complete run.json (current format). */
+export function runInfoFixture(fields: Pick<RunInfo, 'id' | 'status'> & Partial<RunInfo>): RunInfo {
+  const config = fields.config ?? defaultConfig();
+  const created = fields.created ?? '2025-01-01T00:00:00.000Z';
+  return { name: fields.id, created, updated: created, ...taskFieldsOf(config), engine: fixtureEngine, seed: 1, ...fields, config };
 }

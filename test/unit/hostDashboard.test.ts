@@ -8,23 +8,23 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type * as vscode from 'vscode';
-import type { CheckpointManifest, HostToWebview, RunInfo, TrainerToHost } from '../../src/shared/protocol';
+import type { HostToWebview, RunInfo, TrainerToHost } from '../../src/shared/protocol';
 import { defaultConfig } from '../../src/shared/config';
 import { DashboardController } from '../../src/extension/dashboardPanel';
 import { WebviewChannel } from '../../src/extension/webviewChannel';
 import { contentSecurityPolicy, createNonce, webviewPageHtml } from '../../src/extension/webviewHtml';
-import { fakeApi, type FakeUri, uri } from '../helpers/fakeWebviewPanel';
-import { fakeRunManager } from '../helpers/hostFakes';
+import { fakeVscode } from '../helpers/fakeVscode';
+import { uri } from '../helpers/fakeWebviewPanel';
+import { fakeRunManager, manifestFixture } from '../helpers/hostFakes';
 
 async function setup() {
-  const fake = fakeApi<HostToWebview>();
+  const fake = fakeVscode<HostToWebview>();
   const { manager, trainers } = fakeRunManager();
   const logged: string[] = [];
   const runsDir = mkdtempSync(path.join(os.tmpdir(), 'ddpg-dash-'));
   const controller = new DashboardController(fake.api, {
     runManager: manager,
-    extensionUri: uri('/ext') as unknown as vscode.Uri,
+    extensionUri: uri('/ext'),
     locateRun: async (runId) => path.join(runsDir, runId),
     log: { info: (m) => logged.push(m), warn: (m) => logged.push(m), error: (m) => logged.push(m) },
   });
@@ -32,7 +32,7 @@ async function setup() {
   const trainer = trainers[0];
   const info = JSON.parse(readFileSync(path.join(run.runDir, 'run.json'), 'utf8')) as RunInfo;
   trainer.emit({ type: 'started', engine: { engine: 'wasm', backend: 'fake' }, run: { ...info, status: 'running' } });
-  return { ...fake, manager, controller, run, trainer, trainers, logged, runsDir };
+  return { panels: fake.panels, messages: fake.messages, manager, controller, run, trainer, trainers, logged, runsDir };
 }
 
 const episodeEvent = (n: number): TrainerToHost => ({
@@ -72,7 +72,7 @@ test('the panel serves dist/webview.js and media/dashboard.css with resource roo
   controller.open({ runId: run.runId, runDir: run.runDir, mode: { kind: 'live' } });
   const panel = panels[0];
   assert.deepEqual(
-    (panel.webview.options.localResourceRoots as unknown as FakeUri[]).map((u) => u.path),
+    panel.webview.options.localResourceRoots?.map((u) => u.path),
     ['/ext/dist', '/ext/media'],
   );
   assert.equal(panel.webview.options.enableScripts, true);
@@ -150,7 +150,7 @@ test('switching runs: events of the run shown before are not sent as the new run
 });
 
 test('webview commands reach the trainer of the run shown; invalid or foreign ones do not', async () => {
-  const { controller, panels, run, trainer, logged, warnings } = await setup();
+  const { controller, panels, run, trainer, logged, messages } = await setup();
   controller.open({ runId: run.runId, runDir: run.runDir, mode: { kind: 'live' } });
   const panel = panels[0];
   panel.fromWebview({ type: 'ready' });
@@ -161,8 +161,8 @@ test('webview commands reach the trainer of the run shown; invalid or foreign on
   await tick();
   assert.deepEqual(trainer.sent.map((c) => c.type), ['start', 'pause']);
   assert.equal(logged.filter((l) => l.includes('ignored an invalid message')).length, 2);
-  assert.equal(warnings.length, 1);
-  assert.match(warnings[0], /another-run is not training in this window/);
+  assert.deepEqual(messages.map((m) => m.severity), ['warning']);
+  assert.match(messages[0].message, /another-run is not training in this window/);
   panel.fromWebview({ type: 'webviewError', message: 'TypeError: x is undefined' });
   assert.ok(logged.some((l) => l.includes('dashboard script error: TypeError: x is undefined')));
 });
@@ -193,7 +193,7 @@ test('frames stream only while a visible, ready dashboard asks for them', async 
 test('inspect mode: the snapshot is cut at the checkpoint step and live events are not forwarded', async () => {
   const { controller, panels, run, trainer } = await setup();
   for (let n = 1; n <= 4; n++) trainer.emit(episodeEvent(n));
-  const manifest = { formatVersion: 1, name: 'ep-2', runId: run.runId, episode: 2, step: 400, config: defaultConfig() } as CheckpointManifest;
+  const manifest = manifestFixture({ name: 'ep-2', runId: run.runId, episode: 2, step: 400 });
   controller.open({ runId: run.runId, runDir: run.runDir, mode: { kind: 'inspect', checkpoint: manifest, checkpointDir: '/c' } });
   const panel = panels[0];
   panel.fromWebview({ type: 'ready' });

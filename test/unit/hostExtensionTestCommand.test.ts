@@ -5,41 +5,24 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { registerExtensionTestCommand, runSuiteFile, TEST_COMMAND_ID } from '../../src/extension/extensionTestCommand';
-import type { VSCode } from '../../src/extension/vscodeApi';
-
-function fakeApi() {
-  const registered = new Map<string, (...args: unknown[]) => unknown>();
-  const contexts: Array<[string, unknown]> = [];
-  const api = {
-    commands: {
-      registerCommand: (id: string, handler: (...args: unknown[]) => unknown) => {
-        registered.set(id, handler);
-        return { dispose: () => registered.delete(id) };
-      },
-      executeCommand: async (id: string, key: string, value: unknown) => {
-        if (id === 'setContext') contexts.push([key, value]);
-      },
-    },
-  } as unknown as VSCode;
-  return { api, registered, contexts };
-}
+import { fakeVscode } from '../helpers/fakeVscode';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ddpg-suite-'));
 
 test('without the environment variable nothing is registered', () => {
-  const { api, registered, contexts } = fakeApi();
+  const { api, registered, executed } = fakeVscode();
   assert.equal(registerExtensionTestCommand(api, {}), undefined);
   assert.equal(registered.size, 0);
-  assert.deepEqual(contexts, []);
+  assert.deepEqual(executed, []);
 });
 
 test('with it, the command runs the suite, writes the results and returns them', async () => {
   const suite = path.join(dir, 'suite.js');
   writeFileSync(suite, `let runs = 0; exports.runSuite = async () => ({ passed: 3 + runs++, failed: 0, failures: [] });`);
   const results = path.join(dir, 'out', 'results.json');
-  const { api, registered, contexts } = fakeApi();
+  const { api, registered, executed } = fakeVscode();
   registerExtensionTestCommand(api, { DDPG_LAB_EXTENSION_TESTS: suite, DDPG_LAB_EXTENSION_TEST_RESULTS: results });
-  assert.deepEqual(contexts, [['ddpg.extensionTestsEnabled', true]]);
+  assert.deepEqual(executed, [{ command: 'setContext', args: ['ddpg.extensionTestsEnabled', true] }]);
   const returned = await registered.get(TEST_COMMAND_ID)!();
   assert.deepEqual(returned, { passed: 3, failed: 0, failures: [] });
   assert.deepEqual(JSON.parse(readFileSync(results, 'utf8')), returned);

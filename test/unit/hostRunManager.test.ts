@@ -8,10 +8,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CheckpointManifest, EpisodeRow, HostToTrainer, RunInfo, StatusSnapshot, TrainerToHost } from '../../src/shared/protocol';
+import type { EpisodeRow, HostToTrainer, RunInfo, StatusSnapshot, TrainerToHost } from '../../src/shared/protocol';
 import { defaultConfig } from '../../src/shared/config';
 import { RunManager, type RunCrash, type RunLog } from '../../src/extension/runManager';
 import type { TrainerExit, TrainerHandle, TrainerListeners } from '../../src/extension/trainerProcess';
+import { manifestFixture } from '../helpers/hostFakes';
 
 class FakeTrainer implements TrainerHandle {
   readonly pid = 4242;
@@ -137,7 +138,7 @@ test('commands given before the trainer has started are held, then delivered in 
   manager.setFrameStreaming(run.runId, true);
   assert.equal(manager.pause(run.runId), true);
   assert.deepEqual(trainer.sent.map((c) => c.type), ['start'], 'nothing but start before started');
-  const info = JSON.parse(readFileSync(path.join(run.runDir, 'run.json'), 'utf8'));
+  const info = JSON.parse(readFileSync(path.join(run.runDir, 'run.json'), 'utf8')) as RunInfo;
   trainer.emit(started(info));
   assert.deepEqual(trainer.sent.map((c) => c.type), ['start', 'pause', 'setFrameStreaming']);
   assert.deepEqual(trainer.sent[2], { type: 'setFrameStreaming', enabled: true });
@@ -156,13 +157,13 @@ test('events build the history, are re-published, and change the live state', as
   const changes: string[] = [];
   manager.onDidReceiveEvent(({ event }) => published.push(event.type));
   manager.onDidChangeRun(({ change }) => changes.push(JSON.stringify(change)));
-  trainer.emit(started(JSON.parse(readFileSync(path.join(run.runDir, 'run.json'), 'utf8'))));
+  trainer.emit(started(JSON.parse(readFileSync(path.join(run.runDir, 'run.json'), 'utf8')) as RunInfo));
   trainer.emit(status('running'));
   trainer.emit(episode(1, -1200));
   trainer.emit(episode(2, -900));
   trainer.emit(episode(2, -900)); // duplicate
   trainer.emit({ type: 'eval', row: { type: 'eval', episode: 2, step: 400, mean: -700, std: 10, returns: [-700], wallTime: 2 } });
-  const manifest = { formatVersion: 1, name: 'ep-2', runId: run.runId, episode: 2, step: 400, recentReturn: -1050, bestEval: -700, reason: 'periodic', created: '', configHash: 'x', config, engine, hasReplayBuffer: false } as CheckpointManifest;
+  const manifest = manifestFixture({ name: 'ep-2', runId: run.runId, episode: 2, step: 400, recentReturn: -1050, bestEval: -700, reason: 'periodic', configHash: 'x', config, engine, hasReplayBuffer: false });
   trainer.emit({ type: 'checkpoint', dir: path.join(run.runDir, 'checkpoints', 'ep-2'), manifest });
   trainer.emit(status('paused', 2));
   assert.deepEqual(published, ['started', 'status', 'episode', 'episode', 'episode', 'eval', 'checkpoint', 'status']);
@@ -175,7 +176,7 @@ test('events build the history, are re-published, and change the live state', as
   assert.deepEqual(snapshot.episodes.map((e) => e.episode), [1, 2], 'the duplicate episode is dropped');
   assert.equal(snapshot.evals.length, 1);
   assert.equal(snapshot.checkpoints[0].name, 'ep-2');
-  assert.ok(changes.some((c) => JSON.parse(c).checkpoints));
+  assert.ok(changes.some((c) => (JSON.parse(c) as { checkpoints?: unknown }).checkpoints));
   manager.dispose();
 });
 
@@ -195,7 +196,7 @@ test('a crash marks the run crashed in run.json, keeps its files, and reports th
   const { runsDir, trainers, manager } = setup();
   const run = await manager.startTraining(runsDir, config);
   const trainer = trainers[0];
-  trainer.emit(started(JSON.parse(readFileSync(path.join(run.runDir, 'run.json'), 'utf8'))));
+  trainer.emit(started(JSON.parse(readFileSync(path.join(run.runDir, 'run.json'), 'utf8')) as RunInfo));
   trainer.emit({ type: 'error', message: 'NaN in critic loss' });
   trainer.stderr = ['Error: NaN in critic loss', '    at update'];
   const crashes: RunCrash[] = [];
@@ -246,7 +247,7 @@ test('stopAll stops every run and counts a trainer that had to be killed as cras
 test('dashboard commands reach only live runs and only the allowed four', async () => {
   const { runsDir, trainers, manager } = setup();
   const run = await manager.startTraining(runsDir, config);
-  trainers[0].emit(started(JSON.parse(readFileSync(path.join(run.runDir, 'run.json'), 'utf8'))));
+  trainers[0].emit(started(JSON.parse(readFileSync(path.join(run.runDir, 'run.json'), 'utf8')) as RunInfo));
   assert.equal(manager.dashboardCommand(run.runId, 'pause'), true);
   assert.equal(manager.dashboardCommand(run.runId, 'checkpoint'), true);
   assert.equal(manager.dashboardCommand('someone-else', 'pause'), false);
@@ -259,7 +260,7 @@ test('dashboard commands reach only live runs and only the allowed four', async 
 test('a finished run is loaded from its folder', async () => {
   const { runsDir, trainers, manager } = setup();
   const run = await manager.startTraining(runsDir, config);
-  trainers[0].emit(started(JSON.parse(readFileSync(path.join(run.runDir, 'run.json'), 'utf8'))));
+  trainers[0].emit(started(JSON.parse(readFileSync(path.join(run.runDir, 'run.json'), 'utf8')) as RunInfo));
   await manager.stop(run.runId);
   const fresh = setup().manager; // another window: knows nothing in memory
   const snapshot = await fresh.snapshot(run.runId, run.runDir);
@@ -272,7 +273,7 @@ test('a finished run is loaded from its folder', async () => {
 
 test('evaluation: the result resolves, frames are forwarded; a crash rejects with the reason', async () => {
   const { trainers, manager } = setup();
-  const manifest = { runId: 'r', name: 'ep-1', config } as CheckpointManifest;
+  const manifest = manifestFixture({ runId: 'r', name: 'ep-1', episode: 1, config });
   const seen: string[] = [];
   const session = manager.evaluate(manifest, '/runs/r/checkpoints/ep-1', 3, (e) => seen.push(e.type));
   assert.deepEqual(trainers[0].sent, [{ type: 'evaluate', checkpointDir: '/runs/r/checkpoints/ep-1', episodes: 3, streamFrames: true }]);
@@ -294,7 +295,7 @@ test('once a stop is sent, status events still in flight do not flip the run bac
   const { runsDir, trainers, manager } = setup();
   const run = await manager.startTraining(runsDir, config);
   const trainer = trainers[0];
-  trainer.emit(started(JSON.parse(readFileSync(path.join(run.runDir, 'run.json'), 'utf8'))));
+  trainer.emit(started(JSON.parse(readFileSync(path.join(run.runDir, 'run.json'), 'utf8')) as RunInfo));
   trainer.emit(status('running', 1));
   trainer.onStop = 'hang';
   const stopping = manager.stop(run.runId);

@@ -7,7 +7,7 @@ import { defaultConfig } from '../../src/shared/config';
 import { evaluationEpisodes, readRunConfig, resolveRunsDirectory, withSettingNames, type SettingsReader } from '../../src/extension/settings';
 
 /** A WorkspaceConfiguration stand-in: user values over the manifest defaults. */
-function settings(values: Record<string, unknown>, defaults: Record<string, unknown> = defaultConfig() as unknown as Record<string, unknown>): SettingsReader {
+function settings(values: Record<string, unknown>, defaults: Record<string, unknown> = { ...defaultConfig() }): SettingsReader {
   return { get: <T>(key: string) => (key in values ? values[key] : defaults[key]) as T | undefined };
 }
 

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { defaultConfig } from '../../src/shared/config';
 import { unpackTrainerMessage, type TrainerToHost } from '../../src/shared/protocol';
 import { classifyExit, LineSplitter, Tail, TrainerProcess, type TrainerListeners } from '../../src/extension/trainerProcess';
 import { descendantsOf, parsePsTable } from '../../src/extension/processTree';
@@ -114,7 +115,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-const startCommand = { type: 'start' as const, runDir: dir, config: {} as never, streamFrames: false };
+const startCommand = { type: 'start' as const, runDir: dir, config: defaultConfig(), streamFrames: false };
 
 test('valid events are delivered, invalid ones reported, stderr kept as lines, no inherited execArgv', async () => {
   const listeners = collect();

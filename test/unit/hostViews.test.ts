@@ -1,53 +1,50 @@
 /**
  * What the Runs view, the status bar and the context keys show, from fixture run directories:
- * tree contents and labels, state icons, command availability, resume checks, and loading a
- * run's history from disk (a half-written last metrics line is skipped).
+ * tree contents and labels (each run's environment among them), state icons, command
+ * availability, resume checks, and loading a run's history from disk (a half-written last
+ * metrics line is skipped).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type * as vscode from 'vscode';
 import type { CheckpointManifest, RunInfo, RunStatus, StatusSnapshot, TrainerToHost } from '../../src/shared/protocol';
 import { defaultConfig } from '../../src/shared/config';
-import {
-  checkpointDescription,
-  checkpointLabel,
-  displayedState,
-  formatReturn,
-  manifestMarkdown,
-  RunsTreeProvider,
-  runDescription,
-  stateIcon,
-  type CheckpointNode,
-  type RunNode,
-} from '../../src/extension/checkpointTree';
-import { architectureMismatch, changedSettings, limitAlreadyReached } from '../../src/extension/commands';
+import { displayedState, RunsTreeProvider, stateIcon, type CheckpointNode, type RunNode, type RunsTreeNode } from '../../src/extension/checkpointTree';
 import { allows, runContextKeys } from '../../src/extension/contextKeys';
+import { changedSettings, limitAlreadyReached } from '../../src/extension/resumePolicy';
 import { RunHistory } from '../../src/extension/runHistory';
+import { RunIndex } from '../../src/extension/runIndex';
+import { checkpointDescription, checkpointLabel, formatReturn, manifestMarkdown, runDescription } from '../../src/extension/runLabels';
 import { RunManager } from '../../src/extension/runManager';
 import { statusBarText, TrainingStatusBar } from '../../src/extension/statusBar';
-import type { VSCode } from '../../src/extension/vscodeApi';
-import { FakeTrainer, ManualClock, quietLog } from '../helpers/hostFakes';
+import type { ThrottleClock } from '../../src/extension/runEventThrottle';
+import { fakeVscode, type FakeVscode } from '../helpers/fakeVscode';
+import { FakeTrainer, ManualClock, manifestFixture, quietLog, runInfoFixture } from '../helpers/hostFakes';
 
 const config = { ...defaultConfig(), episodes: 50 };
 const engine = { engine: 'wasm' as const, backend: 'simd' };
 
 function manifest(runId: string, name: string, episode: number, reason: CheckpointManifest['reason'], recentReturn: number | null): CheckpointManifest {
-  return { formatVersion: 1, name, runId, episode, step: episode * 200, recentReturn, bestEval: -300, reason, created: '2025-01-01T00:00:00.000Z', configHash: 'abcd1234', config, engine, hasReplayBuffer: true };
+  return manifestFixture({ name, runId, episode, recentReturn, bestEval: -300, reason, config, engine });
 }
 
-/** A runs directory with a finished run (2 checkpoints, one broken), a crashed run, and a stray folder. */
+/**
+ * A runs directory with a finished run (2 checkpoints, one broken), an interrupted run written
+ * before environments were a choice (no algorithm or environment anywhere), a Mountain Car run,
+ * and a stray folder.
+ */
 function fixtureRuns(): string {
   const runsDir = mkdtempSync(path.join(os.tmpdir(), 'ddpg-tree-'));
-  const write = (id: string, status: RunInfo['status'], created: string) => {
+  const write = (id: string, info: object) => {
     const dir = path.join(runsDir, id);
     mkdirSync(path.join(dir, 'checkpoints'), { recursive: true });
-    const info: RunInfo = { id, name: id, created, updated: created, config, engine, seed: 1, status };
     writeFileSync(path.join(dir, 'run.json'), JSON.stringify(info));
     return dir;
   };
-  const finished = write('2025-01-01_10-00-00', 'finished', '2025-01-01T10:00:00.000Z');
+  const finished = write('2025-01-01_10-00-00', runInfoFixture({ id: '2025-01-01_10-00-00', status: 'finished', created: '2025-01-01T10:00:00.000Z', config }));
   for (const [name, ep, reason, ret] of [['ep-10', 10, 'periodic', -900.25], ['ep-50', 50, 'final', -180.5]] as const) {
     mkdirSync(path.join(finished, 'checkpoints', name));
     writeFileSync(path.join(finished, 'checkpoints', name, 'checkpoint.json'), JSON.stringify(manifest('2025-01-01_10-00-00', name, ep, reason, ret)));
@@ -62,93 +59,62 @@ function fixtureRuns(): string {
   ];
   writeFileSync(path.join(finished, 'metrics.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
   appendFileSync(path.join(finished, 'metrics.jsonl'), '{"type":"episode","episode":51,"st'); // crash mid-write
-  write('2025-01-02_09-00-00', 'running', '2025-01-02T09:00:00.000Z'); // VS Code closed mid-run
+  // VS Code closed mid-run, in a version that knew only Pendulum.
+  const { algorithm: _a, environment: _e, ...oldConfig } = config;
+  const created = '2025-01-02T09:00:00.000Z';
+  write('2025-01-02_09-00-00', { id: '2025-01-02_09-00-00', name: '2025-01-02_09-00-00', created, updated: created, config: oldConfig, engine, seed: 1, status: 'running' });
+  const car = { ...config, environment: 'MountainCarContinuous-v0' as const };
+  write('2025-01-03_08-00-00', runInfoFixture({ id: '2025-01-03_08-00-00', status: 'stopped', created: '2025-01-03T08:00:00.000Z', config: car }));
   mkdirSync(path.join(runsDir, 'not-a-run'));
   return runsDir;
 }
 
-// A vscode stand-in with just what the tree uses.
-class TreeItem {
-  id?: string;
-  description?: string;
-  tooltip?: unknown;
-  iconPath?: { id: string; color?: { id: string } };
-  contextValue?: string;
-  command?: { command: string; arguments?: unknown[] };
-  constructor(
-    public label: string,
-    public collapsibleState: number,
-  ) {}
+/** The Runs view as extension.ts wires it, on the fake API; `changes` is what it asked VS Code to redraw. */
+function runsView(manager: RunManager, runsDir: string, options: { onRunCount?: (n: number) => void; clock?: ThrottleClock } = {}) {
+  const fake = fakeVscode();
+  const index = new RunIndex(fake.api, manager.onDidReceiveEvent, runsDir);
+  const tree = new RunsTreeProvider(fake.api, manager, index, options.onRunCount ?? (() => undefined), options.clock);
+  const changes: Array<RunsTreeNode | RunsTreeNode[] | undefined | void> = [];
+  tree.onDidChangeTreeData((change) => changes.push(change));
+  const dispose = () => {
+    tree.dispose();
+    index.dispose();
+    manager.dispose();
+  };
+  return { fake, index, tree, changes, dispose };
 }
-class MarkdownString {
-  value = '';
-  constructor(value = '') {
-    this.value = value;
-  }
-  appendMarkdown(s: string) {
-    this.value += s;
-    return this;
-  }
-  appendText(s: string) {
-    this.value += s;
-    return this;
-  }
-}
-const fakeApi = {
-  TreeItem,
-  MarkdownString,
-  TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
-  ThemeIcon: class {
-    constructor(
-      public id: string,
-      public color?: unknown,
-    ) {}
-  },
-  ThemeColor: class {
-    constructor(public id: string) {}
-  },
-  EventEmitter: class {
-    static fired: unknown[] = [];
-    event = () => ({ dispose() {} });
-    fire(value: unknown) {
-      (this.constructor as unknown as { fired: unknown[] }).fired.push(value);
-    }
-    dispose() {}
-  },
-  RelativePattern: class {
-    constructor(
-      public base: unknown,
-      public pattern: string,
-    ) {}
-  },
-  Uri: { file: (p: string) => ({ fsPath: p }) },
-  workspace: { createFileSystemWatcher: () => ({ onDidCreate() {}, onDidChange() {}, onDidDelete() {}, dispose() {} }) },
-  window: { showErrorMessage: async () => undefined },
-} as unknown as VSCode;
 
-test('the tree lists runs newest first, with state icons and descriptions from their files', async () => {
+const iconId = (fake: FakeVscode, item: vscode.TreeItem) => (item.iconPath instanceof fake.api.ThemeIcon ? item.iconPath.id : undefined);
+const labelOf = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : (item.label?.label ?? ''));
+const tooltipText = (item: vscode.TreeItem) => (typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value);
+
+test('the tree lists runs newest first, with state icons, environments and descriptions from their files', async () => {
   const runsDir = fixtureRuns();
-  const manager = new RunManager({ trainerScript: 'x', createLog: () => quietLog });
   let count = -1;
-  const tree = new RunsTreeProvider(fakeApi, manager, runsDir, (n) => (count = n));
+  const { fake, tree, dispose } = runsView(new RunManager({ trainerScript: 'x', createLog: () => quietLog }), runsDir, { onRunCount: (n) => (count = n) });
   const runs = (await tree.getChildren()) as RunNode[];
-  assert.equal(count, 3);
-  const items = await Promise.all(runs.map((r) => tree.getTreeItem(r) as Promise<unknown> as Promise<TreeItem>));
-  const byLabel = Object.fromEntries(items.map((i) => [i.label, i]));
+  assert.equal(count, 4);
+  const items = await Promise.all(runs.map((r) => tree.getTreeItem(r)));
+  const byLabel = Object.fromEntries(items.map((i) => [labelOf(i), i]));
   const finished = byLabel['2025-01-01_10-00-00'];
-  assert.equal(finished.description, 'ep 50/50 · best −160.4');
-  assert.equal(finished.iconPath?.id, 'pass');
+  assert.equal(finished.description, 'Pendulum · ep 50/50 · best −160.4');
+  assert.equal(iconId(fake, finished), 'pass');
   assert.equal(finished.contextValue, 'ddpgRun.finished');
   assert.equal(finished.command?.command, 'ddpg.openDashboard');
+  assert.match(tooltipText(finished) ?? '', /DDPG on Pendulum/);
   const interrupted = byLabel['2025-01-02_09-00-00'];
-  assert.equal(interrupted.iconPath?.id, 'debug-disconnect');
-  assert.equal(interrupted.description, 'ep 0/50');
-  assert.match((interrupted.tooltip as MarkdownString).value, /interrupted/);
+  assert.equal(iconId(fake, interrupted), 'debug-disconnect');
+  assert.equal(interrupted.description, 'Pendulum · ep 0/50', 'a run from before environments were a choice is Pendulum-v1');
+  assert.match(tooltipText(interrupted) ?? '', /interrupted/);
+  assert.match(tooltipText(interrupted) ?? '', /DDPG on Pendulum/, 'and DDPG');
+  const car = byLabel['2025-01-03_08-00-00'];
+  assert.equal(car.description, 'Mountain Car (continuous) · ep 0/50');
+  assert.match(tooltipText(car) ?? '', /DDPG on Mountain Car \(continuous\)/);
   assert.equal(byLabel['not-a-run'].description, 'unreadable');
-  assert.equal(items[0].label, '2025-01-02_09-00-00', 'newest first');
+  assert.equal(items[0].label, '2025-01-03_08-00-00', 'newest first');
 
   const checkpoints = (await tree.getChildren(runs.find((r) => r.runId === '2025-01-01_10-00-00'))) as CheckpointNode[];
-  const cpItems = await Promise.all(checkpoints.map((c) => tree.getTreeItem(c) as Promise<unknown> as Promise<TreeItem>));
+  const cpItems = await Promise.all(checkpoints.map((c) => tree.getTreeItem(c)));
   assert.deepEqual(
     cpItems.map((i) => [i.label, i.description, i.contextValue]),
     [
@@ -159,12 +125,12 @@ test('the tree lists runs newest first, with state icons and descriptions from t
   );
   assert.equal(cpItems[1].command?.command, 'ddpg.inspectCheckpoint');
   assert.equal(cpItems[1].tooltip, undefined, 'the manifest table is not sent with every row');
-  const hovered = tree.resolveTreeItem(cpItems[1] as unknown as import('vscode').TreeItem, checkpoints[1]) as unknown as TreeItem;
-  assert.match((hovered.tooltip as MarkdownString).value, /\| Episode \| 50 \|/);
+  const hovered = tree.resolveTreeItem(cpItems[1], checkpoints[1]);
+  assert.match(tooltipText(hovered) ?? '', /\| Episode \| 50 \|/);
+  assert.match(tooltipText(hovered) ?? '', /\| Environment \| Pendulum \|/);
   assert.equal(cpItems[0].tooltip !== undefined, true, 'a broken checkpoint says why at once');
   assert.equal(tree.getParent(checkpoints[1]), runs.find((r) => r.runId === '2025-01-01_10-00-00'), 'the same node object is reused');
-  tree.dispose();
-  manager.dispose();
+  dispose();
 });
 
 test('a run history loads from disk; a half-written last line is skipped, a broken checkpoint listed apart', async () => {
@@ -203,7 +169,8 @@ test('states, icons, labels and the status bar text', () => {
   assert.equal(stateIcon('paused').id, 'debug-pause');
   assert.equal(formatReturn(-1234.56), '−1234.6');
   assert.equal(formatReturn(null), '–');
-  assert.equal(runDescription(3, null, null), 'ep 3');
+  assert.equal(runDescription(undefined, 3, null, null), 'ep 3');
+  assert.equal(runDescription('Pendulum', 3, null, -1), 'Pendulum · ep 3 · best −1.0');
   const m = manifest('r', 'ep-3', 3, 'best', null);
   assert.equal(checkpointLabel(m), 'ep 3 · step 600');
   assert.equal(checkpointDescription(m), 'return – · best');
@@ -213,43 +180,46 @@ test('states, icons, labels and the status bar text', () => {
   assert.equal(statusBarText({ ...summary, state: 'paused' }, 1), '$(debug-pause) DDPG paused · ep 12/100 (+1)');
 });
 
-test('resuming from a checkpoint: same networks required, limits must lie ahead, changes listed', () => {
+test('resuming from a checkpoint: limits must lie ahead; the settings changed since are listed', () => {
   const m = manifest('r', 'ep-10', 10, 'periodic', -900);
-  assert.deepEqual(architectureMismatch(config, m.config), []);
-  assert.deepEqual(architectureMismatch({ ...config, actorHidden: [32] }, m.config), ['ddpg.actorHidden is [32] but the checkpoint\'s networks use [64,64]']);
   assert.equal(limitAlreadyReached({ ...config, episodes: 10 }, m), 'ddpg.episodes is 10 but the checkpoint is already at episode 10: raise it to continue training');
   assert.equal(limitAlreadyReached({ ...config, episodes: 0, totalSteps: 2000 }, m), 'ddpg.totalSteps is 2000 but the checkpoint is already at step 2000: raise it to continue training');
   assert.equal(limitAlreadyReached({ ...config, episodes: 11 }, m), undefined);
   assert.deepEqual(changedSettings({ ...config, actorLr: 0.0005 }, m.config), ['ddpg.actorLr 0.001 → 0.0005']);
+  assert.deepEqual(changedSettings({ ...config, goalVelocity: 0.05 }, m.config), [], "another environment's option is not a change worth a word");
 });
 
 test('file changes redraw only their run; a new run folder redraws the list; temporary folders nothing', async () => {
   const runsDir = fixtureRuns();
-  const manager = new RunManager({ trainerScript: 'x', createLog: () => quietLog });
-  const tree = new RunsTreeProvider(fakeApi, manager, runsDir, () => undefined);
-  const fired = (fakeApi.EventEmitter as unknown as { fired: unknown[] }).fired;
+  const { fake, tree, changes, dispose } = runsView(new RunManager({ trainerScript: 'x', createLog: () => quietLog }), runsDir);
+  assert.equal(fake.watchers.length, 1, 'the runs directory is watched');
   const runs = (await tree.getChildren()) as RunNode[];
   const finished = runs.find((r) => r.runId === '2025-01-01_10-00-00')!;
   const settle = () => new Promise((r) => setTimeout(r, 400));
 
-  fired.length = 0;
-  tree.onFileChanged(path.join(runsDir, '2025-01-01_10-00-00', 'checkpoints', '.tmp-best-1-2', 'checkpoint.json'));
-  tree.onFileChanged(path.join(os.tmpdir(), 'elsewhere', 'run.json'));
+  fake.fileEvent('create', path.join(runsDir, '2025-01-01_10-00-00', 'checkpoints', '.tmp-best-1-2', 'checkpoint.json'));
+  fake.fileEvent('change', path.join(os.tmpdir(), 'elsewhere', 'run.json'));
   await settle();
-  assert.deepEqual(fired, [], 'temporary folders and files outside the runs directory are ignored');
+  assert.deepEqual(changes, [], 'temporary folders and files outside the runs directory are ignored');
 
-  tree.onFileChanged(path.join(runsDir, '2025-01-01_10-00-00', 'checkpoints', 'best'));
-  tree.onFileChanged(path.join(runsDir, '2025-01-01_10-00-00', 'run.json'));
+  fake.fileEvent('create', path.join(runsDir, '2025-01-01_10-00-00', 'checkpoints', 'best'));
+  fake.fileEvent('change', path.join(runsDir, '2025-01-01_10-00-00', 'run.json'));
   await settle();
-  assert.equal(fired.length, 1, 'a burst is coalesced');
-  assert.deepEqual(fired[0], [finished], 'only that run is redrawn');
+  assert.equal(changes.length, 1, 'a burst is coalesced');
+  assert.deepEqual(changes[0], [finished], 'only that run is redrawn');
 
-  fired.length = 0;
-  tree.onFileChanged(path.join(runsDir, '2025-02-02_00-00-00'));
+  changes.length = 0;
+  fake.fileEvent('create', path.join(runsDir, '2025-02-02_00-00-00'));
   await settle();
-  assert.deepEqual(fired, [undefined], 'a new run folder redraws the whole list');
-  tree.dispose();
-  manager.dispose();
+  assert.deepEqual(changes, [undefined], 'a new run folder redraws the whole list');
+
+  const other = mkdtempSync(path.join(os.tmpdir(), 'ddpg-tree-other-'));
+  tree.setRunsDirectory(other);
+  assert.equal(fake.watchers.length, 2);
+  assert.equal(fake.watchers[0].disposed, true, 'the old directory is no longer watched');
+  assert.deepEqual(await tree.getChildren(), []);
+  dispose();
+  assert.equal(fake.watchers[1].disposed, true);
 });
 
 // ─── a live run, driven by a fake trainer and a manual clock ───────────────────────────────────
@@ -277,46 +247,41 @@ async function liveRun() {
   return { runsDir, manager, run, trainer: trainer!, status, episode };
 }
 
-const fired = () => (fakeApi.EventEmitter as unknown as { fired: unknown[] }).fired;
-
 test('a live run redraws its row at most once a second for episodes, and within 300 ms when it pauses', async () => {
   const { runsDir, manager, run, trainer, status, episode } = await liveRun();
   const clock = new ManualClock();
-  const tree = new RunsTreeProvider(fakeApi, manager, runsDir, () => undefined, clock);
+  const { fake, tree, changes, dispose } = runsView(manager, runsDir, { clock });
   const [node] = (await tree.getChildren()) as RunNode[];
   assert.equal(node.runId, run.runId);
   trainer.emit(status('running', 0));
   await tree.getTreeItem(node); // VS Code draws the row: it shows "running"
-  fired().length = 0;
+  changes.length = 0;
 
   for (let n = 1; n <= 90; n++) {
     trainer.emit(episode(n));
     if (n % 10 === 0) trainer.emit(status('running', n));
     clock.advance(10);
   }
-  assert.deepEqual(fired(), [], '90 episodes in 0.9 s: no redraw yet');
+  assert.deepEqual(changes, [], '90 episodes in 0.9 s: no redraw yet');
   clock.advance(100);
-  assert.deepEqual(fired(), [[node]], 'one redraw of that run once the second is up');
-  const item = (await tree.getTreeItem(node)) as unknown as TreeItem;
-  assert.equal(item.description, 'ep 90/50');
+  assert.deepEqual(changes, [[node]], 'one redraw of that run once the second is up');
+  assert.equal((await tree.getTreeItem(node)).description, 'Pendulum · ep 90/50');
 
-  fired().length = 0;
+  changes.length = 0;
   trainer.emit(episode(91));
   clock.advance(50);
   trainer.emit(status('paused', 91));
   clock.advance(300);
-  assert.deepEqual(fired(), [[node]], 'a change of state brings the redraw forward');
-  assert.equal(((await tree.getTreeItem(node)) as unknown as TreeItem).iconPath?.id, 'debug-pause');
+  assert.deepEqual(changes, [[node]], 'a change of state brings the redraw forward');
+  assert.equal(iconId(fake, await tree.getTreeItem(node)), 'debug-pause');
   clock.advance(2000);
-  assert.equal(fired().length, 1, 'and nothing is left to redraw');
-  tree.dispose();
-  manager.dispose();
+  assert.equal(changes.length, 1, 'and nothing is left to redraw');
+  dispose();
 });
 
 test("a run's checkpoints are read from disk once; afterwards only folders a file change or a checkpoint event names", async () => {
   const runsDir = fixtureRuns();
-  const manager = new RunManager({ trainerScript: 'x', createLog: () => quietLog });
-  const tree = new RunsTreeProvider(fakeApi, manager, runsDir, () => undefined, new ManualClock());
+  const { fake, tree, dispose } = runsView(new RunManager({ trainerScript: 'x', createLog: () => quietLog }), runsDir, { clock: new ManualClock() });
   const runs = (await tree.getChildren()) as RunNode[];
   const finished = runs.find((r) => r.runId === '2025-01-01_10-00-00')!;
   const checkpointsDir = path.join(runsDir, '2025-01-01_10-00-00', 'checkpoints');
@@ -332,24 +297,23 @@ test("a run's checkpoints are read from disk once; afterwards only folders a fil
   assert.deepEqual(await describe(), ['broken:unreadable', 'ep-50:-180.5', 'ep-10:-900.25'], 'nothing said ep-10 changed: not read again');
 
   rewrite('ep-30', 30, -333);
-  tree.onFileChanged(path.join(checkpointsDir, 'ep-30'));
+  fake.fileEvent('create', path.join(checkpointsDir, 'ep-30'));
   assert.deepEqual(await describe(), ['broken:unreadable', 'ep-50:-180.5', 'ep-30:-333', 'ep-10:-900.25'], 'the new folder is read, ep-10 still not');
 
-  tree.onFileChanged(path.join(checkpointsDir, 'ep-10', 'checkpoint.json'));
+  fake.fileEvent('change', path.join(checkpointsDir, 'ep-10', 'checkpoint.json'));
   rmSync(path.join(checkpointsDir, 'broken'), { recursive: true });
-  tree.onFileChanged(path.join(checkpointsDir, 'broken'));
+  fake.fileEvent('delete', path.join(checkpointsDir, 'broken'));
   assert.deepEqual(await describe(), ['ep-50:-180.5', 'ep-30:-333', 'ep-10:-111'], 'the changed one is read again, the deleted one is gone');
 
   rewrite('ep-50', 50, -55);
   tree.refresh();
   assert.deepEqual(await describe(), ['ep-50:-55', 'ep-30:-333', 'ep-10:-111'], 'the Refresh command reads everything again');
-  tree.dispose();
-  manager.dispose();
+  dispose();
 });
 
 test("a live run's checkpoint event shows the checkpoint from its manifest, without reading it back", async () => {
   const { runsDir, manager, run, trainer, status } = await liveRun();
-  const tree = new RunsTreeProvider(fakeApi, manager, runsDir, () => undefined, new ManualClock());
+  const { tree, dispose } = runsView(manager, runsDir, { clock: new ManualClock() });
   const [node] = (await tree.getChildren()) as RunNode[];
   trainer.emit(status('running', 0));
   assert.deepEqual(await tree.getChildren(node), [], 'no checkpoints yet');
@@ -358,36 +322,28 @@ test("a live run's checkpoint event shows the checkpoint from its manifest, with
   trainer.emit({ type: 'checkpoint', dir: path.join(run.runDir, 'checkpoints', written.name), manifest: written, requestId: 1 });
   const children = (await tree.getChildren(node)) as CheckpointNode[];
   assert.deepEqual(children.map((c) => [path.basename(c.dir), c.manifest?.reason]), [['manual-ep0012-step720', 'manual']]);
-  tree.dispose();
-  manager.dispose();
+  dispose();
 });
 
 test('the status bar item is only touched when what it shows changes; a change of state shows at once', async () => {
   const { manager, trainer, status, episode } = await liveRun();
-  const sets: string[] = [];
-  const item = new Proxy({ show: () => sets.push('show'), hide: () => sets.push('hide'), dispose() {} } as Record<string, unknown>, {
-    set(target, key, value) {
-      sets.push(String(key));
-      target[key as string] = value;
-      return true;
-    },
-  });
-  const api = { ...fakeApi, StatusBarAlignment: { Left: 1 }, window: { createStatusBarItem: () => item } } as unknown as VSCode;
-  const bar = new TrainingStatusBar(api, manager, () => undefined);
+  const fake = fakeVscode();
+  const bar = new TrainingStatusBar(fake.api, manager, () => undefined);
+  const [item] = fake.statusBarItems;
   trainer.emit(status('running', 0));
   bar.update();
-  assert.match(String(item.text), /DDPG ep 0\/50/);
-  sets.length = 0;
+  assert.match(item.text, /DDPG ep 0\/50/);
+  item.writes.length = 0;
   bar.update();
   bar.update();
-  assert.deepEqual(sets, [], 'nothing changed: nothing is sent');
+  assert.deepEqual(item.writes, [], 'nothing changed: nothing is sent');
   trainer.emit(episode(1));
   bar.update();
-  assert.deepEqual(sets, ['text', 'tooltip'], 'the episode changed the text and tooltip, not the command');
-  sets.length = 0;
+  assert.deepEqual(item.writes, ['text', 'tooltip'], 'the episode changed the text and tooltip, not the command');
+  item.writes.length = 0;
   trainer.emit(status('paused', 1));
-  assert.deepEqual(sets, ['text', 'tooltip'], 'pausing redraws without waiting for the interval');
-  assert.match(String(item.text), /paused/);
+  assert.deepEqual(item.writes, ['text', 'tooltip'], 'pausing redraws without waiting for the interval');
+  assert.match(item.text, /paused/);
   bar.dispose();
   manager.dispose();
 });
@@ -401,25 +357,24 @@ test('an expanded live run with thousands of checkpoints is redrawn less often: 
     writeFileSync(path.join(checkpointsDir, name, 'checkpoint.json'), JSON.stringify(manifest(run.runId, name, n, 'periodic', -300)));
   }
   const clock = new ManualClock();
-  const tree = new RunsTreeProvider(fakeApi, manager, runsDir, () => undefined, clock);
+  const { tree, changes, dispose } = runsView(manager, runsDir, { clock });
   const [node] = (await tree.getChildren()) as RunNode[];
   trainer.emit(status('running', 0));
   await tree.getTreeItem(node);
   tree.setExpanded(node, true);
   assert.equal((await tree.getChildren(node)).length, 3000);
   clock.advance(1000); // the redraw the start of training asked for
-  fired().length = 0;
+  changes.length = 0;
   trainer.emit(episode(1));
   clock.advance(2900);
-  assert.deepEqual(fired(), [], '3000 rows: not redrawn within 2.9 s');
+  assert.deepEqual(changes, [], '3000 rows: not redrawn within 2.9 s');
   clock.advance(100);
-  assert.deepEqual(fired(), [[node]]);
+  assert.deepEqual(changes, [[node]]);
 
   tree.setExpanded(node, false);
-  fired().length = 0;
+  changes.length = 0;
   trainer.emit(episode(2));
   clock.advance(1000);
-  assert.deepEqual(fired(), [[node]], 'collapsed, only its row is redrawn: once a second again');
-  tree.dispose();
-  manager.dispose();
+  assert.deepEqual(changes, [[node]], 'collapsed, only its row is redrawn: once a second again');
+  dispose();
 });

@@ -1,0 +1,73 @@
+/**
+ * How runs and checkpoints are named in the Runs view, the quick picks and the status bar: the
+ * same words everywhere, so a run picked in a list is recognisable in the tree.
+ */
+
+import type { CheckpointManifest } from '../shared/protocol';
+import { environmentOf, isEnvironmentId } from '../shared/environments';
+
+export function formatReturn(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  return value.toFixed(1).replace('-', '−');
+}
+
+/**
+ * The environment's title; runs written before environments were a choice are Pendulum-v1. An id
+ * this version does not know (a newer build's, a workspace environment's) is shown as it is
+ * rather than passed off as Pendulum.
+ */
+export function environmentTitle(config: { environment?: unknown } | null | undefined): string {
+  const id = config?.environment;
+  if (id === undefined || id === null || isEnvironmentId(id)) return environmentOf(config).title;
+  return typeof id === 'string' ? id : JSON.stringify(id);
+}
+
+/** Runs written before algorithms were a choice are DDPG. */
+export function algorithmTitle(config: { algorithm?: unknown } | null | undefined): string {
+  const id = config?.algorithm;
+  return (typeof id === 'string' && id !== '' ? id : 'ddpg').toUpperCase();
+}
+
+/**
+ * Environment, episode and best evaluation. The state is the icon's job (and the tooltip's): the
+ * side bar is narrow. The environment comes first because it is what tells runs apart at a glance.
+ */
+export function runDescription(environment: string | undefined, episode: number, totalEpisodes: number | null, bestEval: number | null): string {
+  const parts: string[] = environment ? [environment] : [];
+  parts.push(totalEpisodes ? `ep ${episode}/${totalEpisodes}` : `ep ${episode}`);
+  if (bestEval !== null) parts.push(`best ${formatReturn(bestEval)}`);
+  return parts.join(' · ');
+}
+
+export function checkpointLabel(manifest: CheckpointManifest): string {
+  return `ep ${manifest.episode} · step ${manifest.step.toLocaleString('en-US')}`;
+}
+
+export function checkpointDescription(manifest: CheckpointManifest): string {
+  return `return ${formatReturn(manifest.recentReturn)} · ${manifest.reason}`;
+}
+
+const escapeMarkdown = (s: string) => s.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
+
+/** The manifest as a small markdown table (the checkpoint's tooltip). */
+export function manifestMarkdown(manifest: CheckpointManifest, dir: string): string {
+  const rows: Array<[string, string]> = [
+    ['Run', manifest.runId],
+    ['Algorithm', algorithmTitle(manifest.config)],
+    ['Environment', environmentTitle(manifest.config)],
+    ['Episode', String(manifest.episode)],
+    ['Step', manifest.step.toLocaleString('en-US')],
+    ['Recent return (last 10)', formatReturn(manifest.recentReturn)],
+    ['Best evaluation', formatReturn(manifest.bestEval)],
+    ['Reason', manifest.reason],
+    ['Created', manifest.created],
+    ['Engine', manifest.engine ? `${manifest.engine.engine} (${manifest.engine.backend})` : '–'],
+    ['Replay buffer', manifest.hasReplayBuffer ? 'saved' : 'not saved'],
+    ['Config hash', manifest.configHash],
+  ];
+  const table = ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${escapeMarkdown(v)} |`)].join('\n');
+  const config = manifest.config
+    ? '\n\n' + Object.entries(manifest.config).map(([k, v]) => `\`${k}\` = ${escapeMarkdown(JSON.stringify(v))}`).join(' · ')
+    : '';
+  return `**Checkpoint ${escapeMarkdown(manifest.name)}**\n\n${table}${config}\n\n${escapeMarkdown(dir)}`;
+}
