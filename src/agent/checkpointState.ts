@@ -40,15 +40,15 @@ const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFi
 export function parseTrainerSnapshot(value: unknown, sizes: { obsDim: number; statistics: number; noiseSize: number }, fail: Fail): TrainerSnapshot {
   if (!isObject(value)) return fail('missing trainer state');
   const t = value;
-  const count = (key: string) => (typeof t[key] === 'number' && Number.isInteger(t[key]) && (t[key] as number) >= -1 ? (t[key] as number) : fail(`trainer.${key} must be an integer; got ${JSON.stringify(t[key])}`));
+  const count = (key: string) => (typeof t[key] === 'number' && Number.isInteger(t[key]) && (t[key]) >= -1 ? (t[key]) : fail(`trainer.${key} must be an integer; got ${JSON.stringify(t[key])}`));
   const number = (key: string) => (finite(t[key]) ? t[key] : fail(`trainer.${key} must be a finite number; got ${JSON.stringify(t[key])}`));
-  const nullableNumber = (key: string) => (t[key] === null || finite(t[key]) ? (t[key] as number | null) : fail(`trainer.${key} must be a finite number or null`));
+  const nullableNumber = (key: string) => (t[key] === null || finite(t[key]) ? (t[key]) : fail(`trainer.${key} must be a finite number or null`));
   const numbers = (key: string, length?: number) => {
     const v = t[key];
     if (!Array.isArray(v) || !v.every(finite) || (length !== undefined && v.length !== length)) {
       return fail(`trainer.${key} must be ${length ?? 'a list of'} finite numbers; got ${JSON.stringify(v)?.slice(0, 80)}`);
     }
-    return v as number[];
+    return v;
   };
   if (typeof t.inEpisode !== 'boolean') fail('trainer.inEpisode must be true or false');
   const random = t.random;
@@ -61,7 +61,7 @@ export function parseTrainerSnapshot(value: unknown, sizes: { obsDim: number; st
     }
     if (s.words.every((w) => w === 0)) fail(`trainer.random.${name} is all zeros (not a valid generator state)`);
     if (s.spareNormal !== null && !finite(s.spareNormal)) fail(`trainer.random.${name}.spareNormal must be a finite number or null`);
-    streams[name] = { words: s.words as SavedRandom['words'], spareNormal: s.spareNormal as number | null };
+    streams[name] = { words: s.words as SavedRandom['words'], spareNormal: s.spareNormal };
   }
   const solved = t.solved;
   if (solved !== null && !(isObject(solved) && finite(solved.step) && finite(solved.wallTime))) fail('trainer.solved must be null or {step, wallTime}');
@@ -69,7 +69,7 @@ export function parseTrainerSnapshot(value: unknown, sizes: { obsDim: number; st
     episode: count('episode'),
     totalSteps: count('totalSteps'),
     episodeReturn: number('episodeReturn'),
-    inEpisode: t.inEpisode as boolean,
+    inEpisode: t.inEpisode,
     obs: numbers('obs', sizes.obsDim),
     env: environmentStateOf(t, fail),
     nextEvalStep: number('nextEvalStep'),
@@ -89,7 +89,7 @@ export function parseTrainerSnapshot(value: unknown, sizes: { obsDim: number; st
 
 function environmentStateOf(t: Record<string, unknown>, fail: Fail): EnvironmentState {
   if (t.env === undefined && Array.isArray(t.envState)) {
-    const [theta, thetaDot] = t.envState;
+    const [theta, thetaDot] = t.envState as unknown[];
     if (t.envState.length !== 2 || !finite(theta) || !finite(thetaDot) || !(Number.isInteger(t.envElapsedSteps) && (t.envElapsedSteps as number) >= 0)) {
       return fail('trainer.envState must be [θ, θ̇] with a non-negative integer envElapsedSteps');
     }

@@ -41,6 +41,7 @@ export function parsePsTable(output: string): Array<[number, number]> {
 
 function run(file: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- err is an Error; @types/node's Omit<> type hides that
     execFile(file, args, { timeout: 3000, windowsHide: true }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
   });
 }

@@ -21,10 +21,10 @@ export function checkResumeCompatibility(
 ): ResumeVerdict {
   const s = saved.config;
   const reasons: string[] = [];
-  if (s.algorithm !== requested.algorithm) reasons.push(`the checkpoint was trained with ${s.algorithm}, the settings ask for ${requested.algorithm}`);
-  if (s.environment !== requested.environment) reasons.push(`the checkpoint was trained on ${s.environment}, the settings ask for ${requested.environment}`);
-  if (!sameList(s.actorHidden, requested.actorHidden)) reasons.push(`actorHidden is [${s.actorHidden}] in the checkpoint and [${requested.actorHidden}] in the settings`);
-  if (!sameList(s.criticHidden, requested.criticHidden)) reasons.push(`criticHidden is [${s.criticHidden}] in the checkpoint and [${requested.criticHidden}] in the settings`);
+  if (s.algorithm !== requested.algorithm) reasons.push(`the checkpoint was trained with ${String(s.algorithm)}, the settings ask for ${String(requested.algorithm)}`);
+  if (s.environment !== requested.environment) reasons.push(`the checkpoint was trained on ${String(s.environment)}, the settings ask for ${String(requested.environment)}`);
+  if (!sameList(s.actorHidden, requested.actorHidden)) reasons.push(`actorHidden is [${s.actorHidden.join(',')}] in the checkpoint and [${requested.actorHidden.join(',')}] in the settings`);
+  if (!sameList(s.criticHidden, requested.criticHidden)) reasons.push(`criticHidden is [${s.criticHidden.join(',')}] in the checkpoint and [${requested.criticHidden.join(',')}] in the settings`);
   if (saved.hasReplayBuffer !== false && s.bufferSize !== requested.bufferSize) {
     reasons.push(`bufferSize is ${s.bufferSize} in the checkpoint (its saved replay buffer has that capacity) and ${requested.bufferSize} in the settings`);
   }

@@ -14,6 +14,7 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** An error message on one line, without the terminal colours Playwright adds. */
 export function describeError(error) {
   return String(error?.message ?? error)
+    // eslint-disable-next-line no-control-regex -- matches the ESC of ANSI colour codes on purpose
     .replace(/\x1b\[[0-9;]*m/g, '')
     .split('\n')
     .map((line) => line.trim())

@@ -8,6 +8,10 @@ import test from 'node:test';
 import { listCheckpoints, readRunInfo } from '../../src/shared/node/runDirectory';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
+/** A --json output line: its type, and whichever fields that type has. */
+type JsonLine = { type: string } & Record<string, unknown>;
+const parseLine = (line: string) => JSON.parse(line) as JsonLine;
+
 const TINY = ['--hidden', '16,16', '--batch', '32', '--buffer', '4000', '--warmup', '100', '--max-episode-steps', '50', '--eval-every-steps', '200', '--eval-episodes', '2'];
 
 function run(args: string[], onLine?: (line: string, child: ReturnType<typeof spawn>) => void) {
@@ -16,14 +20,14 @@ function run(args: string[], onLine?: (line: string, child: ReturnType<typeof sp
   let stdout = '';
   let stderr = '';
   let pending = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    stdout += d;
-    pending += d;
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    pending += d.toString();
     const lines = pending.split('\n');
     pending = lines.pop()!;
     for (const line of lines) onLine?.(line, child);
   });
-  child.stderr!.on('data', (d: Buffer) => (stderr += d));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
     child.on('exit', (code) => resolve({ code, stdout, stderr })),
   );
@@ -35,7 +39,7 @@ test('train --json prints episode, eval and summary lines; Ctrl-C saves a final 
   const dir = await runsDir();
   let interrupted = false;
   const result = await run(['train', '--json', ...TINY, '--episodes', '100000', '--runs-dir', dir], (line, child) => {
-    const row = JSON.parse(line);
+    const row = parseLine(line);
     if (!interrupted && row.type === 'eval') {
       interrupted = true;
       child.kill('SIGINT');
@@ -43,21 +47,22 @@ test('train --json prints episode, eval and summary lines; Ctrl-C saves a final 
   });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stderr, /saving a final checkpoint/);
-  const rows = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const rows = result.stdout.trim().split('\n').map(parseLine);
   assert.equal(rows[0].type, 'started');
   assert.ok(rows.some((r) => r.type === 'episode' && typeof r.return === 'number'));
   assert.ok(rows.some((r) => r.type === 'eval' && typeof r.mean === 'number' && typeof r.std === 'number'));
-  const summary = rows.at(-1);
+  const summary = rows[rows.length - 1];
   assert.equal(summary.type, 'summary');
   assert.equal(summary.status, 'stopped');
   for (const key of ['stepsPerSecond', 'timeToSolveSeconds', 'stepsToSolve', 'finalEvalMean']) assert.ok(key in summary, key);
-  assert.equal((await readRunInfo(summary.runDir)).status, 'stopped');
-  const final = (await listCheckpoints(summary.runDir)).find((c) => c.manifest?.reason === 'final');
+  const runDir = summary.runDir as string;
+  assert.equal((await readRunInfo(runDir)).status, 'stopped');
+  const final = (await listCheckpoints(runDir)).find((c) => c.manifest?.reason === 'final');
   assert.ok(final, 'final checkpoint');
 
   const evaluation = await run(['evaluate', final.dir, '--episodes', '2', '--json']);
   assert.equal(evaluation.code, 0, evaluation.stderr);
-  const result2 = JSON.parse(evaluation.stdout.trim());
+  const result2 = JSON.parse(evaluation.stdout.trim()) as { returns: number[] };
   assert.equal(result2.returns.length, 2);
 });
 

@@ -16,7 +16,7 @@ import { createRunDirectory, listCheckpoints } from '../../src/shared/node/runDi
 type Damage = (dir: string) => Promise<void>;
 
 const json = async (file: string, edit: (value: Record<string, unknown>) => void) => {
-  const value = JSON.parse(await fs.readFile(file, 'utf8'));
+  const value = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
   edit(value);
   await fs.writeFile(file, JSON.stringify(value));
 };

@@ -17,10 +17,27 @@ import { RUNS_VIEW_ID } from '../../src/extension/checkpointTree';
 import { TEST_COMMAND_ID } from '../../src/extension/extensionTestCommand';
 
 const root = path.join(__dirname, '..', '..');
-const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 type Section = { title: string; order?: number; properties: Record<string, Record<string, unknown>> };
+type MenuEntry = { command: string; when?: string; group?: string };
+/** The parts of package.json these tests read. */
+interface Manifest {
+  main: string;
+  icon: string;
+  activationEvents: string[];
+  extensionKind: string[];
+  capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] }; virtualWorkspaces: boolean };
+  contributes: {
+    configuration: Section[];
+    commands: Array<{ command: string; title: string; category: string; icon?: string }>;
+    menus: Record<string, MenuEntry[]>;
+    viewsContainers: { activitybar: Array<{ id: string; title: string; icon: string }> };
+    views: Record<string, Array<{ id: string; name: string }>>;
+    viewsWelcome: Array<{ view: string; contents: string }>;
+  };
+}
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
 const sections: Section[] = pkg.contributes.configuration;
-const properties: Record<string, Record<string, unknown>> = Object.assign({}, ...sections.map((s) => s.properties));
+const properties: Record<string, Record<string, unknown>> = Object.fromEntries(sections.flatMap((s) => Object.entries(s.properties)));
 
 test('every hyperparameter of config.ts is a ddpg.* setting, and nothing else is', () => {
   const declared = Object.keys(properties).filter((k) => k !== 'ddpg.runsDirectory').sort();
@@ -125,9 +142,9 @@ test('the required commands exist with category DDPG and their titles', () => {
 });
 
 test('the test-suite command is in the palette only when the test environment asks for it', () => {
-  const c = pkg.contributes.commands.find((x: { command: string }) => x.command === TEST_COMMAND_ID);
+  const c = pkg.contributes.commands.find((x) => x.command === TEST_COMMAND_ID)!;
   assert.equal(`${c.category}: ${c.title}`, 'DDPG Lab (test): Run Extension Test Suite');
-  const palette = pkg.contributes.menus.commandPalette.find((m: { command: string }) => m.command === TEST_COMMAND_ID);
+  const palette = pkg.contributes.menus.commandPalette.find((m) => m.command === TEST_COMMAND_ID)!;
   assert.equal(palette.when, CONTEXT_KEYS.extensionTestsEnabled);
 });
 
@@ -141,19 +158,19 @@ test('Pause, Resume, Stop and Save Checkpoint show in the palette only when they
 });
 
 test('checkpoint commands appear in the Runs view only on checkpoint items', () => {
-  const items: Array<{ command: string; when: string }> = pkg.contributes.menus['view/item/context'];
+  const items = pkg.contributes.menus['view/item/context'];
   const checkpointCommands = [COMMAND_IDS.evaluateCheckpoint, COMMAND_IDS.resumeFromCheckpoint, COMMAND_IDS.deleteCheckpoint, COMMAND_IDS.revealCheckpoint, COMMAND_IDS.inspectCheckpoint];
   for (const id of checkpointCommands) {
     const entries = items.filter((m) => m.command === id);
     assert.ok(entries.length > 0, `${id} has a context menu entry`);
-    for (const e of entries) assert.match(e.when, /viewItem (==|=~) \/?\^?ddpgCheckpoint/, `${id}: ${e.when}`);
+    for (const e of entries) assert.match(e.when ?? '', /viewItem (==|=~) \/?\^?ddpgCheckpoint/, `${id}: ${e.when}`);
   }
 });
 
 test('every menu entry names a contributed command and uses only context keys the extension sets', () => {
-  const commandIds = new Set(pkg.contributes.commands.map((c: { command: string }) => c.command));
+  const commandIds = new Set(pkg.contributes.commands.map((c) => c.command));
   const ourKeys = new Set<string>(Object.values(CONTEXT_KEYS));
-  for (const [menu, entries] of Object.entries(pkg.contributes.menus as Record<string, Array<{ command: string; when?: string }>>)) {
+  for (const [menu, entries] of Object.entries(pkg.contributes.menus)) {
     for (const entry of entries) {
       assert.ok(commandIds.has(entry.command), `${menu}: ${entry.command} is contributed`);
       for (const key of entry.when?.match(/\bddpg\.[A-Za-z]+\b/g) ?? []) assert.ok(ourKeys.has(key), `${menu}: ${key} is a context key the extension sets`);
@@ -162,12 +179,12 @@ test('every menu entry names a contributed command and uses only context keys th
 });
 
 test('an activity-bar container holds the Runs view, with a Train button when it is empty', () => {
-  const container = pkg.contributes.viewsContainers.activitybar.find((c: { id: string }) => c.id === 'ddpgLab');
+  const container = pkg.contributes.viewsContainers.activitybar.find((c) => c.id === 'ddpgLab')!;
   assert.equal(container.title, 'DDPG');
   assert.ok(readFileSync(path.join(root, container.icon), 'utf8').includes('<svg'));
-  const view = pkg.contributes.views.ddpgLab.find((v: { id: string }) => v.id === RUNS_VIEW_ID);
+  const view = pkg.contributes.views.ddpgLab.find((v) => v.id === RUNS_VIEW_ID)!;
   assert.equal(view.name, 'Runs');
-  const welcome = pkg.contributes.viewsWelcome.find((w: { view: string }) => w.view === RUNS_VIEW_ID);
+  const welcome = pkg.contributes.viewsWelcome.find((w) => w.view === RUNS_VIEW_ID)!;
   assert.match(welcome.contents, /\[Train\]\(command:ddpg\.train\)/);
 });
 

@@ -12,7 +12,7 @@ interface ReferenceCase {
 }
 
 // Produced by test/fixtures/pendulum-reference.py: Gymnasium's step() transcribed in numpy (float64).
-const cases: ReferenceCase[] = JSON.parse(readFileSync(path.join(__dirname, '../fixtures/pendulum-reference.json'), 'utf8'));
+const cases = JSON.parse(readFileSync(path.join(__dirname, '../fixtures/pendulum-reference.json'), 'utf8')) as ReferenceCase[];
 
 const close = (actual: number, expected: number, what: string, tol = 1e-12) =>
   assert.ok(Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)), `${what}: ${actual} vs ${expected}`);

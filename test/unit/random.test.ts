@@ -20,7 +20,7 @@ test('saved state restores the exact continuation, including a pending normal', 
   const state = r.getState();
   const expected = [r.normal(), r.next(), r.int(17), r.normal(), r.normal()];
   const restored = new Random(0);
-  restored.setState(JSON.parse(JSON.stringify(state)));
+  restored.setState(JSON.parse(JSON.stringify(state)) as typeof state);
   assert.deepEqual([restored.normal(), restored.next(), restored.int(17), restored.normal(), restored.normal()], expected);
 });
 

@@ -70,7 +70,7 @@ test('a version 1 checkpoint loads, evaluates and resumes exactly as its run con
   assert.equal(a.info.resumedFrom?.episode, 4);
   assert.equal(a.info.algorithm, 'ddpg');
   // The new run's checkpoints are version 2 on disk.
-  const written = JSON.parse(await fs.readFile(path.join(path.dirname(path.dirname(final)), '..', a.info.id, 'checkpoints', 'final-ep0006-step1200', 'checkpoint.json'), 'utf8'));
+  const written = JSON.parse(await fs.readFile(path.join(path.dirname(path.dirname(final)), '..', a.info.id, 'checkpoints', 'final-ep0006-step1200', 'checkpoint.json'), 'utf8')) as Record<string, unknown>;
   assert.equal(written.formatVersion, 2);
   assert.equal(written.algorithm, 'ddpg');
   assert.deepEqual(written.environment, { id: 'Pendulum-v1', options: { g: 10 } });

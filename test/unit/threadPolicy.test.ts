@@ -21,7 +21,7 @@ describe('adaptive thread policy', () => {
   it('probes two threads, then one, then settles on two when they are clearly faster', () => {
     const policy = new AdaptiveThreadPolicy(OPTIONS);
     const modes = drive(policy, 2000, (threads) => (threads === 2 ? 1.1 : 1.9));
-    assert.deepEqual(modes.slice(0, 20), [...Array(10).fill(2), ...Array(10).fill(1)]);
+    assert.deepEqual(modes.slice(0, 20), [...Array<number>(10).fill(2), ...Array<number>(10).fill(1)]);
     assert.equal(modes[20], 2);
     // Re-probing one thread costs a window per stretch, and stretches double: 100, 200, 400, 800, 800.
     assert.ok(count(modes, 1) <= 10 + 5 * 10, `${count(modes, 1)} updates on one thread`);

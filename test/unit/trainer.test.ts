@@ -64,8 +64,8 @@ async function spiedEngine(config: RunConfig, onUpdate: (n: number) => void): Pr
           return stats;
         };
       }
-      const value = Reflect.get(target, property);
-      return typeof value === 'function' ? value.bind(target) : value;
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
 }
