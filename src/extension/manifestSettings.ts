@@ -11,6 +11,7 @@ export const GROUP_ORDER: ReadonlyArray<SettingSpec['group']> = [
   'Network',
   'Optimisation',
   'Exploration',
+  'Algorithm',
   'Schedule',
   'Environment',
   'Evaluation',

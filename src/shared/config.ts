@@ -9,8 +9,8 @@ import { ENVIRONMENT_IDS, ENVIRONMENTS, type EnvironmentId } from './environment
 
 export type EngineChoice = 'auto' | 'wasm' | 'tfjs';
 export type NoiseType = 'gaussian' | 'ou';
-export type AlgorithmId = 'ddpg';
-export const ALGORITHM_IDS: readonly AlgorithmId[] = ['ddpg'];
+export type AlgorithmId = 'ddpg' | 'td3' | 'sac';
+export const ALGORITHM_IDS: readonly AlgorithmId[] = ['ddpg', 'td3', 'sac'];
 
 export interface RunConfig {
   algorithm: AlgorithmId;
@@ -28,6 +28,13 @@ export interface RunConfig {
   noiseType: NoiseType;
   noiseStd: number;
   ouTheta: number;
+  policyDelay: number;
+  targetPolicyNoise: number;
+  targetNoiseClip: number;
+  initialAlpha: number;
+  autotuneAlpha: boolean;
+  targetEntropyPerAction: number;
+  alphaLr: number;
   episodes: number;
   totalSteps: number;
   maxEpisodeSteps: number;
@@ -54,7 +61,7 @@ export interface AppliesTo {
 
 interface BaseSpec {
   description: string;
-  group: 'Task' | 'Network' | 'Optimisation' | 'Exploration' | 'Schedule' | 'Environment' | 'Evaluation' | 'Checkpoints' | 'Runtime';
+  group: 'Task' | 'Network' | 'Optimisation' | 'Exploration' | 'Algorithm' | 'Schedule' | 'Environment' | 'Evaluation' | 'Checkpoints' | 'Runtime';
   appliesTo?: AppliesTo;
 }
 export interface NumberSpec extends BaseSpec {
@@ -90,7 +97,11 @@ export type SettingSpec = NumberSpec | IntegerArraySpec | EnumSpec | BooleanSpec
 export const CONFIG_SPEC: { readonly [K in ConfigKey]: SettingSpec } = {
   algorithm: {
     group: 'Task', type: 'enum', default: 'ddpg', enum: [...ALGORITHM_IDS],
-    enumDescriptions: ['Deep Deterministic Policy Gradient (Lillicrap et al. 2016): one critic, a deterministic actor, exploration noise.'],
+    enumDescriptions: [
+      'Deep Deterministic Policy Gradient (Lillicrap et al. 2016): one critic, a deterministic actor, exploration noise.',
+      'Twin Delayed DDPG (Fujimoto et al. 2018): twin critics with a clipped double-Q target, target policy smoothing, delayed actor updates.',
+      'Soft Actor-Critic (Haarnoja et al. 2018): twin critics, a tanh-squashed Gaussian actor, entropy bonus with automatic temperature tuning.',
+    ],
     description: 'The learning algorithm.',
   },
   environment: {
@@ -141,17 +152,45 @@ export const CONFIG_SPEC: { readonly [K in ConfigKey]: SettingSpec } = {
     description: 'Gradient updates per environment step after warm-up.',
   },
   noiseType: {
-    group: 'Exploration', type: 'enum', default: 'gaussian', enum: ['gaussian', 'ou'],
+    group: 'Exploration', type: 'enum', default: 'gaussian', enum: ['gaussian', 'ou'], appliesTo: { algorithms: ['ddpg', 'td3'] },
     enumDescriptions: ['Independent Gaussian noise each step.', 'Ornstein–Uhlenbeck noise (temporally correlated), reset every episode.'],
     description: 'Exploration noise added to the actor\'s action during training.',
   },
   noiseStd: {
-    group: 'Exploration', type: 'number', default: 0.1, minimum: 0, maximum: 2,
+    group: 'Exploration', type: 'number', default: 0.1, minimum: 0, maximum: 2, appliesTo: { algorithms: ['ddpg', 'td3'] },
     description: 'Exploration noise scale σ as a fraction of the action bound (0.1 → σ = 0.2 N·m of torque for Pendulum, 0.1 of force for MountainCarContinuous).',
   },
   ouTheta: {
-    group: 'Exploration', type: 'number', default: 0.15, minimum: 0, maximum: 1,
+    group: 'Exploration', type: 'number', default: 0.15, minimum: 0, maximum: 1, appliesTo: { algorithms: ['ddpg', 'td3'] },
     description: 'Mean-reversion rate θ of Ornstein–Uhlenbeck noise (used when noise type is "ou").',
+  },
+  policyDelay: {
+    group: 'Algorithm', type: 'integer', default: 2, minimum: 1, maximum: 100, appliesTo: { algorithms: ['td3'] },
+    description: 'TD3: the actor and the targets are updated once every this many critic updates (the paper uses 2).',
+  },
+  targetPolicyNoise: {
+    group: 'Algorithm', type: 'number', default: 0.2, minimum: 0, maximum: 2, appliesTo: { algorithms: ['td3'] },
+    description: "TD3: standard deviation of the Gaussian noise added to the target policy's action, as a fraction of the action bound (target policy smoothing).",
+  },
+  targetNoiseClip: {
+    group: 'Algorithm', type: 'number', default: 0.5, minimum: 0, maximum: 2, appliesTo: { algorithms: ['td3'] },
+    description: 'TD3: the target smoothing noise is clipped to ± this fraction of the action bound.',
+  },
+  initialAlpha: {
+    group: 'Algorithm', type: 'number', default: 1, minimum: 0, maximum: 100, exclusiveMinimum: true, appliesTo: { algorithms: ['sac'] },
+    description: 'SAC: the entropy temperature α at the start (fixed at this value when automatic tuning is off).',
+  },
+  autotuneAlpha: {
+    group: 'Algorithm', type: 'boolean', default: true, appliesTo: { algorithms: ['sac'] },
+    description: 'SAC: tune α automatically (its own Adam on log α) so that the policy keeps the target entropy.',
+  },
+  targetEntropyPerAction: {
+    group: 'Algorithm', type: 'number', default: -1, minimum: -10, maximum: 10, appliesTo: { algorithms: ['sac'] },
+    description: 'SAC: target entropy per action dimension; the target is this times |A| (the usual −|A| is −1).',
+  },
+  alphaLr: {
+    group: 'Algorithm', type: 'number', default: 1e-3, minimum: 0, maximum: 1, exclusiveMinimum: true, appliesTo: { algorithms: ['sac'] },
+    description: 'SAC: Adam learning rate of log α (automatic tuning only).',
   },
   episodes: {
     group: 'Schedule', type: 'integer', default: 100, minimum: 0, maximum: 1000000,
@@ -360,7 +399,19 @@ export function validateConfig(input: unknown): ValidationResult {
  * Settings added after checkpoints and runs were first written: a configuration stored before
  * one of them existed gets its default, so older checkpoints stay loadable.
  */
-const SETTINGS_ADDED_LATER: readonly ConfigKey[] = ['keepPeriodicCheckpoints', 'algorithm', 'environment', 'goalVelocity'];
+const SETTINGS_ADDED_LATER: readonly ConfigKey[] = [
+  'keepPeriodicCheckpoints',
+  'algorithm',
+  'environment',
+  'goalVelocity',
+  'policyDelay',
+  'targetPolicyNoise',
+  'targetNoiseClip',
+  'initialAlpha',
+  'autotuneAlpha',
+  'targetEntropyPerAction',
+  'alphaLr',
+];
 
 /**
  * A stored configuration (checkpoint manifest, run.json) with the settings it predates filled in:

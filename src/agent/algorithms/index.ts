@@ -6,7 +6,7 @@ import type { Agent } from './agent';
 import type { AlgorithmSpec } from './algorithm';
 import { DDPG, DdpgAgent } from './ddpg';
 
-const ALGORITHMS: { readonly [K in AlgorithmId]: AlgorithmSpec } = { ddpg: DDPG };
+const ALGORITHMS: { readonly [K in AlgorithmId]?: AlgorithmSpec } = { ddpg: DDPG };
 
 export function algorithmSpec(id: AlgorithmId): AlgorithmSpec {
   const spec = ALGORITHMS[id];
@@ -19,6 +19,8 @@ export function createAgent(engine: Engine, config: RunConfig): Agent {
   switch (config.algorithm) {
     case 'ddpg':
       return new DdpgAgent(engine, config, config.seed);
+    default:
+      throw new Error(`the ${config.algorithm} agent is not available yet`);
   }
 }
 

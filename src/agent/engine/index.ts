@@ -20,7 +20,7 @@ interface EngineFactories {
   tfjs: () => Promise<(options: EngineOptions) => Promise<Engine>>;
 }
 
-const FACTORIES: { readonly [K in AlgorithmId]: EngineFactories } = {
+const FACTORIES: { readonly [K in AlgorithmId]?: EngineFactories } = {
   ddpg: {
     wasm: async () => {
       const { createWasmEngine } = await import('./wasm/wasmEngine');
