@@ -343,53 +343,44 @@ const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Num
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 
+/**
+ * One guard per message type, in a table keyed by every `type` of the union: adding a message
+ * type without its guard does not compile. A guard sees a record whose `type` is its own.
+ */
+type GuardTable<M extends { type: string }> = { readonly [K in M['type']]: (message: Record<string, unknown>) => boolean };
+
+function guardFrom<M extends { type: string }>(table: GuardTable<M>): (value: unknown) => value is M {
+  return (value: unknown): value is M =>
+    isRecord(value) && typeof value.type === 'string' && Object.prototype.hasOwnProperty.call(table, value.type) && table[value.type as M['type']](value);
+}
+
+const always = () => true;
 const dashboardCommands: readonly string[] = ['pause', 'resume', 'stop', 'checkpoint'];
+/** Evaluation episodes a host may ask for: ddpg.evalEpisodes' range. */
+const MAX_EVALUATION_EPISODES = 1000;
+const isPositiveInteger = (v: unknown, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max;
 
 /** Narrows a message from the webview; anything else (wrong shape, unknown type) is rejected. */
-export function isWebviewToHost(value: unknown): value is WebviewToHost {
-  if (!isRecord(value)) return false;
-  switch (value.type) {
-    case 'ready':
-      return true;
-    case 'command':
-      return isString(value.runId) && isString(value.command) && dashboardCommands.includes(value.command);
-    case 'framesWanted':
-      return isBoolean(value.enabled);
-    case 'webviewError':
-      return isString(value.message);
-    default:
-      return false;
-  }
-}
+export const isWebviewToHost = guardFrom<WebviewToHost>({
+  ready: always,
+  command: (m) => isString(m.runId) && isString(m.command) && dashboardCommands.includes(m.command),
+  framesWanted: (m) => isBoolean(m.enabled),
+  webviewError: (m) => isString(m.message),
+});
 
 /** Narrows a message from the trainer process. Checks the envelope and the fields the host uses. */
-export function isTrainerToHost(value: unknown): value is TrainerToHost {
-  if (!isRecord(value)) return false;
-  switch (value.type) {
-    case 'started':
-      return isRecord(value.engine) && isRecord(value.run) && isString(value.run.id);
-    case 'status':
-      return isRecord(value.status) && isString(value.status.state) && isFiniteNumber(value.status.step);
-    case 'episode':
-      return isRecord(value.row) && value.row.type === 'episode' && isFiniteNumber(value.row.episode);
-    case 'eval':
-      return isRecord(value.row) && value.row.type === 'eval' && isFiniteNumber(value.row.mean);
-    case 'frames':
-      return isRecord(value.frames) && Array.isArray(value.frames.data);
-    case 'checkpoint':
-      return isString(value.dir) && isRecord(value.manifest);
-    case 'log':
-      return isString(value.message) && isString(value.level);
-    case 'error':
-      return isString(value.message);
-    case 'evaluation':
-      return Array.isArray(value.returns) && isFiniteNumber(value.mean);
-    case 'exiting':
-      return isString(value.status);
-    default:
-      return false;
-  }
-}
+export const isTrainerToHost = guardFrom<TrainerToHost>({
+  started: (m) => isRecord(m.engine) && isRecord(m.run) && isString(m.run.id),
+  status: (m) => isRecord(m.status) && isString(m.status.state) && isFiniteNumber(m.status.step),
+  episode: (m) => isRecord(m.row) && m.row.type === 'episode' && isFiniteNumber(m.row.episode),
+  eval: (m) => isRecord(m.row) && m.row.type === 'eval' && isFiniteNumber(m.row.mean),
+  frames: (m) => isRecord(m.frames) && Array.isArray(m.frames.data),
+  checkpoint: (m) => isString(m.dir) && isRecord(m.manifest),
+  log: (m) => isString(m.message) && isString(m.level),
+  error: (m) => isString(m.message),
+  evaluation: (m) => Array.isArray(m.returns) && isFiniteNumber(m.mean),
+  exiting: (m) => isString(m.status),
+});
 
 /**
  * Hands the events of one trainer message to `onEvent` in order: a batch's events one by one, any
@@ -422,59 +413,31 @@ export function unpackTrainerMessage(value: unknown, onEvent: (event: TrainerToH
 }
 
 /** Narrows a message from the host (used by the trainer process). */
-export function isHostToTrainer(value: unknown): value is HostToTrainer {
-  if (!isRecord(value)) return false;
-  switch (value.type) {
-    case 'start':
-      return isString(value.runDir) && isRecord(value.config) && isBoolean(value.streamFrames);
-    case 'evaluate':
-      return isString(value.checkpointDir) && isFiniteNumber(value.episodes) && isBoolean(value.streamFrames);
-    case 'pause':
-    case 'resume':
-      return true;
-    case 'checkpoint':
-      return isFiniteNumber(value.requestId);
-    case 'stop':
-      return isBoolean(value.saveCheckpoint);
-    case 'setFrameStreaming':
-      return isBoolean(value.enabled);
-    default:
-      return false;
-  }
-}
+export const isHostToTrainer = guardFrom<HostToTrainer>({
+  start: (m) => isString(m.runDir) && isRecord(m.config) && isBoolean(m.streamFrames) && (m.resumeFrom === undefined || isString(m.resumeFrom)),
+  evaluate: (m) => isString(m.checkpointDir) && isPositiveInteger(m.episodes, MAX_EVALUATION_EPISODES) && isBoolean(m.streamFrames),
+  pause: always,
+  resume: always,
+  checkpoint: (m) => isFiniteNumber(m.requestId),
+  stop: (m) => isBoolean(m.saveCheckpoint),
+  setFrameStreaming: (m) => isBoolean(m.enabled),
+});
 
 /** Narrows a message from the host (used by the webview). */
-export function isHostToWebview(value: unknown): value is HostToWebview {
-  if (!isRecord(value)) return false;
-  switch (value.type) {
-    case 'showRun':
-      return isRecord(value.snapshot) && isRecord(value.mode);
-    case 'runEvent':
-      return isString(value.runId) && isRecord(value.event);
-    case 'runEvents':
-      return isString(value.runId) && Array.isArray(value.events);
-    case 'noRun':
-      return true;
-    default:
-      return false;
-  }
-}
+export const isHostToWebview = guardFrom<HostToWebview>({
+  showRun: (m) => isRecord(m.snapshot) && isRecord(m.mode),
+  runEvent: (m) => isString(m.runId) && isRecord(m.event),
+  runEvents: (m) => isString(m.runId) && Array.isArray(m.events),
+  noRun: always,
+});
 
 /** Narrows a message from the comparison webview. */
-export function isComparisonToHost(value: unknown): value is ComparisonToHost {
-  if (!isRecord(value)) return false;
-  switch (value.type) {
-    case 'ready':
-    case 'refresh':
-      return true;
-    case 'openRun':
-      return isString(value.runId);
-    case 'webviewError':
-      return isString(value.message);
-    default:
-      return false;
-  }
-}
+export const isComparisonToHost = guardFrom<ComparisonToHost>({
+  ready: always,
+  refresh: always,
+  openRun: (m) => isString(m.runId),
+  webviewError: (m) => isString(m.message),
+});
 
 function isComparedEnvironment(value: unknown): value is ComparedEnvironment {
   return (
@@ -490,23 +453,24 @@ function isComparedEnvironment(value: unknown): value is ComparedEnvironment {
  * Narrows a message from the host (used by the comparison webview). Every run must name an
  * environment the message describes: a run without one would have no chart to be drawn in.
  */
-export function isHostToComparison(value: unknown): value is HostToComparison {
-  if (!isRecord(value) || value.type !== 'showComparison') return false;
-  if (!Array.isArray(value.runs) || !Array.isArray(value.differingSettings) || !Array.isArray(value.problems)) return false;
-  if (!Array.isArray(value.environments) || !value.environments.every(isComparedEnvironment)) return false;
-  const environments = new Set<string>(value.environments.map((env) => env.id));
-  if (environments.size !== value.environments.length) return false;
-  return value.runs.every(
-    (run) =>
-      isRecord(run) &&
-      isRecord(run.run) &&
-      isString(run.run.id) &&
-      isString(run.environment) &&
-      environments.has(run.environment) &&
-      isString(run.algorithm) &&
-      isString(run.groupKey) &&
-      Array.isArray(run.evals) &&
-      Array.isArray(run.returns) &&
-      isRecord(run.summary),
-  );
-}
+export const isHostToComparison = guardFrom<HostToComparison>({
+  showComparison: (value) => {
+    if (!Array.isArray(value.runs) || !Array.isArray(value.differingSettings) || !Array.isArray(value.problems)) return false;
+    if (!Array.isArray(value.environments) || !value.environments.every(isComparedEnvironment)) return false;
+    const environments = new Set<string>(value.environments.map((env) => env.id));
+    if (environments.size !== value.environments.length) return false;
+    return value.runs.every(
+      (run) =>
+        isRecord(run) &&
+        isRecord(run.run) &&
+        isString(run.run.id) &&
+        isString(run.environment) &&
+        environments.has(run.environment) &&
+        isString(run.algorithm) &&
+        isString(run.groupKey) &&
+        Array.isArray(run.evals) &&
+        Array.isArray(run.returns) &&
+        isRecord(run.summary),
+    );
+  },
+});
