@@ -1,9 +1,10 @@
 /**
  * The dashboard controller: turns host messages into model updates and tells each view what
- * changed. It owns the page layout (header, mode banner, pendulum beside status, charts,
- * hyperparameters) and the `framesWanted` handshake.
+ * changed. It owns the page layout (header, mode banner, the environment's animation beside the
+ * status, charts, hyperparameters) and the `framesWanted` handshake.
  */
 
+import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, environmentOf } from '../src/shared/environments';
 import { isTrainerToHost, type DashboardCommand, type DashboardMode, type HostToWebview } from '../src/shared/protocol';
 import { ChartsPanel } from './charts/chartsPanel';
 import { element } from './dom';
@@ -17,7 +18,7 @@ import { ModeBanner } from './panels/modeBanner';
 import { RunHeader } from './panels/runHeader';
 import { StatusPanel } from './panels/statusPanel';
 import { Toasts } from './panels/toasts';
-import { PendulumPanel } from './pendulum/pendulumPanel';
+import { EnvironmentPanel } from './renderers/environmentPanel';
 import { RunModel, type ModelChange } from './runModel';
 import { readPalette, watchTheme } from './theme';
 
@@ -32,7 +33,7 @@ export class Dashboard {
   private readonly emptyState = new EmptyState();
   private readonly header = new RunHeader();
   private readonly banner = new ModeBanner();
-  private readonly pendulum: PendulumPanel;
+  private readonly animation: EnvironmentPanel;
   private readonly status: StatusPanel;
   private readonly charts: ChartsPanel;
   private readonly hyperparameters: HyperparameterTable;
@@ -50,15 +51,16 @@ export class Dashboard {
     const view = bridge.state;
     const updateView = bridge.updateState.bind(bridge);
     this.status = new StatusPanel((command) => this.sendCommand(command));
-    this.pendulum = new PendulumPanel(
+    this.animation = new EnvironmentPanel(
       palette,
+      ENVIRONMENTS[DEFAULT_ENVIRONMENT],
       view.speed,
       (speed) => updateView({ speed }),
       (phase, episode) => this.status.showPlayingEpisode(phase, episode),
     );
     this.charts = new ChartsPanel(palette, view, updateView);
     this.hyperparameters = new HyperparameterTable(view.hyperparametersOpen, view.onlyChangedHyperparameters, updateView);
-    this.topGrid = element('div', { className: 'top-grid' }, [this.pendulum.element, this.status.element]);
+    this.topGrid = element('div', { className: 'top-grid' }, [this.animation.element, this.status.element]);
     this.content = element('main', { className: 'dashboard' }, [
       this.header.element,
       this.banner.element,
@@ -70,7 +72,7 @@ export class Dashboard {
     root.replaceChildren(this.emptyState.element, this.content, this.toasts.element);
 
     watchTheme((next) => {
-      this.pendulum.setPalette(next);
+      this.animation.setPalette(next);
       this.charts.setPalette(next);
     });
     document.addEventListener('visibilitychange', () => this.updateFramesWanted());
@@ -89,7 +91,7 @@ export class Dashboard {
         break;
       case 'noRun':
         this.model = null;
-        this.pendulum.reset();
+        this.animation.reset();
         this.content.hidden = true;
         this.emptyState.showNoRun();
         this.emptyState.element.hidden = false;
@@ -109,7 +111,7 @@ export class Dashboard {
     const model = new RunModel(snapshot, rawMode);
     this.model = model;
     // The host re-sends the whole history when the panel is revealed; the animation may go on.
-    if (!previous || previous.runId !== model.runId || !sameMode(previous.mode, model.mode)) this.pendulum.reset();
+    if (!previous || previous.runId !== model.runId || !sameMode(previous.mode, model.mode)) this.animation.reset();
 
     this.emptyState.element.hidden = true;
     this.content.hidden = false;
@@ -119,12 +121,12 @@ export class Dashboard {
     this.header.showRun(model.run);
     this.header.showState(model.status.state);
     this.banner.show(model.mode);
-    this.pendulum.setMaxEpisodeSteps(this.maxEpisodeSteps(model));
-    this.pendulum.setPolicy(model.mode.kind === 'evaluate' ? 'play-all' : 'keep-up');
+    this.showEnvironment(model);
+    this.animation.setPolicy(model.mode.kind === 'evaluate' ? 'play-all' : 'keep-up');
     this.status.showRun(model);
     this.charts.setRows(model.episodes, model.evals, model.mode.kind === 'live' ? null : model.mode.checkpoint.step);
     this.hyperparameters.show(model.run.config as unknown as Record<string, unknown>);
-    this.updatePendulumNote();
+    this.updateAnimationNote();
     this.bridge.updateState({ runId: model.runId, mode: model.mode });
     this.updateFramesWanted();
   }
@@ -137,7 +139,7 @@ export class Dashboard {
     for (const event of events) {
       if (!isTrainerToHost(event)) continue;
       if (event.type === 'frames') {
-        if (model.mode.kind !== 'inspect' && isFrameBatch(event.frames)) this.pendulum.enqueue(event.frames);
+        if (model.mode.kind !== 'inspect' && isFrameBatch(event.frames)) this.animation.enqueue(event.frames);
         continue;
       }
       for (const change of model.apply(event)) changes.add(change);
@@ -148,13 +150,13 @@ export class Dashboard {
   private render(model: RunModel, changes: Set<ModelChange>): void {
     if (changes.has('run')) {
       this.header.showRun(model.run);
-      this.pendulum.setMaxEpisodeSteps(this.maxEpisodeSteps(model));
+      this.showEnvironment(model);
       this.hyperparameters.show(model.run.config as unknown as Record<string, unknown>);
     }
     if (changes.has('status')) {
       this.header.showState(model.status.state);
       this.status.showStatus(model);
-      this.updatePendulumNote();
+      this.updateAnimationNote();
       this.updateFramesWanted();
     }
     if (changes.has('episodes')) this.status.showStatus(model);
@@ -183,13 +185,16 @@ export class Dashboard {
     this.bridge.post({ type: 'command', runId: this.model.runId, command });
   }
 
-  private maxEpisodeSteps(model: RunModel): number {
-    const value = (model.run.config as { maxEpisodeSteps?: unknown }).maxEpisodeSteps;
-    return typeof value === 'number' && value > 0 ? value : 200;
+  /** The run's environment, and its time limit: the run's own, or the environment's when 0. */
+  private showEnvironment(model: RunModel): void {
+    const environment = environmentOf(model.run.config);
+    const setting = (model.run.config as { maxEpisodeSteps?: unknown }).maxEpisodeSteps;
+    const maxEpisodeSteps = typeof setting === 'number' && setting > 0 ? setting : environment.maxEpisodeSteps;
+    this.animation.showEnvironment(environment, maxEpisodeSteps);
   }
 
-  /** What the pendulum caption says when frames are not flowing. */
-  private updatePendulumNote(): void {
+  /** What the animation's caption says when frames are not flowing. */
+  private updateAnimationNote(): void {
     const model = this.model;
     if (!model) return;
     let note: string | null = null;
@@ -206,7 +211,7 @@ export class Dashboard {
       else if (model.status.state === 'crashed') note = 'The trainer crashed; see the error beside.';
       else if (model.status.state === 'stopped') note = 'Training stopped.';
     }
-    this.pendulum.setNotes(note, idle);
+    this.animation.setNotes(note, idle);
   }
 
   /** The host streams frames only while the panel is visible and has something to play. */

@@ -7,7 +7,7 @@ export function formatInteger(value: number): string {
   return integerFormat.format(value);
 }
 
-/** Returns of Pendulum lie in about [−1700, 0]: one decimal is the useful precision. */
+/** Returns of Pendulum lie in about [−1700, 0], MountainCar's in about [−100, 100]: one decimal is the useful precision. */
 export function formatReturn(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
   return oneDecimalFormat.format(value);
@@ -54,10 +54,13 @@ export function formatConfigValue(value: unknown): string {
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') return value;
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  return JSON.stringify(value) ?? String(value);
+  // What JSON cannot print (JSON.stringify gives undefined for these, and throws on a BigInt).
+  if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value);
 }
 
-export function formatSignedTorque(torque: number): string {
-  const sign = torque > 0 ? '+' : torque < 0 ? '−' : '±';
-  return `${sign}${Math.abs(torque).toFixed(2)} N·m`;
+/** An action with its sign always shown, and its unit when it has one: "+1.25 N·m", "−0.40". */
+export function formatSignedAction(value: number, unit: string): string {
+  const sign = value > 0 ? '+' : value < 0 ? '−' : '±';
+  return `${sign}${Math.abs(value).toFixed(2)}${unit ? ` ${unit}` : ''}`;
 }

@@ -95,13 +95,20 @@ export function isRunInfo(value: unknown): value is RunInfo {
   );
 }
 
-/** A frame batch holds [theta, torque] pairs, so its data has even length and only finite numbers. */
+/** Numbers per step a frame batch may carry: far more than any environment's frame() needs. */
+export const MAX_FRAME_STRIDE = 64;
+
+/**
+ * A frame batch holds whole steps of `stride` numbers each (Pendulum: [θ, torque], MountainCar:
+ * [position, force]), so its data is a multiple of a sane stride, and only finite numbers.
+ */
 export function isFrameBatch(value: unknown): value is FrameBatch {
   if (!isRecord(value)) return false;
-  const { data } = value;
+  const { data, stride } = value;
   if (!isFiniteNumber(value.episode) || !isFiniteNumber(value.firstStep)) return false;
   if (value.phase !== 'train' && value.phase !== 'eval') return false;
-  if (!Array.isArray(data) || data.length % 2 !== 0) return false;
+  const validStride = typeof stride === 'number' && Number.isInteger(stride) && stride >= 1 && stride <= MAX_FRAME_STRIDE;
+  if (!validStride || !Array.isArray(data) || data.length % stride !== 0) return false;
   return data.every(isFiniteNumber);
 }
 

@@ -1,5 +1,5 @@
 /**
- * The dashboard's colours come from VS Code's theme variables, so charts and the pendulum match the
+ * The dashboard's colours come from VS Code's theme variables, so charts and the animation match the
  * user's theme. Canvases cannot use CSS variables directly: colours are read once at start and again
  * whenever VS Code switches theme (it changes the body class and the variables on <html>).
  */

@@ -9,12 +9,21 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CONFIG_KEYS } from '../../src/shared/config';
+import { appliesTo, CONFIG_KEYS } from '../../src/shared/config';
 import type { EpisodeRow, FrameBatch, HostToWebview, StatusSnapshot, TrainerToHost } from '../../src/shared/protocol';
+import { DDPG_NETWORKS } from '../../src/shared/runFormat';
 import {
-  cspViolations,
+  closeDashboard,
+  distinctCanvasImages,
+  frameCount,
+  openDashboard,
+  sendEvent,
+  text,
+  waitFor,
+  waitForText,
+} from './dashboardPage';
+import {
   harnessRunId,
-  openHarness,
   postedMessages,
   savedViewState,
   sendToWebview,
@@ -25,58 +34,11 @@ import {
 import { useHarnessSession } from './harnessSession';
 
 const session = useHarnessSession();
-const openPages = session.openPages;
 
 // ─── helpers ──────────────────────────────────────────────────────────────────────────────────
 
-async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-const text = async (page: Page, testId: string) => ((await page.getByTestId(testId).textContent()) ?? '').trim();
-
-async function waitForText(page: Page, testId: string, expected: string | RegExp, timeoutMs = 5000): Promise<void> {
-  let last = '';
-  await waitFor(
-    async () => {
-      last = await text(page, testId);
-      return typeof expected === 'string' ? last === expected : expected.test(last);
-    },
-    `${testId} to read ${expected}`,
-    timeoutMs,
-  ).catch((error: Error) => {
-    throw new Error(`${error.message}; last text "${last}"`);
-  });
-}
-
-/** Opens the harness and waits until the dashboard shows the run (or the empty state). */
-async function open(options: HarnessPageOptions = {}): Promise<HarnessPage> {
-  const harness = await openHarness(session.browser, session.server.url, { stream: false, respond: false, ...options });
-  openPages.push(harness);
-  const shown = options.scenario === 'none' ? 'empty-state' : 'run-name';
-  await harness.page.getByTestId(shown).waitFor({ state: 'visible' });
-  return harness;
-}
-
-/** Closes the page after checking it logged no errors and broke no CSP rule. */
-async function closeClean(harness: HarnessPage, expectedErrors: RegExp[] = []): Promise<void> {
-  const violations = await cspViolations(harness.page);
-  const unexpected = harness.errors.filter((e) => !expectedErrors.some((pattern) => pattern.test(e)));
-  await harness.close();
-  openPages.splice(openPages.indexOf(harness), 1);
-  assert.deepEqual(violations, [], 'Content-Security-Policy violations');
-  assert.deepEqual(unexpected, [], 'page errors');
-}
-
-async function sendEvent(page: Page, event: TrainerToHost): Promise<void> {
-  const message: HostToWebview = { type: 'runEvent', runId: await harnessRunId(page), event };
-  await sendToWebview(page, message);
-}
+const open = (options: HarnessPageOptions = {}) => openDashboard(session, options);
+const closeClean = (harness: HarnessPage, expectedErrors: RegExp[] = []) => closeDashboard(session, harness, expectedErrors);
 
 function episodeRow(episode: number, overrides: Partial<EpisodeRow> = {}): EpisodeRow {
   return {
@@ -107,8 +69,6 @@ async function commandsPosted(page: Page): Promise<string[]> {
     .filter((m): m is { type: 'command'; command: string; runId: string } => (m as { type?: unknown }).type === 'command')
     .map((m) => m.command);
 }
-
-const frameCount = async (page: Page) => Number(await text(page, 'frame-counter'));
 
 // ─── tests ────────────────────────────────────────────────────────────────────────────────────
 
@@ -172,24 +132,13 @@ test('plays frames on the HiDPI pendulum canvas at the chosen speed', async () =
   // Real time is 20 steps/s: ten frames take about half a second.
   await waitFor(async () => (await frameCount(page)) === 10, 'ten frames played', 3000);
   assert.notDeepEqual(await canvas.screenshot(), idle, 'the canvas shows the pendulum');
-  assert.match(await text(page, 'pendulum-caption'), /Training episode 61/);
+  assert.match(await text(page, 'environment-caption'), /Training episode 61/);
 
   await page.getByTestId('speed-select').selectOption('max');
   await sendEvent(page, { type: 'frames', frames: frames(61, 10, 100) });
   await waitFor(async () => (await frameCount(page)) === 110, '100 more frames at max speed', 2000);
   await closeClean(harness);
 });
-
-/** Distinct canvas images seen when sampling it every 100 ms for `ms`. */
-async function distinctCanvasImages(page: Page, ms: number): Promise<number> {
-  const seen = new Set<string>();
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    seen.add(await page.getByTestId('pendulum-canvas').evaluate((node) => (node as unknown as { toDataURL(): string }).toDataURL()));
-    await page.waitForTimeout(100);
-  }
-  return seen.size;
-}
 
 test('with reduced motion the pendulum shows a still pose a second instead of an animation', async () => {
   for (const reducedMotion of ['no-preference', 'reduce'] as const) {
@@ -199,13 +148,13 @@ test('with reduced motion the pendulum shows a still pose a second instead of an
     await sendEvent(page, { type: 'frames', frames: frames(61, 0, 60) });
     await waitFor(async () => (await frameCount(page)) > 0, 'playback to start', 3000);
     const playedBefore = await frameCount(page);
-    const images = await distinctCanvasImages(page, 2000);
+    const images = await distinctCanvasImages(page, 'pendulum-canvas', 2000);
     if (reducedMotion === 'reduce') {
       assert.ok(images <= 3, `${images} different poses in 2 s with reduced motion`);
-      assert.match(await text(page, 'pendulum-caption'), /Reduced motion: one still pose a second/);
+      assert.match(await text(page, 'environment-caption'), /Reduced motion: one still pose a second/);
     } else {
       assert.ok(images >= 10, `${images} different poses in 2 s of animation`);
-      assert.doesNotMatch(await text(page, 'pendulum-caption'), /Reduced motion/);
+      assert.doesNotMatch(await text(page, 'environment-caption'), /Reduced motion/);
     }
     // Playback itself goes on (the caption and the episode list follow it); only drawing is held.
     assert.ok((await frameCount(page)) >= playedBefore + 10, 'playback went on');
@@ -220,7 +169,7 @@ test('skips stale frames instead of lagging behind training', async () => {
   await sendEvent(page, { type: 'frames', frames: frames(61, 0, 200) });
   await page.waitForTimeout(1800);
   await sendEvent(page, { type: 'frames', frames: frames(62, 0, 200) });
-  await waitForText(page, 'pendulum-caption', /Training episode 62/, 2000);
+  await waitForText(page, 'environment-caption', /Training episode 62/, 2000);
   assert.ok((await frameCount(page)) < 100, 'most of episode 61 was skipped, not played');
   assert.match(await page.locator('.frame-stats').innerText(), /skipped/);
   await closeClean(harness);
@@ -258,7 +207,8 @@ test('Save Checkpoint and Stop post their commands; a checkpoint event shows a t
   await waitFor(async () => (await commandsPosted(page)).includes('checkpoint'), 'the checkpoint command');
 
   const manifest = {
-    formatVersion: 1 as const, name: 'manual-ep0060', runId: await harnessRunId(page), episode: 60, step: 12_000,
+    formatVersion: 2 as const, algorithm: 'ddpg' as const, environment: { id: 'Pendulum-v1' as const, options: { g: 10 } }, networks: [...DDPG_NETWORKS],
+    name: 'manual-ep0060', runId: await harnessRunId(page), episode: 60, step: 12_000,
     recentReturn: -160, bestEval: -96.9, reason: 'manual' as const, created: '2025-11-23T20:16:00.000Z',
     configHash: '5f3a9c21', config: {} as never, engine: { engine: 'wasm' as const, backend: 'wasm-simd' }, hasReplayBuffer: true,
   };
@@ -278,7 +228,8 @@ test('checkpoints arriving in one batch: the manual one keeps its toast, automat
   const { page } = harness;
   const runId = await harnessRunId(page);
   const manifest = (name: string, reason: 'manual' | 'periodic' | 'best' | 'final', episode: number) => ({
-    formatVersion: 1 as const, name, runId, episode, step: episode * 200, recentReturn: -160, bestEval: -96.9, reason,
+    formatVersion: 2 as const, algorithm: 'ddpg' as const, environment: { id: 'Pendulum-v1' as const, options: { g: 10 } }, networks: [...DDPG_NETWORKS],
+    name, runId, episode, step: episode * 200, recentReturn: -160, bestEval: -96.9, reason,
     created: '2025-11-23T20:16:00.000Z', configHash: '5f3a9c21', config: {} as never, engine: { engine: 'wasm' as const, backend: 'wasm-simd' }, hasReplayBuffer: true,
   });
   const checkpoint = (name: string, reason: 'manual' | 'periodic' | 'best' | 'final', episode: number): TrainerToHost => ({
@@ -415,7 +366,7 @@ test('evaluate mode: evaluation episodes animate, then the returns with mean ± 
   assert.equal(await page.getByTestId('eval-results').locator('li').count(), 5);
   assert.match(await text(page, 'eval-summary'), /over 5 episodes/);
   await waitFor(async () => (await frameCount(page)) > 0, 'evaluation frames played');
-  assert.match(await text(page, 'pendulum-caption'), /Evaluation episode 1/);
+  assert.match(await text(page, 'environment-caption'), /Evaluation episode 1/);
   assert.equal(await page.getByTestId('btn-stop').isVisible(), false);
   await closeClean(harness);
 });
@@ -424,10 +375,14 @@ test('hyperparameters: grouped like the settings, changed values highlighted wit
   const harness = await open();
   const { page } = harness;
   const section = page.getByTestId('hyperparameters');
-  assert.match(await section.locator('summary').innerText(), new RegExp(`${CONFIG_KEYS.length} settings, 7 changed from the defaults`));
+  const pendulumSettings = CONFIG_KEYS.filter((key) => appliesTo(key, { algorithm: 'ddpg', environment: 'Pendulum-v1' }));
+  assert.ok(pendulumSettings.length < CONFIG_KEYS.length, 'some settings are for other environments');
+  assert.match(await section.locator('summary').innerText(), new RegExp(`${pendulumSettings.length} settings for Pendulum-v1, 7 changed from the defaults`));
   await section.locator('summary').click();
   const groups = await section.locator('h3').allInnerTexts();
-  assert.deepEqual(groups, ['Network', 'Optimisation', 'Exploration', 'Schedule', 'Environment', 'Evaluation', 'Checkpoints', 'Runtime']);
+  assert.deepEqual(groups, ['Task', 'Network', 'Optimisation', 'Exploration', 'Schedule', 'Environment', 'Evaluation', 'Checkpoints', 'Runtime']);
+  assert.match(await section.innerText(), /\bgravity\b/);
+  assert.doesNotMatch(await section.innerText(), /goalVelocity/, "MountainCar's option is not Pendulum's");
   const changed = section.locator('tr[data-changed="true"]');
   assert.equal(await changed.count(), 7);
   assert.match(await changed.filter({ hasText: 'noiseStd' }).innerText(), /0\.2\s+default 0\.1/);

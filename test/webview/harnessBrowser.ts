@@ -4,6 +4,7 @@
  */
 
 import type { Browser, Page } from 'playwright-core';
+import type { EnvironmentId } from '../../src/shared/environments';
 import type { HarnessHandle, HarnessScenario } from './harnessTypes';
 import type { HarnessTheme } from './themes';
 
@@ -11,6 +12,8 @@ export { launchChromium } from '../helpers/chromium.mjs';
 
 export interface HarnessPageOptions {
   scenario?: HarnessScenario;
+  /** The synthetic run's environment (Pendulum-v1 by default). */
+  environment?: EnvironmentId;
   theme?: HarnessTheme;
   /** false: the fake host sends the snapshot and nothing more, the test drives the rest. */
   stream?: boolean;
@@ -90,16 +93,17 @@ export function openComparisonHarness(
   baseUrl: string,
   options: Pick<HarnessPageOptions, 'theme' | 'width' | 'height' | 'deviceScaleFactor'> = {},
 ): Promise<HarnessPage> {
-  return newHarnessPage(browser, `${baseUrl}compare.html?${new URLSearchParams({ theme: options.theme ?? 'dark' })}`, options);
+  return newHarnessPage(browser, `${baseUrl}compare.html?${new URLSearchParams({ theme: options.theme ?? 'dark' }).toString()}`, options);
 }
 
 export async function openHarness(browser: Browser, baseUrl: string, options: HarnessPageOptions = {}): Promise<HarnessPage> {
   const query = new URLSearchParams({
     scenario: options.scenario ?? 'live',
+    environment: options.environment ?? 'Pendulum-v1',
     theme: options.theme ?? 'dark',
     stream: options.stream === false ? '0' : '1',
     respond: options.respond === false ? '0' : '1',
     episodes: String(options.episodes ?? 60),
   });
-  return newHarnessPage(browser, `${baseUrl}?${query}`, options);
+  return newHarnessPage(browser, `${baseUrl}?${query.toString()}`, options);
 }

@@ -1,12 +1,14 @@
 /**
  * Screenshots of the dashboard and comparison harnesses in VS Code's dark, light and high-contrast
- * themes, at a typical editor size (1200×800) and a narrow one (600×800), into test-results/webview/.
+ * themes, at a typical editor size (1200×800) and a narrow one (600×800), into test-results/webview/:
+ * a Pendulum run in every scenario, and a MountainCar run live and evaluating.
  *
  *   npm run build && node --import tsx test/webview/screenshots.ts [--only live-dark-1200]
  */
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EnvironmentId } from '../../src/shared/environments';
 import { freezeHarness, launchChromium, openComparisonHarness, openHarness, type HarnessPageOptions } from './harnessBrowser';
 import { startHarnessServer } from './harnessServer';
 import type { HarnessScenario } from './harnessTypes';
@@ -16,6 +18,8 @@ const outputDir = join(__dirname, '..', '..', 'test-results', 'webview');
 
 interface Shot {
   scenario: HarnessScenario;
+  /** Pendulum-v1 unless said otherwise. */
+  environment?: EnvironmentId;
   theme: HarnessTheme;
   width: number;
   height?: number;
@@ -23,6 +27,8 @@ interface Shot {
   fullPage?: boolean;
   /** Open the hyperparameter table first. */
   openHyperparameters?: boolean;
+  /** Episodes completed when the picture starts streaming (60 unless said otherwise). */
+  episodes?: number;
   /** Let the simulated run stream this long before the picture. */
   streamMs?: number;
   /** false: the fake host sends its first snapshot and nothing more. */
@@ -43,7 +49,13 @@ const SHOTS: Shot[] = [
   { scenario: 'evaluate', theme: 'high-contrast', width: 600, fullPage: true, streamMs: 3000 },
   { scenario: 'starting', theme: 'light', width: 1200, stream: false },
   { scenario: 'none', theme: 'dark', width: 600 },
+  // 30 episodes in, the car still has to rock back and forth a few times before it reaches the flag.
+  ...THEMES.map((theme): Shot => ({ scenario: 'live', environment: 'MountainCarContinuous-v0', theme, width: 1200, episodes: 30, streamMs: 2500 })),
+  { scenario: 'live', environment: 'MountainCarContinuous-v0', theme: 'light', width: 600, fullPage: true, openHyperparameters: true, streamMs: 2500 },
+  { scenario: 'evaluate', environment: 'MountainCarContinuous-v0', theme: 'dark', width: 1200, streamMs: 3000 },
 ];
+
+const ENVIRONMENT_NAMES: Record<EnvironmentId, string> = { 'Pendulum-v1': '', 'MountainCarContinuous-v0': 'mountaincar' };
 
 /** The comparison page: single runs, and seeds averaged. */
 interface ComparisonShot {
@@ -59,7 +71,8 @@ const COMPARISON_SHOTS: ComparisonShot[] = [
 ];
 
 function shotName(shot: Shot): string {
-  return [shot.scenario, shot.theme, shot.width, shot.fullPage ? 'full' : ''].filter(Boolean).join('-');
+  const environment = ENVIRONMENT_NAMES[shot.environment ?? 'Pendulum-v1'];
+  return [environment, shot.scenario, shot.theme, shot.width, shot.fullPage ? 'full' : ''].filter(Boolean).join('-');
 }
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
@@ -74,6 +87,8 @@ async function main(): Promise<void> {
       if (only && !name.startsWith(only)) continue;
       const options: HarnessPageOptions = {
         scenario: shot.scenario,
+        environment: shot.environment,
+        episodes: shot.episodes,
         theme: shot.theme,
         width: shot.width,
         height: shot.height ?? 800,

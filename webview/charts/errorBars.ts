@@ -27,7 +27,7 @@ export function errorBarsPlugin(datasetIndex: number): Plugin {
       ctx.beginPath();
       ctx.rect(chartArea.left, chartArea.top, chartArea.right - chartArea.left, chartArea.bottom - chartArea.top);
       ctx.clip();
-      ctx.strokeStyle = String(dataset.borderColor);
+      if (typeof dataset.borderColor === 'string') ctx.strokeStyle = dataset.borderColor;
       const spacing = points.length > 1 ? (chartArea.right - chartArea.left) / points.length : Infinity;
       const dense = spacing < DENSE_SPACING_PX;
       ctx.lineWidth = dense ? 1 : 1.5;

@@ -1,7 +1,7 @@
 /**
  * Results of evaluating a checkpoint: while it runs, which episode is playing; when the
  * `evaluation` event arrives, the mean ± std and each episode's return with a bar for comparison.
- * The episode the pendulum is showing is marked, since the animation usually lags the result.
+ * The episode on the canvas is marked, since the animation usually lags the result.
  */
 
 import { element, setText } from '../dom';
@@ -66,7 +66,7 @@ export class EvaluationResults {
     this.markPlaying(this.playingEpisode);
   }
 
-  /** The evaluation episode on the pendulum canvas (1-based), or null. */
+  /** The evaluation episode on the environment's canvas (1-based), or null. */
   markPlaying(episode: number | null): void {
     this.playingEpisode = episode;
     if (!this.result) {

@@ -1,10 +1,13 @@
 /**
  * The run's hyperparameters in a collapsible section, grouped as config.ts groups them, in the
- * settings order. Values that differ from the defaults are highlighted and show the default, so
- * "what did I change?" is answered at a glance; a toggle hides the rest.
+ * settings order. Only the settings that apply to the run's environment and algorithm are listed:
+ * Pendulum's gravity says nothing about a mountain car. Values that differ from the defaults are
+ * highlighted and show the default, so "what did I change?" is answered at a glance; a toggle
+ * hides the rest.
  */
 
-import { CONFIG_SPEC, type ConfigKey, type SettingSpec } from '../../src/shared/config';
+import { CONFIG_SPEC, defaultConfig, type ConfigKey, type SettingSpec } from '../../src/shared/config';
+import { environmentOf, type EnvironmentDescriptor } from '../../src/shared/environments';
 import { element, setText } from '../dom';
 import { formatConfigValue } from '../format';
 
@@ -16,6 +19,14 @@ function plainText(markdown: string): string {
 function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => v === b[i]);
   return a === b;
+}
+
+/** A setting without `appliesTo` applies everywhere. */
+function appliesToRun(spec: SettingSpec, environment: EnvironmentDescriptor, algorithm: string): boolean {
+  const where = spec.appliesTo;
+  if (where?.environments && !where.environments.includes(environment.id)) return false;
+  if (where?.algorithms && !(where.algorithms as readonly string[]).includes(algorithm)) return false;
+  return true;
 }
 
 interface Row {
@@ -53,10 +64,15 @@ export class HyperparameterTable {
   }
 
   show(config: Record<string, unknown>): void {
-    const rows: Row[] = (Object.keys(CONFIG_SPEC) as ConfigKey[]).map((key) => {
-      const spec = CONFIG_SPEC[key];
-      return { key, value: config[key], spec, changed: key in config && !sameValue(config[key], spec.default) };
-    });
+    const environment = environmentOf(config);
+    // Runs from before algorithms were a choice are the default algorithm's.
+    const algorithm = typeof config.algorithm === 'string' ? config.algorithm : defaultConfig().algorithm;
+    const rows: Row[] = (Object.keys(CONFIG_SPEC) as ConfigKey[])
+      .filter((key) => appliesToRun(CONFIG_SPEC[key], environment, algorithm))
+      .map((key) => {
+        const spec = CONFIG_SPEC[key];
+        return { key, value: config[key], spec, changed: key in config && !sameValue(config[key], spec.default) };
+      });
     // Keys this version does not know (a run from a newer build) are still shown, never dropped.
     for (const key of Object.keys(config)) {
       if (!(key in CONFIG_SPEC)) rows.push({ key, value: config[key], spec: null, changed: false });
@@ -64,7 +80,7 @@ export class HyperparameterTable {
     const changedCount = rows.filter((r) => r.changed).length;
     setText(
       this.summaryNote,
-      ` · ${rows.length} settings, ${changedCount === 0 ? 'all defaults' : `${changedCount} changed from the defaults`}`,
+      ` · ${rows.length} settings for ${environment.id}, ${changedCount === 0 ? 'all defaults' : `${changedCount} changed from the defaults`}`,
     );
     this.groups.classList.toggle('none-changed', changedCount === 0);
 

@@ -1,5 +1,9 @@
-/** The header: run name with its state badge, a line of run facts, and the engine in use. */
+/**
+ * The header: run name with its state badge, a line of run facts (the environment first: it says
+ * what the rest of the page is about), and the engine in use.
+ */
 
+import { environmentOf } from '../../src/shared/environments';
 import type { RunInfo, RunStatus } from '../../src/shared/protocol';
 import { element, setText } from '../dom';
 import { formatDateTime } from '../format';
@@ -8,16 +12,21 @@ export class RunHeader {
   readonly element: HTMLElement;
   private readonly name: HTMLElement;
   private readonly badge: HTMLElement;
+  private readonly environment: HTMLElement;
   private readonly facts: HTMLElement;
   private readonly engine: HTMLElement;
 
   constructor() {
     this.name = element('h1', { className: 'run-name', testId: 'run-name' });
     this.badge = element('span', { className: 'state-badge', testId: 'status-state', attributes: { role: 'status' } });
-    this.facts = element('p', { className: 'run-facts muted' });
+    this.environment = element('strong', { testId: 'run-environment' });
+    this.facts = element('span');
     this.engine = element('div', { className: 'engine-info', testId: 'engine-info' });
     this.element = element('header', { className: 'run-header' }, [
-      element('div', { className: 'run-heading' }, [element('div', { className: 'run-title' }, [this.name, this.badge]), this.facts]),
+      element('div', { className: 'run-heading' }, [
+        element('div', { className: 'run-title' }, [this.name, this.badge]),
+        element('p', { className: 'run-facts muted' }, [this.environment, this.facts]),
+      ]),
       this.engine,
     ]);
   }
@@ -25,11 +34,16 @@ export class RunHeader {
   showRun(run: RunInfo): void {
     setText(this.name, run.name || run.id);
     this.name.title = run.id;
+    const environment = environmentOf(run.config);
+    setText(this.environment, environment.id);
+    this.environment.title = environment.summary;
     const facts = [`Run ${run.id}`, `started ${formatDateTime(run.created)}`, `seed ${run.seed}`];
+    const { algorithm } = run.config as { algorithm?: unknown };
+    if (typeof algorithm === 'string') facts.unshift(algorithm.toUpperCase());
     if (run.resumedFrom) {
       facts.push(`resumed from ${run.resumedFrom.runId} / ${run.resumedFrom.checkpoint} (episode ${run.resumedFrom.episode})`);
     }
-    setText(this.facts, facts.join(' · '));
+    setText(this.facts, facts.map((fact) => ` · ${fact}`).join(''));
 
     this.engine.replaceChildren();
     if (run.engine) {

@@ -1,6 +1,7 @@
 /**
- * The card beside the pendulum: the status line, the run controls and the checkpoint list of a live
- * run, or the results when evaluating a checkpoint; and the trainer's last problem.
+ * The card beside the environment's animation: the status line, the run controls and the
+ * checkpoint list of a live run, or the results when evaluating a checkpoint; and the trainer's
+ * last problem.
  */
 
 import type { DashboardCommand } from '../../src/shared/protocol';
@@ -65,7 +66,7 @@ export class StatusPanel {
     else if (model.mode.kind === 'evaluate') this.evaluation.showRunning(model.mode.episodes);
   }
 
-  /** The pendulum started playing another episode: the evaluation list marks it. */
+  /** The animation started playing another episode: the evaluation list marks it. */
   showPlayingEpisode(phase: 'train' | 'eval', episode: number): void {
     this.evaluation.markPlaying(phase === 'eval' ? episode : null);
   }

@@ -5,8 +5,8 @@
  * the real host and trainer do: frame batches every ~100 ms faster than real time, episode rows,
  * evaluations every 5 episodes, checkpoints, status, and answers to Pause/Resume/Save/Stop.
  *
- * Query parameters: scenario (see HarnessScenario), theme (dark|light|high-contrast),
- * stream=0 (send the snapshot only), respond=0 (do not answer commands), episodes=N (episodes
+ * Query parameters: scenario (see HarnessScenario), environment (an EnvironmentId; Pendulum-v1 by
+ * default), theme (dark|light|high-contrast), stream=0 (send the snapshot only), respond=0 (do not answer commands), episodes=N (episodes
  * completed in the live snapshot), rate=N (simulated training steps per 100 ms batch).
  */
 
@@ -19,6 +19,7 @@ import type {
   RunStatus,
   TrainerToHost,
 } from '../../../src/shared/protocol';
+import { DEFAULT_ENVIRONMENT, isEnvironmentId } from '../../../src/shared/environments';
 import type { HarnessHandle, HarnessScenario } from '../harnessTypes';
 import { simulateEpisode, SYNTHETIC_ENGINE, SyntheticRun, type SimulatedEpisode } from '../syntheticRun';
 import { applyTheme, applyThemeFromQuery, collectCspViolations, installFakeVsCodeApi } from './fakeVsCode.mjs';
@@ -38,6 +39,8 @@ const EVALUATION_EPISODES = 5;
 
 const params = new URLSearchParams(location.search);
 const scenario = SCENARIOS.find((s) => s === params.get('scenario')) ?? 'live';
+const requestedEnvironment = params.get('environment');
+const environment = isEnvironmentId(requestedEnvironment) ? requestedEnvironment : DEFAULT_ENVIRONMENT;
 const streaming = params.get('stream') !== '0';
 const answersCommands = params.get('respond') !== '0';
 const initialEpisodes = Math.max(0, Math.min(150, Number(params.get('episodes') ?? 60) || 0));
@@ -67,14 +70,14 @@ class FakeHost {
 
   constructor(private readonly scenario: HarnessScenario) {
     const finishedRun = scenario === 'inspect' || scenario === 'evaluate';
-    this.run = new SyntheticRun(finishedRun ? 150 : scenario === 'starting' ? 0 : initialEpisodes);
+    this.run = new SyntheticRun(finishedRun ? 150 : scenario === 'starting' ? 0 : initialEpisodes, environment);
     this.state = finishedRun ? 'finished' : scenario === 'starting' ? 'starting' : 'running';
     this.live = !finishedRun;
     this.engineKnown = scenario !== 'starting';
     if (scenario === 'inspect') {
-      this.mode = { kind: 'inspect', checkpoint: this.checkpoint('ep0075'), checkpointDir: '/runs/pendulum/checkpoints/ep0075' };
+      this.mode = { kind: 'inspect', checkpoint: this.checkpoint('ep0075'), checkpointDir: this.checkpointDir('ep0075') };
     } else if (scenario === 'evaluate') {
-      this.mode = { kind: 'evaluate', checkpoint: this.checkpoint('best'), checkpointDir: '/runs/pendulum/checkpoints/best', episodes: EVALUATION_EPISODES };
+      this.mode = { kind: 'evaluate', checkpoint: this.checkpoint('best'), checkpointDir: this.checkpointDir('best'), episodes: EVALUATION_EPISODES };
     } else {
       this.mode = { kind: 'live' };
     }
@@ -99,6 +102,10 @@ class FakeHost {
       else if (type === 'framesWanted') this.framesWanted = (message as { enabled?: unknown }).enabled === true;
       else if (type === 'command' && answersCommands) this.onCommand((message as { command?: unknown }).command);
     }, 0);
+  }
+
+  private checkpointDir(name: string): string {
+    return `/runs/${this.runId}/checkpoints/${name}`;
   }
 
   private checkpoint(name: string): CheckpointManifest {
@@ -153,23 +160,23 @@ class FakeHost {
 
   private trainBatch(): void {
     if (this.state !== 'running') return;
-    const steps = this.run.config.maxEpisodeSteps;
     this.episodeInProgress ??= this.run.simulateNextEpisode();
+    const { length: steps, stride, frames } = this.episodeInProgress;
     const count = Math.min(stepsPerBatch, steps - this.stepsSent);
     if (this.framesWanted) {
-      const data = this.episodeInProgress.frames.slice(2 * this.stepsSent, 2 * (this.stepsSent + count));
-      this.event({ type: 'frames', frames: { episode: this.run.nextEpisode, firstStep: this.stepsSent, phase: 'train', data } });
+      const data = frames.slice(stride * this.stepsSent, stride * (this.stepsSent + count));
+      this.event({ type: 'frames', frames: { episode: this.run.nextEpisode, firstStep: this.stepsSent, phase: 'train', stride, data } });
     }
     this.stepsSent += count;
     if (++this.batches % STATUS_EVERY_BATCHES === 0) this.event({ type: 'status', status: this.run.status('running', this.stepsSent) });
     if (this.stepsSent < steps) return;
 
-    const { row, evaluation, checkpoints } = this.run.finishEpisode(this.episodeInProgress.return);
+    const { row, evaluation, checkpoints } = this.run.finishEpisode(this.episodeInProgress);
     this.episodeInProgress = null;
     this.stepsSent = 0;
     this.event({ type: 'episode', row });
     if (evaluation) this.event({ type: 'eval', row: evaluation });
-    for (const manifest of checkpoints) this.event({ type: 'checkpoint', dir: `/runs/pendulum/checkpoints/${manifest.name}`, manifest });
+    for (const manifest of checkpoints) this.event({ type: 'checkpoint', dir: this.checkpointDir(manifest.name), manifest });
     if (this.run.finished) this.finish('finished');
     else this.event({ type: 'status', status: this.run.status('running') });
   }
@@ -178,7 +185,7 @@ class FakeHost {
     if (this.timer !== null) window.clearInterval(this.timer);
     this.timer = null;
     const final = this.run.saveCheckpoint('final', 'final');
-    this.event({ type: 'checkpoint', dir: '/runs/pendulum/checkpoints/final', manifest: final });
+    this.event({ type: 'checkpoint', dir: this.checkpointDir('final'), manifest: final });
     this.state = state;
     this.live = false;
     this.event({ type: 'status', status: this.run.status(state) });
@@ -198,7 +205,7 @@ class FakeHost {
       case 'checkpoint':
         window.setTimeout(() => {
           const manifest = this.run.saveCheckpoint(`manual-ep${String(this.run.episodes.length).padStart(4, '0')}`, 'manual');
-          this.event({ type: 'checkpoint', dir: `/runs/pendulum/checkpoints/${manifest.name}`, manifest, requestId: 1 });
+          this.event({ type: 'checkpoint', dir: this.checkpointDir(manifest.name), manifest, requestId: 1 });
         }, 300);
         return;
       case 'stop':
@@ -220,10 +227,10 @@ class FakeHost {
     const episodes = Array.from({ length: this.mode.episodes }, (_, i) =>
       simulateEpisode(checkpoint.episode, 100_000 + i, 'eval', this.run.config),
     );
-    const batches: { episode: number; firstStep: number; data: number[] }[] = [];
-    episodes.forEach((episode, index) => {
-      for (let first = 0; first < episode.frames.length / 2; first += 100) {
-        batches.push({ episode: index + 1, firstStep: first, data: episode.frames.slice(2 * first, 2 * (first + 100)) });
+    const batches: { episode: number; firstStep: number; stride: number; data: number[] }[] = [];
+    episodes.forEach(({ length, stride, frames }, index) => {
+      for (let first = 0; first < length; first += 100) {
+        batches.push({ episode: index + 1, firstStep: first, stride, data: frames.slice(stride * first, stride * (first + 100)) });
       }
     });
     let next = 0;
@@ -237,7 +244,7 @@ class FakeHost {
       const returns = episodes.map((e) => e.return);
       const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
       const std = Math.sqrt(returns.reduce((a, r) => a + (r - mean) ** 2, 0) / returns.length);
-      const result: EvaluationEvent = { type: 'evaluation', checkpointDir: '/runs/pendulum/checkpoints/best', returns, mean, std };
+      const result: EvaluationEvent = { type: 'evaluation', checkpointDir: this.checkpointDir('best'), returns, mean, std };
       this.replayedEvaluationEvents.push(result);
       this.event(result);
       this.event({ type: 'exiting', status: 'finished' });

@@ -1,6 +1,7 @@
 /**
- * Plays queued frames at the environment's real time (dt = 0.05 s, 20 steps/s) times the chosen
- * speed, on requestAnimationFrame.
+ * Plays queued frames at the environment's real time (its descriptor's dt: 20 steps/s for
+ * Pendulum, 30 for MountainCar) times the chosen speed, on requestAnimationFrame. The same for
+ * every environment: a frame is `stride` numbers, blended between steps as the renderer asks.
  *
  * Latency is bounded by wall-clock age, not by queue length: when the frame on screen arrived more
  * than MAX_LAG_MS ago, playback jumps to the frames that arrived in the last RESUME_LAG_MS. While
@@ -14,23 +15,13 @@
 
 import type { FrameBatch } from '../../src/shared/protocol';
 import type { PlaybackSpeed } from '../viewState';
+import type { FrameBlend, PlayedFrame } from './environmentRenderer';
 import { FrameQueue, type Frame } from './frameQueue';
-
-export interface PendulumPose {
-  /** Interpolated angle, 0 = upright, positive counter-clockwise on screen. */
-  theta: number;
-  torque: number;
-  episode: number;
-  step: number;
-  phase: Frame['phase'];
-  /** False on the first frame after a jump or a new episode: motion trails restart there. */
-  continuous: boolean;
-}
 
 const MAX_LAG_MS = 1500;
 /**
- * Poses are drawn at most this often. The environment moves 20 steps/s at real time, so 30 draws
- * a second stay smooth, while drawing at the display rate (60/s or more) made the browser take
+ * Frames are drawn at most this often. Pendulum moves 20 steps/s at real time, so 30 draws a
+ * second stay smooth, while drawing at the display rate (60/s or more) made the browser take
  * CPU that, on a 2-core machine, the trainer then waits for (BENCHMARKS.md, Dashboard overhead).
  */
 const MIN_DRAW_INTERVAL_MS = 1000 / 30;
@@ -39,8 +30,6 @@ const RESUME_LAG_MS = 250;
 const MAX_SPEED_DRAIN_SECONDS = 0.25;
 /** After the tab was hidden a long frame gap must not fast-forward through the queue. */
 const LONGEST_TICK_SECONDS = 0.1;
-/** 160 episodes of 200 steps: a whole evaluation fits, live playback never gets near it. */
-const QUEUE_CAPACITY = 32768;
 
 /**
  * 'keep-up' (live training) bounds the latency by skipping; 'play-all' (evaluating a checkpoint,
@@ -56,8 +45,12 @@ function angleDelta(a: number, b: number): number {
   return d;
 }
 
+function follows(next: Frame, frame: Frame): boolean {
+  return next.episode === frame.episode && next.phase === frame.phase && next.step === frame.step + 1;
+}
+
 export class FramePlayer {
-  private readonly queue = new FrameQueue(QUEUE_CAPACITY);
+  private readonly queue = new FrameQueue();
   private current: Frame | null = null;
   private currentIsJump = true;
   /** Progress from the current frame toward the next one, in steps (0 ≤ p < 1 while waiting). */
@@ -72,12 +65,21 @@ export class FramePlayer {
 
   /**
    * @param stepSeconds the environment's dt
-   * @param onPose called with the pose to draw, once per animation frame while something moves
+   * @param blend how each frame number moves between steps
+   * @param onFrame called with the frame to draw, once per animation frame while something moves
    */
   constructor(
-    private readonly stepSeconds: number,
-    private readonly onPose: (pose: PendulumPose) => void,
+    private stepSeconds: number,
+    private blend: readonly FrameBlend[],
+    private readonly onFrame: (frame: PlayedFrame) => void,
   ) {}
+
+  /** Another environment: forgets what is queued and shown, then plays at its dt. */
+  setEnvironment(stepSeconds: number, blend: readonly FrameBlend[]): void {
+    this.reset();
+    this.stepSeconds = stepSeconds;
+    this.blend = blend;
+  }
 
   setSpeed(speed: PlaybackSpeed): void {
     this.speed = speed;
@@ -134,15 +136,15 @@ export class FramePlayer {
       this.progress -= 1;
       this.advanceOne();
     }
-    // Waiting for the next batch: hold the pose, and do not bank time that would later burst.
+    // Waiting for the next batch: hold the frame, and do not bank time that would later burst.
     if (this.queue.size === 0) this.progress = Math.min(this.progress, 0.999);
 
-    const pose = this.pose();
+    const frame = this.playedFrame();
     const moved = this.current !== before || this.queue.size > 0;
-    // The last pose before the queue runs dry is always drawn, so the pendulum never stops short.
-    if (pose && moved && (now - this.lastDraw >= MIN_DRAW_INTERVAL_MS || this.queue.size === 0)) {
+    // The last frame before the queue runs dry is always drawn, so the motion never stops short.
+    if (frame && moved && (now - this.lastDraw >= MIN_DRAW_INTERVAL_MS || this.queue.size === 0)) {
       this.lastDraw = now;
-      this.onPose(pose);
+      this.onFrame(frame);
     }
     if (this.queue.size > 0) this.animationRequest = requestAnimationFrame(this.tick);
   };
@@ -163,28 +165,24 @@ export class FramePlayer {
     const next = this.queue.shift();
     if (!next) return;
     const previous = this.current;
-    this.currentIsJump =
-      !previous || previous.episode !== next.episode || previous.phase !== next.phase || next.step !== previous.step + 1;
+    this.currentIsJump = !previous || !follows(next, previous);
     this.current = next;
     this.framesPlayed++;
   }
 
   /** The current frame, moved part of the way toward the next one for smooth motion at 1×. */
-  private pose(): PendulumPose | null {
+  private playedFrame(): PlayedFrame | null {
     const frame = this.current;
     if (!frame) return null;
     const next = this.queue.peek(0);
-    let theta = frame.theta;
-    if (next && next.episode === frame.episode && next.phase === frame.phase && next.step === frame.step + 1) {
-      theta += angleDelta(frame.theta, next.theta) * this.progress;
+    const values = Float64Array.from(frame.values);
+    if (next && follows(next, frame) && next.values.length === values.length) {
+      for (let k = 0; k < values.length; k++) {
+        const blend = this.blend[k] ?? 'hold';
+        if (blend === 'angle') values[k] += angleDelta(frame.values[k], next.values[k]) * this.progress;
+        else if (blend === 'linear') values[k] += (next.values[k] - frame.values[k]) * this.progress;
+      }
     }
-    return {
-      theta,
-      torque: frame.torque,
-      episode: frame.episode,
-      step: frame.step,
-      phase: frame.phase,
-      continuous: !this.currentIsJump,
-    };
+    return { values, episode: frame.episode, step: frame.step, phase: frame.phase, continuous: !this.currentIsJump };
   }
 }
