@@ -33,6 +33,7 @@ export const COMMAND_IDS = {
   deleteCheckpoint: 'ddpg.deleteCheckpoint',
   revealCheckpoint: 'ddpg.revealCheckpoint',
   editHyperparameters: 'ddpg.editHyperparameters',
+  applyPreset: 'ddpg.applyPreset',
   refresh: 'ddpg.refresh',
   showLog: 'ddpg.showLog',
   exportMetrics: 'ddpg.exportMetrics',

@@ -12,6 +12,7 @@ import { DdpgCommands } from './commands';
 import { ComparisonController } from './comparisonPanel';
 import { CONTEXT_KEYS, ContextKeys } from './contextKeys';
 import { DashboardController } from './dashboardPanel';
+import { PresetOffers } from './presets';
 import { registerExtensionTestCommand } from './extensionTestCommand';
 import { RunIndex } from './runIndex';
 import { RunManager, type RunLog } from './runManager';
@@ -123,6 +124,8 @@ export function activate(context: vscode.ExtensionContext): DdpgLabApi {
     (runs) => contextKeys.set(CONTEXT_KEYS.hasRuns, runs.length > 0 || runManager.liveRuns().length > 0),
     () => undefined,
   );
+
+  context.subscriptions.push(new PresetOffers(vscode));
 
   const testCommand = registerExtensionTestCommand(vscode);
   if (testCommand) context.subscriptions.push(testCommand);

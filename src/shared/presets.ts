@@ -58,3 +58,9 @@ export function presetFor(environment: EnvironmentId, algorithm: AlgorithmId): P
 export function findPreset(name: string, algorithm: AlgorithmId = 'ddpg'): Preset | undefined {
   return presetById(name) ?? PRESETS.find((p) => p.environment === name && p.algorithm === algorithm);
 }
+
+/** The preset a configuration equals on every setting the preset sets, if any (a run records it). */
+export function matchingPreset(config: RunConfig): Preset | undefined {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  return PRESETS.find((p) => Object.entries(p.settings).every(([key, value]) => same(config[key as keyof RunConfig], value)));
+}

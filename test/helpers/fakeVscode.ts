@@ -40,6 +40,7 @@ export interface HostVscode {
   StatusBarAlignment: typeof vscode.StatusBarAlignment;
   UIKind: typeof vscode.UIKind;
   ViewColumn: typeof vscode.ViewColumn;
+  ConfigurationTarget: typeof vscode.ConfigurationTarget;
   commands: Pick<typeof vscode.commands, 'registerCommand' | 'executeCommand'>;
   window: Pick<
     typeof vscode.window,
@@ -54,7 +55,7 @@ export interface HostVscode {
     | 'registerWebviewPanelSerializer'
     | 'createStatusBarItem'
   >;
-  workspace: Pick<typeof vscode.workspace, 'getConfiguration' | 'getWorkspaceFolder' | 'createFileSystemWatcher'>;
+  workspace: Pick<typeof vscode.workspace, 'getConfiguration' | 'getWorkspaceFolder' | 'createFileSystemWatcher' | 'onDidChangeConfiguration' | 'workspaceFolders'>;
   env: Pick<typeof vscode.env, 'uiKind' | 'remoteName' | 'clipboard'>;
 }
 
@@ -104,6 +105,10 @@ export interface FakeVscode<Posted = unknown> {
   run(id: string, ...args: unknown[]): Promise<unknown>;
   /** A file event on every watcher still open. */
   fileEvent(kind: 'create' | 'change' | 'delete', fsPath: string): void;
+  /** Settings written with WorkspaceConfiguration.update: `ddpg.<key>`, value and target. */
+  readonly updates: Array<{ key: string; value: unknown; target: unknown }>;
+  /** The user changes a setting (`ddpg.<key>`): stored, and onDidChangeConfiguration fires. */
+  changeSetting(key: string, value: unknown): void;
 }
 
 
@@ -115,7 +120,13 @@ const notFaked = (name: string) => (): never => {
 export function fakeVscode<Posted = unknown>(options: FakeVscodeOptions = {}): FakeVscode<Posted> {
   const settings = new Map(Object.entries(options.settings ?? {}));
   const workspaceFolders = options.workspaceFolders ?? [];
-  const fake: Omit<FakeVscode<Posted>, 'api' | 'run' | 'fileEvent'> = {
+  const configurationChanged = new FakeEventEmitter<vscode.ConfigurationChangeEvent>();
+  const setSetting = (key: string, value: unknown) => {
+    settings.set(key, value);
+    configurationChanged.fire({ affectsConfiguration: (section: string) => key === section || key.startsWith(`${section}.`) });
+  };
+  const fake: Omit<FakeVscode<Posted>, 'api' | 'run' | 'fileEvent' | 'changeSetting'> = {
+    updates: [],
     registered: new Map(),
     executed: [],
     messages: [],
@@ -203,8 +214,14 @@ export function fakeVscode<Posted = unknown>(options: FakeVscodeOptions = {}): F
         },
         has: (key: string) => settings.has(section ? `${section}.${key}` : key),
         inspect: notFaked('WorkspaceConfiguration.inspect'),
-        update: notFaked('WorkspaceConfiguration.update'),
+        update: async (key: string, value: unknown, target?: unknown) => {
+          const full = section ? `${section}.${key}` : key;
+          fake.updates.push({ key: full, value, target });
+          setSetting(full, value);
+        },
       }),
+      onDidChangeConfiguration: configurationChanged.event,
+      workspaceFolders: workspaceFolders.map((folder, index) => ({ uri: new FakeUri('file', folder), name: path.basename(folder), index })),
       getWorkspaceFolder: (uri: vscode.Uri) => {
         const index = workspaceFolders.findIndex((folder) => !path.relative(folder, uri.fsPath).startsWith('..'));
         if (index < 0) return undefined;
@@ -234,6 +251,7 @@ export function fakeVscode<Posted = unknown>(options: FakeVscodeOptions = {}): F
       if (!handler) throw new Error(`no command ${id} is registered`);
       return handler(...args);
     },
+    changeSetting: setSetting,
     fileEvent: (kind: 'create' | 'change' | 'delete', fsPath: string) => {
       for (const watcher of fake.watchers) if (!watcher.disposed) watcher.fire(kind, fsPath);
     },

@@ -12,6 +12,7 @@ export const ENUMS = {
   StatusBarAlignment: { Left: 1, Right: 2 },
   UIKind: { Desktop: 1, Web: 2 },
   ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2, Three: 3, Four: 4, Five: 5, Six: 6, Seven: 7, Eight: 8, Nine: 9 },
+  ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
 } as const;
 
 export class FakeEventEmitter<T> implements vscode.EventEmitter<T> {

@@ -14,6 +14,7 @@ import { ENVIRONMENTS } from '../../shared/environments';
 import { CHECKPOINTS_DIR, MetricsWriter, readMetrics, writeRunInfo } from '../../shared/node/runDirectory';
 import type { CheckpointManifest, CheckpointReason, EngineInfo, EpisodeRow, EvalRow, MetricsRow, RunInfo, RunStatus, StatusSnapshot, TrainerToHost } from '../../shared/protocol';
 import { checkResumeCompatibility } from '../../shared/resumeCompatibility';
+import { matchingPreset } from '../../shared/presets';
 import { taskFieldsOf } from '../../shared/runFormat';
 import { algorithmSpec, createAgent, type Agent } from '../algorithms/index';
 import { UpdateAccumulator } from '../algorithms/updateStatistics';
@@ -63,6 +64,9 @@ export interface TrainingSummary {
 }
 
 const now = () => performance.now();
+
+/** run.json's preset field: the preset named, or the one the settings equal (a run started from the settings UI). */
+const presetField = (preset: string | undefined) => (preset ? { preset } : {});
 
 export class Trainer {
   readonly config: RunConfig;
@@ -138,7 +142,7 @@ export class Trainer {
       updated: created,
       config,
       ...taskFieldsOf(config),
-      ...(options.preset ? { preset: options.preset } : {}),
+      ...presetField(options.preset ?? matchingPreset(config)?.id),
       engine: engine.info,
       seed: config.seed,
       status: 'starting',

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import { PresetOffers } from '../../src/extension/presets';
+import { defaultConfig } from '../../src/shared/config';
+import { matchingPreset, presetById } from '../../src/shared/presets';
+import { fakeVscode } from '../helpers/fakeVscode';
+
+test('choosing MountainCarContinuous offers its preset once; Apply writes only what differs, to the workspace', async () => {
+  const vs = fakeVscode({ workspaceFolders: ['/work/ws'] });
+  vs.answer = (shown) => (shown.message.includes('recommended') ? 'Apply' : undefined);
+  const offers = new PresetOffers(vs.api);
+  vs.changeSetting('ddpg.environment', 'MountainCarContinuous-v0');
+  await new Promise((r) => setTimeout(r, 10));
+  const offer = vs.messages.find((m) => m.message.includes('recommended'));
+  assert.ok(offer, 'offered');
+  assert.match(offer.message, /Mountain Car.*\(mountaincar-ddpg\).*Apply them\? 11 settings change/);
+  const preset = presetById('mountaincar-ddpg')!;
+  const written = new Map(vs.updates.map((u) => [u.key, u.value]));
+  assert.equal(written.get('ddpg.noiseType'), 'ou');
+  assert.equal(written.get('ddpg.ouTheta'), 0.0015);
+  assert.ok(!written.has('ddpg.environment'), 'the environment the user chose is not rewritten');
+  assert.ok(vs.updates.every((u) => u.target === vs.api.ConfigurationTarget.Workspace));
+  // The settings now equal the preset: a run started from them records it.
+  const config = { ...defaultConfig(), ...Object.fromEntries([...written].map(([k, v]) => [k.slice('ddpg.'.length), v])), environment: 'MountainCarContinuous-v0' as const };
+  assert.equal(matchingPreset(config)?.id, preset.id);
+  // Changing the environment again to the same one offers nothing more.
+  const before = vs.messages.length;
+  vs.changeSetting('ddpg.environment', 'MountainCarContinuous-v0');
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(vs.messages.filter((m) => m.message.includes('recommended')).length, 1);
+  assert.ok(vs.messages.length <= before + 1);
+  offers.dispose();
+});
+
+test('"Not now" changes nothing; the command applies a preset picked by id', async () => {
+  const vs = fakeVscode();
+  vs.answer = () => 'Not Now';
+  const offers = new PresetOffers(vs.api);
+  vs.changeSetting('ddpg.environment', 'MountainCarContinuous-v0');
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(vs.updates.length, 0, 'nothing written');
+  await vs.run('ddpg.applyPreset', 'pendulum-ddpg');
+  assert.ok(vs.updates.some((u) => u.key === 'ddpg.environment' && u.value === 'Pendulum-v1'));
+  assert.ok(vs.updates.every((u) => u.target === vs.api.ConfigurationTarget.Global), 'no folder open: user settings');
+  offers.dispose();
+});
+
+test('the default configuration is the Pendulum preset', () => {
+  assert.equal(matchingPreset(defaultConfig())?.id, 'pendulum-ddpg');
+});
