@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { parseArgs, UsageError } from '../../src/agent/cli';
-import { CONFIG_KEYS } from '../../src/shared/config';
+import { CONFIG_KEYS, CONFIG_SPEC } from '../../src/shared/config';
 
 test('flags override hyperparameters, with aliases', () => {
   const o = parseArgs(['train', '--hidden', '32,16', '--batch', '64', '--tau=0.005', '--noise', '0.2', '--warmup', '500',
@@ -18,7 +18,8 @@ test('flags override hyperparameters, with aliases', () => {
 test('every config key is reachable as a kebab-case flag', () => {
   for (const key of CONFIG_KEYS) {
     const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    const value = key.endsWith('Hidden') ? '8' : key === 'noiseType' ? 'ou' : key === 'engine' ? 'wasm' : key.startsWith('save') ? 'false' : '1';
+    const spec = CONFIG_SPEC[key];
+    const value = spec.type === 'integerArray' ? '8' : spec.type === 'enum' ? spec.enum[spec.enum.length - 1] : spec.type === 'boolean' ? 'false' : '1';
     const o = parseArgs(['train', `--${flag}`, value]);
     assert.ok(key in o.overrides, `--${flag}`);
   }
