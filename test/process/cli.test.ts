@@ -82,5 +82,5 @@ test('invalid values are refused before anything starts, naming every problem', 
   assert.deepEqual(await fs.readdir(dir), [], 'no run directory was created');
   const corrupt = await run(['evaluate', path.join(dir, 'nowhere')]);
   assert.equal(corrupt.code, 1);
-  assert.match(corrupt.stderr, /checkpoint manifest is missing: .*nowhere\/checkpoint\.json/);
+  assert.match(corrupt.stderr, /checkpoint file is missing: .*nowhere\/checkpoint\.json/);
 });
