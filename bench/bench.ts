@@ -6,7 +6,12 @@
  * steadier figure when other work shares the machine)
  * and, with --solve, end-to-end runs of the CLI (see solveBenchmark.ts). Progress goes to stderr.
  *
+ * TD3's rows (bench/td3Benchmark.ts) follow, per env step: {"algorithm":"td3",…,"msPerStep",…}.
+ * SAC's rows (bench/sacBenchmark.ts) likewise: {"algorithm":"sac",…,"msPerStep",…}.
+ *
  * Flags: --solve  also the (minutes-long) CLI runs
+ *        --algorithm ddpg,td3 which algorithms' rows (default all)
+ *        --reference          also time the PyTorch references (bench/reference/td3_reference.py, sac_reference.py), one thread
  *        --only <name>        only one engine ("wasm", "tfjs") or one "engine backend" pair
  *        --hidden 64,128      hidden widths (both networks [H, H]); default 64,128,256
  *        --batch 64,128       batch sizes; default 64,128,256
@@ -18,6 +23,8 @@ import { enableRelaxedSimd } from '../src/agent/engine/wasm/relaxedSimd';
 import { createWasmEngine } from '../src/agent/engine/wasm/wasmEngine';
 import { updateFlops } from './flops';
 import { runSolveBenchmark } from './solveBenchmark';
+import { benchmarkTd3 } from './td3Benchmark';
+import { benchmarkSac } from './sacBenchmark';
 import { DEFAULT_BUDGET, timeUpdates } from './updateBenchmark';
 
 interface Candidate {
@@ -76,6 +83,7 @@ async function benchmarkEngines(argv: string[]): Promise<void> {
           const timing = timeUpdates(engine, slow ? { ...DEFAULT_BUDGET, warmupSeconds: 0.3, rounds: 5, maxSeconds: 2 } : DEFAULT_BUDGET);
           const ms = timing.msPerUpdate;
           const row = {
+            algorithm: 'ddpg',
             engine: engine.info.engine,
             backend: engine.info.backend,
             hidden,
@@ -97,7 +105,20 @@ async function benchmarkEngines(argv: string[]): Promise<void> {
 async function main(argv: string[]): Promise<void> {
   log(`node ${process.version}, V8 ${process.versions.v8}, ${process.platform}/${process.arch}`);
   enableRelaxedSimdForThisProcess();
-  if (!argv.includes('--solve-only')) await benchmarkEngines(argv);
+  const algorithms = argv.includes('--algorithm') ? (argv[argv.indexOf('--algorithm') + 1] ?? '').split(',') : ['ddpg', 'td3', 'sac'];
+  if (!argv.includes('--solve-only')) {
+    if (algorithms.includes('ddpg')) await benchmarkEngines(argv);
+    if (algorithms.includes('td3')) {
+      const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
+      const sizes = { hiddens: listFlag(argv, '--hidden', [64, 128, 256]), batches: listFlag(argv, '--batch', [64, 128, 256]) };
+      await benchmarkTd3({ ...sizes, only, reference: argv.includes('--reference') }, log);
+    }
+    if (algorithms.includes('sac')) {
+      const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
+      const sizes = { hiddens: listFlag(argv, '--hidden', [64, 128, 256]), batches: listFlag(argv, '--batch', [64, 128, 256]) };
+      await benchmarkSac({ ...sizes, only, reference: argv.includes('--reference') }, log);
+    }
+  }
   if (argv.includes('--solve') || argv.includes('--solve-only')) await runSolveBenchmark(log);
 }
 

@@ -13,6 +13,8 @@ const SEEDS = [0, 1, 2, 3, 4, 5, 6, 7];
 export const SOLVE_CONFIGURATIONS: Record<string, string[]> = {
   a: ['--hidden', '64,64', '--batch', '128', '--tau', '0.01', '--noise', '0.1'],
   b: ['--hidden', '256,256', '--batch', '64', '--tau', '0.005', '--noise', '0.2'],
+  td3: ['--preset', 'pendulum-td3'],
+  sac: ['--preset', 'pendulum-sac'],
 };
 
 interface CliSummary {

@@ -1,4 +1,4 @@
-import type { Batch, Engine } from '../src/agent/engine/engine';
+import type { Batch, Engine, NetworkParameters, NetworkShape, UpdateSchedule } from '../src/agent/engine/engine';
 import { initialParameters } from '../src/agent/engine/parameters';
 import { Random } from '../src/agent/random';
 
@@ -24,6 +24,16 @@ export interface TimingBudget {
   maxSeconds: number;
 }
 
+/** What an algorithm other than DDPG needs to be timed. */
+export interface UpdateWorkload {
+  /** Its initial parameters (DDPG's by default). */
+  parameters?: (shape: NetworkShape, rng: Random) => NetworkParameters;
+  /** Schedules cycled through one per update (TD3's policy delay); absent: every update is full. */
+  schedules?: readonly UpdateSchedule[];
+  /** What the agent does before each update besides sampling, timed with it (SAC's noise draws). */
+  beforeUpdate?: (batch: Batch) => void;
+}
+
 export const DEFAULT_BUDGET: TimingBudget = { warmupSeconds: 0.4, roundSeconds: 0.12, rounds: 11, maxSeconds: 3 };
 
 /** Pendulum-like transitions: cos, sin in [−1, 1], angular velocity in [−8, 8]. */
@@ -36,6 +46,7 @@ function fillBatch(batch: Batch, rng: Random, actionBound: number, obsDim: numbe
   for (let k = 0; k < batch.action.length; k++) batch.action[k] = rng.uniform(-actionBound, actionBound);
   for (let k = 0; k < batch.reward.length; k++) batch.reward[k] = rng.uniform(-16, 0);
   batch.terminated.fill(0);
+  if (batch.targetNoise) for (let k = 0; k < batch.targetNoise.length; k++) batch.targetNoise[k] = rng.uniform(-0.5, 0.5) * actionBound;
 }
 
 const seconds = () => performance.now() / 1000;
@@ -45,31 +56,43 @@ const seconds = () => performance.now() / 1000;
  * updates), over rounds of back-to-back updates on a fixed batch. Sampling is not included:
  * it writes the same arrays for every engine and costs the same.
  */
-export function timeUpdates(engine: Engine, budget: TimingBudget = DEFAULT_BUDGET): UpdateTiming {
+export function timeUpdates(engine: Engine, budget: TimingBudget = DEFAULT_BUDGET, workload: UpdateWorkload = {}): UpdateTiming {
   const rng = new Random(1);
-  engine.setParameters(initialParameters(engine.shape, rng));
+  engine.setParameters((workload.parameters ?? initialParameters)(engine.shape, rng));
   fillBatch(engine.batch, rng, engine.shape.actionBound, engine.shape.obsDim);
+  const schedules = workload.schedules;
+  let updates = 0;
+  const runUpdate = schedules ? () => engine.update(schedules[updates++ % schedules.length]) : () => engine.update();
+  const before = workload.beforeUpdate;
+  const update = before
+    ? () => {
+        before(engine.batch);
+        return runUpdate();
+      }
+    : runUpdate;
 
   let started = seconds();
-  engine.update();
+  update();
   let single = seconds() - started;
   const warmupEnd = seconds() + Math.min(budget.warmupSeconds, budget.maxSeconds / 4);
   let warmups = 1;
   while (seconds() < warmupEnd || warmups < 2) {
     started = seconds();
-    engine.update();
+    update();
     single = Math.min(single, seconds() - started);
     warmups++;
   }
 
-  const perRound = Math.max(1, Math.round(budget.roundSeconds / single));
+  // Whole schedule cycles per round, so a round's mean is the mean cost per update of the cycle.
+  const cycle = schedules?.length ?? 1;
+  const perRound = cycle * Math.max(1, Math.round(budget.roundSeconds / single / cycle));
   const rounds = Math.max(3, Math.min(budget.rounds, Math.floor(budget.maxSeconds / (perRound * single))));
   const wallTimes: number[] = [];
   const cpuTimes: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const cpuStart = process.cpuUsage();
     started = seconds();
-    for (let k = 0; k < perRound; k++) engine.update();
+    for (let k = 0; k < perRound; k++) update();
     wallTimes.push((seconds() - started) / perRound);
     const cpu = process.cpuUsage(cpuStart);
     cpuTimes.push((cpu.user + cpu.system) / 1e6 / perRound);

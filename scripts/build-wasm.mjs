@@ -1,5 +1,5 @@
-// Compiles the fused DDPG engine (src/agent/engine/wasm/assembly) with AssemblyScript into dist/,
-// in two feature levels from the same source:
+// Compiles the fused engines (src/agent/engine/wasm/assembly: one entry per algorithm, WASM_ENTRIES)
+// with AssemblyScript into dist/, each in two feature levels from the same source (DDPG's shown):
 //   ddpg-engine.wasm          SIMD128 + threads: runs wherever WebAssembly SIMD and shared memory
 //                             do (Node ≥ 16, Electron).
 //   ddpg-engine-relaxed.wasm  SIMD128 + relaxed SIMD, whose fused multiply-add makes the matrix
@@ -17,16 +17,22 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sourceDir = join(root, 'src', 'agent', 'engine', 'wasm', 'assembly');
-const entry = join(sourceDir, 'index.ts');
 const dist = join(root, 'dist');
 
 /** 64 KiB pages: initial (static data only; memory grows in configure() and nowhere else) and maximum (1 GiB). */
 export const WASM_MEMORY_PAGES = { initial: 2, maximum: 16384 };
 
-export const WASM_VARIANTS = [
-  { file: 'ddpg-engine.wasm', features: ['simd'] },
-  { file: 'ddpg-engine-relaxed.wasm', features: ['simd', 'relaxed-simd'] },
+/** Each algorithm's engine: its AssemblyScript entry in assembly/ and the stem of its two module files. */
+export const WASM_ENTRIES = [
+  { source: 'index.ts', name: 'ddpg-engine' },
+  { source: 'td3.ts', name: 'td3-engine' },
+  { source: 'sac.ts', name: 'sac-engine' },
 ];
+
+export const WASM_VARIANTS = WASM_ENTRIES.flatMap(({ source, name }) => [
+  { entry: join(sourceDir, source), file: `${name}.wasm`, features: ['simd'] },
+  { entry: join(sourceDir, source), file: `${name}-relaxed.wasm`, features: ['simd', 'relaxed-simd'] },
+]);
 
 function newestInput() {
   const inputs = [fileURLToPath(import.meta.url), ...readdirSync(sourceDir).map((f) => join(sourceDir, f))];
@@ -44,7 +50,7 @@ function isUpToDate(output, since) {
 export async function buildWasm({ production = false } = {}) {
   mkdirSync(dist, { recursive: true });
   const since = newestInput();
-  for (const { file, features } of WASM_VARIANTS) {
+  for (const { entry, file, features } of WASM_VARIANTS) {
     const output = join(dist, file);
     if (!production && isUpToDate(output, since)) continue;
     const started = Date.now();

@@ -2,7 +2,8 @@
  * Checkpoint save/load. A checkpoint is a folder:
  *   checkpoint.json      manifest (format version 2: algorithm, environment, networks; protocol.ts)
  *   <network folders>    one TensorFlow.js LayersModel (model.json + weights.bin) per network the
- *                        algorithm declares (DDPG: actor/ critic/ target_actor/ target_critic/)
+ *                        algorithm declares (DDPG: actor/ critic/ target_actor/ target_critic/;
+ *                        SAC's actor/ holds its mean action's model and log_std/, storedNetworks.ts)
  *   optimizer.bin        Adam moments, float32: m then v of each of the algorithm's optimizers, in order
  *   state.json           counters, RNG and noise state, environment state, Adam step counts, replay layout
  *   replay.bin           (optional) replay buffer, float32: obs, action, reward, nextObs, terminated
@@ -14,15 +15,16 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { upgradeStoredConfig, validateConfig, type RunConfig } from '../shared/config';
+import { CONFIG_SPEC, upgradeStoredConfig, validateConfig, type RunConfig } from '../shared/config';
 import { ENVIRONMENTS } from '../shared/environments';
 import { MANIFEST_FILE, readCheckpointManifest } from '../shared/node/runDirectory';
 import type { CheckpointManifest } from '../shared/protocol';
+import type { StoredNetworkKind } from '../shared/runFormat';
 import { algorithmSpec, type AlgorithmSpec } from './algorithms/index';
 import { networkShapeFor } from './algorithms/ddpg';
 import type { NetworkParameters, NetworkShape, OptimizerState } from './engine/engine';
-import { actorLayers, criticLayers, parameterCount } from './engine/parameters';
 import { fromLayersModelArtifacts, toLayersModelArtifacts } from './engine/tfjs/layersModelFormat';
+import { joinModels, modelFolders, splitIntoModels, storedNetworkParameterCount } from './engine/tfjs/storedNetworks';
 import type { EnvironmentState } from './env/environment';
 import type { SavedRandom } from './randomStreams';
 import type { ReplayBuffer } from './replayBuffer';
@@ -60,16 +62,13 @@ export function shapeForConfig(config: RunConfig): NetworkShape {
   return networkShapeFor(config, { obsDim: env.observationSize, actDim: env.actionSize, actionBound: env.actionHigh });
 }
 
-function layersOf(kind: 'actor' | 'critic', shape: NetworkShape): Array<[number, number]> {
-  return kind === 'actor' ? actorLayers(shape) : criticLayers(shape);
+/** The size of each of a network's weights.bin files, as the LayersModel writer lays them out for this shape. */
+function weightsBytes(kind: StoredNetworkKind, shape: NetworkShape): number[] {
+  const zeros = splitIntoModels(kind, shape, new Float32Array(storedNetworkParameterCount(kind, shape)));
+  return modelFolders(kind).map((folder, i) => toLayersModelArtifacts(folder.model, shape, zeros[i]).weightsBin.byteLength);
 }
 
-/** The size of a network's weights.bin, as the LayersModel writer lays it out for this shape. */
-function weightsBytes(kind: 'actor' | 'critic', shape: NetworkShape): number {
-  return toLayersModelArtifacts(kind, shape, new Float32Array(parameterCount(layersOf(kind, shape)))).weightsBin.byteLength;
-}
-
-function networkKind(algorithm: AlgorithmSpec, name: string): 'actor' | 'critic' {
+function networkKind(algorithm: AlgorithmSpec, name: string): StoredNetworkKind {
   const network = algorithm.networks.find((n) => n.name === name);
   if (!network) throw new Error(`${algorithm.id} has no network "${name}"`);
   return network.kind;
@@ -113,11 +112,14 @@ export async function saveCheckpoint(checkpointsDir: string, contents: Checkpoin
   await fs.mkdir(tmpDir);
   try {
     for (const network of algorithm.networks) {
-      const folder = path.join(tmpDir, network.folder);
-      await fs.mkdir(folder);
-      const { modelJson, weightsBin } = toLayersModelArtifacts(network.kind, shape, parameters[network.name]);
-      await writeNamed(path.join(folder, 'model.json'), JSON.stringify(modelJson));
-      await writeNamed(path.join(folder, 'weights.bin'), weightsBin);
+      const parts = splitIntoModels(network.kind, shape, parameters[network.name]);
+      for (const [i, model] of modelFolders(network.kind).entries()) {
+        const folder = path.join(tmpDir, network.folder, model.subfolder);
+        await fs.mkdir(folder);
+        const { modelJson, weightsBin } = toLayersModelArtifacts(model.model, shape, parts[i]);
+        await writeNamed(path.join(folder, 'model.json'), JSON.stringify(modelJson));
+        await writeNamed(path.join(folder, 'weights.bin'), weightsBin);
+      }
     }
     await writeNamed(path.join(tmpDir, 'optimizer.bin'), concatFloat32(algorithm.optimizers.flatMap((o) => [optimizer[o.name].m, optimizer[o.name].v])));
     const state: StateFile = {
@@ -211,18 +213,27 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
 
   const parameters: NetworkParameters = {};
   for (const network of algorithm.networks) {
-    const folder = path.join(dir, network.folder);
-    const modelFile = path.join(folder, 'model.json');
-    const weightsFile = path.join(folder, 'weights.bin');
-    const modelJson = await readJsonNamed(modelFile);
-    const weights = await readFileNamed(weightsFile, { exact: weightsBytes(network.kind, shape) });
-    try {
-      parameters[network.name] = fromLayersModelArtifacts(network.kind, shape, modelJson, new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength));
-    } catch (err) {
-      throw new Error(`checkpoint network "${network.folder}" is corrupt (${(err as Error).message}): ${folder}`);
+    const sizes = weightsBytes(network.kind, shape);
+    const parts: Float32Array[] = [];
+    for (const [i, model] of modelFolders(network.kind).entries()) {
+      const folder = path.join(dir, network.folder, model.subfolder);
+      const modelFile = path.join(folder, 'model.json');
+      const weightsFile = path.join(folder, 'weights.bin');
+      const modelJson = await readJsonNamed(modelFile);
+      const weights = await readFileNamed(weightsFile, { exact: sizes[i] });
+      try {
+        parts.push(fromLayersModelArtifacts(model.model, shape, modelJson, new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength)));
+      } catch (err) {
+        throw new Error(`checkpoint network "${network.folder}" is corrupt (${(err as Error).message}): ${folder}`);
+      }
+      for (const v of parts[i]) {
+        if (!Number.isFinite(v)) throw new Error(`checkpoint network "${network.folder}" has non-finite weights: ${weightsFile}`);
+      }
     }
-    for (const v of parameters[network.name]) {
-      if (!Number.isFinite(v)) throw new Error(`checkpoint network "${network.folder}" has non-finite weights: ${weightsFile}`);
+    try {
+      parameters[network.name] = joinModels(network.kind, shape, parts);
+    } catch (err) {
+      throw new Error(`checkpoint network "${network.folder}" is corrupt (${(err as Error).message}): ${path.join(dir, network.folder)}`);
     }
   }
 
@@ -230,7 +241,7 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const state = parseStateFile(await readJsonNamed(stateFile), algorithm, config, shape, stateFile);
 
   const optimizerFile = path.join(dir, 'optimizer.bin');
-  const sizes = algorithm.optimizers.map((o) => parameterCount(layersOf(networkKind(algorithm, o.network), shape)));
+  const sizes = algorithm.optimizers.map((o) => storedNetworkParameterCount(networkKind(algorithm, o.network), shape));
   const moments = splitFloat32(
     await readFileNamed(optimizerFile, { exact: sizes.reduce((a, n) => a + 2 * n, 0) * 4 }),
     sizes.flatMap((n) => [n, n]),
@@ -272,7 +283,7 @@ function parseStateFile(value: unknown, algorithm: AlgorithmSpec, config: RunCon
     const n = steps![o.name];
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) bad(`optimizer step of "${o.name}" must be a non-negative integer; got ${JSON.stringify(n)}`);
   }
-  const trainer = parseTrainerSnapshot(record.trainer, { obsDim: shape.obsDim, statistics: algorithm.statistics.length, noiseSize: config.noiseType === 'ou' ? shape.actDim : 0 }, bad);
+  const trainer = parseTrainerSnapshot(record.trainer, { obsDim: shape.obsDim, statistics: algorithm.statistics.length, noiseSize: config.noiseType === 'ou' && addsActionNoise(config) ? shape.actDim : 0 }, bad);
   let replay: StateFile['replay'] = null;
   if (record.replay !== null && record.replay !== undefined) {
     const r = record.replay as Record<string, unknown>;
@@ -283,6 +294,11 @@ function parseStateFile(value: unknown, algorithm: AlgorithmSpec, config: RunCon
     }
   }
   return { trainer, optimizerSteps: steps as Record<string, number>, replay };
+}
+
+/** Whether the configuration's algorithm keeps an exploration-noise process (SAC explores with its own policy). */
+function addsActionNoise(config: RunConfig): boolean {
+  return CONFIG_SPEC.noiseType.appliesTo?.algorithms?.includes(config.algorithm) ?? true;
 }
 
 export type { SavedRandom, EnvironmentState };

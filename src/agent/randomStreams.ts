@@ -32,3 +32,8 @@ export function randomStreams(seed: number): RandomStreams {
 export function initialisationRandom(seed: number): Random {
   return new Random(seed * 4 + 1_000_003);
 }
+
+/** SAC's policy noise (ε for its actions and every update's ε′, ε); saved in the agent's own state. */
+export function sacPolicyRandom(seed: number): Random {
+  return new Random(seed * 4 + 2_000_003);
+}

@@ -43,6 +43,44 @@ export const PRESETS: readonly Preset[] = [
       episodes: 0, totalSteps: 100000, maxEpisodeSteps: 0, evalEverySteps: 5000, evalEveryEpisodes: 0,
     },
   },
+  {
+    id: 'pendulum-td3',
+    environment: 'Pendulum-v1',
+    algorithm: 'td3',
+    summary: "TD3 on this project's DDPG defaults (twin critics, policy delay 2, target smoothing σ 0.2 clipped at 0.5): every seed of BENCHMARKS.md's 8 solves.",
+    settings: {
+      environment: 'Pendulum-v1', algorithm: 'td3', actorHidden: [64, 64], criticHidden: [64, 64], actorLr: 1e-3, criticLr: 2e-3,
+      gamma: 0.99, tau: 0.01, batchSize: 128, bufferSize: 50000, warmupSteps: 1000, noiseType: 'gaussian', noiseStd: 0.1,
+      policyDelay: 2, targetPolicyNoise: 0.2, targetNoiseClip: 0.5,
+      episodes: 100, totalSteps: 0, maxEpisodeSteps: 0, evalEverySteps: 1000, evalEveryEpisodes: 0,
+    },
+  },
+  {
+    id: 'mountaincar-td3',
+    environment: 'MountainCarContinuous-v0',
+    algorithm: 'td3',
+    summary:
+      "TD3 with mountaincar-ddpg's exploration (RL Zoo's slow Ornstein–Uhlenbeck drift) and TD3's defaults; " +
+      '100,000 steps (the 2 seeds tried solved by 65,000).',
+    settings: {
+      environment: 'MountainCarContinuous-v0', algorithm: 'td3', actorHidden: [64, 64], criticHidden: [64, 64], actorLr: 1e-3, criticLr: 1e-3,
+      gamma: 0.99, tau: 0.005, batchSize: 256, bufferSize: 100000, warmupSteps: 100, noiseType: 'ou', noiseStd: 0.05, ouTheta: 0.0015,
+      policyDelay: 2, targetPolicyNoise: 0.2, targetNoiseClip: 0.5,
+      episodes: 0, totalSteps: 100000, maxEpisodeSteps: 0, evalEverySteps: 5000, evalEveryEpisodes: 0,
+    },
+  },
+  {
+    id: 'pendulum-sac',
+    environment: 'Pendulum-v1',
+    algorithm: 'sac',
+    summary: "SAC on this project's DDPG defaults (twin critics, α tuned from 1 towards entropy −|A|, no exploration noise): solves Pendulum-v1 in 3,000–8,000 steps (BENCHMARKS.md).",
+    settings: {
+      environment: 'Pendulum-v1', algorithm: 'sac', actorHidden: [64, 64], criticHidden: [64, 64], actorLr: 1e-3, criticLr: 2e-3,
+      gamma: 0.99, tau: 0.01, batchSize: 128, bufferSize: 50000, warmupSteps: 1000,
+      initialAlpha: 1, autotuneAlpha: true, targetEntropyPerAction: -1, alphaLr: 1e-3,
+      episodes: 100, totalSteps: 0, maxEpisodeSteps: 0, evalEverySteps: 1000, evalEveryEpisodes: 0,
+    },
+  },
 ];
 
 export function presetById(id: string): Preset | undefined {

@@ -50,10 +50,10 @@ export interface BatchLike {
   terminated: Numbers;
 }
 
-type OutputActivation = { kind: 'linear' } | { kind: 'scaledTanh'; bound: number };
+export type OutputActivation = { kind: 'linear' } | { kind: 'scaledTanh'; bound: number };
 
 /** What a forward pass keeps for its backward pass. */
-interface MlpTrace {
+export interface MlpTrace {
   count: number;
   /** inputs[l] is the input of layer l ([count·in_l]); inputs[0] is the network input. */
   inputs: Float64Array[];
@@ -62,7 +62,7 @@ interface MlpTrace {
   output: Float64Array;
 }
 
-function mlpForward(layers: Layers, params: Numbers, input: Numbers, count: number, activation: OutputActivation): MlpTrace {
+export function mlpForward(layers: Layers, params: Numbers, input: Numbers, count: number, activation: OutputActivation): MlpTrace {
   const inputs: Float64Array[] = [];
   const preActivations: Float64Array[] = [];
   let x = Float64Array.from(input);
@@ -94,7 +94,7 @@ function mlpForward(layers: Layers, params: Numbers, input: Numbers, count: numb
  * Backpropagates dLoss/dOutput through a traced forward pass: returns dLoss/dParameters (flat
  * layout) and dLoss/dInput. ReLU's derivative at exactly 0 is taken as 0, as TensorFlow.js does.
  */
-function mlpBackward(
+export function mlpBackward(
   layers: Layers,
   params: Numbers,
   trace: MlpTrace,
@@ -142,7 +142,7 @@ function mlpBackward(
 }
 
 /** Interleaves obs [count·obsDim] and action [count·actDim] into the critic's input rows. */
-function criticInput(shape: NetworkShape, obs: Numbers, action: Numbers, count: number): Float64Array {
+export function criticInput(shape: NetworkShape, obs: Numbers, action: Numbers, count: number): Float64Array {
   const width = shape.obsDim + shape.actDim;
   const input = new Float64Array(count * width);
   for (let n = 0; n < count; n++) {

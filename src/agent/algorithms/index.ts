@@ -5,13 +5,15 @@ import type { Engine } from '../engine/engine';
 import type { Agent } from './agent';
 import type { AlgorithmSpec } from './algorithm';
 import { DDPG, DdpgAgent } from './ddpg';
+import { TD3, Td3Agent } from './td3';
+import { SAC, SacAgent } from './sac';
 
-const ALGORITHMS: { readonly [K in AlgorithmId]?: AlgorithmSpec } = { ddpg: DDPG };
+const ALGORITHMS: { readonly [K in AlgorithmId]: AlgorithmSpec } = { ddpg: DDPG, td3: TD3, sac: SAC };
 
 export function algorithmSpec(id: AlgorithmId): AlgorithmSpec {
-  const spec = ALGORITHMS[id];
-  if (!spec) throw new Error(`unknown algorithm "${id}" (known: ${Object.keys(ALGORITHMS).join(', ')})`);
-  return spec;
+  // A config that passed validation names one of these; a damaged manifest may not.
+  if (!Object.prototype.hasOwnProperty.call(ALGORITHMS, id)) throw new Error(`unknown algorithm "${String(id)}" (known: ${Object.keys(ALGORITHMS).join(', ')})`);
+  return ALGORITHMS[id];
 }
 
 /** The agent of the configuration's algorithm, on an engine built for it. */
@@ -19,8 +21,10 @@ export function createAgent(engine: Engine, config: RunConfig): Agent {
   switch (config.algorithm) {
     case 'ddpg':
       return new DdpgAgent(engine, config, config.seed);
-    default:
-      throw new Error(`the ${config.algorithm} agent is not available yet`);
+    case 'td3':
+      return new Td3Agent(engine, config, config.seed);
+    case 'sac':
+      return new SacAgent(engine, config, config.seed);
   }
 }
 

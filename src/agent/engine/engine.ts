@@ -70,6 +70,15 @@ export interface UpdateStats {
 }
 
 /**
+ * Which parts of an update run, for algorithms whose schedule skips some (TD3 steps its actor and
+ * soft-updates its targets only every policyDelay-th critic update). Absent: all of them. An
+ * engine whose algorithm has no such schedule ignores it.
+ */
+export interface UpdateSchedule {
+  actorAndTargets: boolean;
+}
+
+/**
  * Every network's flat parameters, keyed by the names the algorithm declares
  * (DDPG: actor, critic, targetActor, targetCritic).
  */
@@ -94,8 +103,8 @@ export interface Engine {
    * the caller fills them, then calls update(). Never reallocated.
    */
   readonly batch: Batch;
-  /** One full update of the engine's algorithm (DDPG today) on the current contents of `batch`. */
-  update(): UpdateStats;
+  /** One full update of the engine's algorithm on the current contents of `batch`. */
+  update(schedule?: UpdateSchedule): UpdateStats;
   /**
    * Deterministic actions of the online actor for `count` observations (row-major obs).
    * Returns [count·actDim]; the returned array may be reused by the next call.

@@ -20,13 +20,27 @@ interface EngineFactories {
   tfjs: () => Promise<(options: EngineOptions) => Promise<Engine>>;
 }
 
-const FACTORIES: { readonly [K in AlgorithmId]?: EngineFactories } = {
+const FACTORIES: { readonly [K in AlgorithmId]: EngineFactories } = {
   ddpg: {
     wasm: async () => {
       const { createWasmEngine } = await import('./wasm/wasmEngine');
       return (options, threads) => createWasmEngine(options, { threads });
     },
     tfjs: async () => (await import('./tfjs/tfjsEngine')).createTfjsEngine,
+  },
+  td3: {
+    wasm: async () => {
+      const { createTd3WasmEngine } = await import('./wasm/td3Engine');
+      return (options, threads) => createTd3WasmEngine(options, { threads });
+    },
+    tfjs: async () => (await import('./tfjs/td3TfjsEngine')).createTd3TfjsEngine,
+  },
+  sac: {
+    wasm: async () => {
+      const { createSacWasmEngine } = await import('./wasm/sacEngine');
+      return (options, threads) => createSacWasmEngine(options, { threads });
+    },
+    tfjs: async () => (await import('./tfjs/sacTfjsEngine')).createSacTfjsEngine,
   },
 };
 
@@ -37,7 +51,6 @@ const FACTORIES: { readonly [K in AlgorithmId]?: EngineFactories } = {
  */
 export async function createEngine(choice: EngineChoice, options: EngineOptions, log: (message: string) => void = () => {}): Promise<Engine> {
   const factories = FACTORIES[options.algorithm ?? 'ddpg'];
-  if (!factories) throw new Error(`no engine implements the algorithm "${options.algorithm}"`);
   if (choice === 'wasm' || choice === 'auto') {
     try {
       return await (await factories.wasm())(options, threadsFromEnvironment());

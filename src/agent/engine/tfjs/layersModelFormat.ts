@@ -6,15 +6,35 @@
  * The models are Keras Sequential stacks of Dense layers whose predict() is exactly the network:
  *   actor:  Dense(relu)… → Dense(actDim, tanh) "actor_tanh" → Dense(actDim, linear, no bias,
  *           non-trainable) "actor_scale" with kernel actionBound·I, so the output is the torque;
- *   critic: input [obs, action] (width obsDim + actDim) → Dense(relu)… → Dense(1, linear) "critic_q".
+ *   critic: input [obs, action] (width obsDim + actDim) → Dense(relu)… → Dense(1, linear) "critic_q";
+ *   actorLogStd (SAC's log-std head): the actor's hidden layers → Dense(actDim, tanh) "log_std_tanh"
+ *           → Dense(actDim, linear, non-trainable) "log_std_scale" with kernel ½(max − min)·I and
+ *           bias min + ½(max − min), so the output is log σ bounded as sacParameters.ts defines it;
+ *   scalar: Dense(1, linear, no bias) "value" on an input of width 1: predict([[1]]) is the number.
  * A Dense kernel is [in, out] row-major, the same as the flat layout of engine.ts, so the weights
  * file is the flat vector itself (plus the actor's scale kernel), little-endian float32.
  */
 
 import type { NetworkShape } from '../engine';
 import { actorLayers, criticLayers, parameterCount } from '../parameters';
+import { LOG_STD_MAX, LOG_STD_MIN } from '../sacParameters';
 
-export type NetworkKind = 'actor' | 'critic';
+export type NetworkKind = 'actor' | 'critic' | 'actorLogStd' | 'scalar';
+
+const LOG_STD_SCALE = (LOG_STD_MAX - LOG_STD_MIN) / 2;
+const LOG_STD_OFFSET = LOG_STD_MIN + LOG_STD_SCALE;
+
+/** The trainable layers' [in, out] sizes of a network of this kind (its flat vector's layout). */
+function trainableLayers(kind: NetworkKind, shape: NetworkShape): Array<[number, number]> {
+  if (kind === 'critic') return criticLayers(shape);
+  if (kind === 'scalar') return [[1, 1]];
+  return actorLayers(shape);
+}
+
+/** Parameters of the flat vector a model of this kind stores. */
+export function storedParameterCount(kind: NetworkKind, shape: NetworkShape): number {
+  return kind === 'scalar' ? 1 : parameterCount(trainableLayers(kind, shape));
+}
 
 export const WEIGHTS_FILE = 'weights.bin';
 /** The tfjs-layers release whose serialisation this topology follows (informational, as tfjs writes it). */
@@ -39,15 +59,20 @@ interface WeightSpec {
 
 /** The Dense layers a network of this kind and shape is stored as. */
 function denseLayers(kind: NetworkKind, shape: NetworkShape): DenseLayer[] {
-  const sizes = kind === 'actor' ? actorLayers(shape) : criticLayers(shape);
+  if (kind === 'scalar') return [{ name: 'value', inputs: 1, units: 1, activation: 'linear', useBias: false, trainable: true }];
+  const sizes = trainableLayers(kind, shape);
+  const family = kind === 'critic' ? 'critic' : 'actor';
+  const outputName = { actor: 'actor_tanh', critic: 'critic_q', actorLogStd: 'log_std_tanh' }[kind];
   const layers = sizes.map(([inputs, units], i): DenseLayer => {
     const last = i === sizes.length - 1;
-    const name = !last ? `${kind}_dense_${i}` : kind === 'actor' ? 'actor_tanh' : 'critic_q';
-    const activation: Activation = !last ? 'relu' : kind === 'actor' ? 'tanh' : 'linear';
+    const name = !last ? `${family}_dense_${i}` : outputName;
+    const activation: Activation = !last ? 'relu' : kind === 'critic' ? 'linear' : 'tanh';
     return { name, inputs, units, activation, useBias: true, trainable: true };
   });
   if (kind === 'actor') {
     layers.push({ name: 'actor_scale', inputs: shape.actDim, units: shape.actDim, activation: 'linear', useBias: false, trainable: false });
+  } else if (kind === 'actorLogStd') {
+    layers.push({ name: 'log_std_scale', inputs: shape.actDim, units: shape.actDim, activation: 'linear', useBias: true, trainable: false });
   }
   return layers;
 }
@@ -66,7 +91,10 @@ function elementCount(shape: readonly number[]): number {
 function layerConfig(layer: DenseLayer, index: number, shape: NetworkShape): object {
   const kernelInitializer = layer.name === 'actor_scale'
     ? { class_name: 'Identity', config: { gain: shape.actionBound } }
-    : { class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_avg', distribution: 'normal', seed: null } };
+    : layer.name === 'log_std_scale'
+      ? { class_name: 'Identity', config: { gain: LOG_STD_SCALE } }
+      : { class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_avg', distribution: 'normal', seed: null } };
+  const biasInitializer = layer.name === 'log_std_scale' ? { class_name: 'Constant', config: { value: LOG_STD_OFFSET } } : { class_name: 'Zeros', config: {} };
   return {
     class_name: 'Dense',
     config: {
@@ -74,7 +102,7 @@ function layerConfig(layer: DenseLayer, index: number, shape: NetworkShape): obj
       activation: layer.activation,
       use_bias: layer.useBias,
       kernel_initializer: kernelInitializer,
-      bias_initializer: { class_name: 'Zeros', config: {} },
+      bias_initializer: biasInitializer,
       kernel_regularizer: null,
       bias_regularizer: null,
       activity_regularizer: null,
@@ -93,7 +121,7 @@ function layerConfig(layer: DenseLayer, index: number, shape: NetworkShape): obj
  * one network given as a flat parameter vector in engine.ts's layout.
  */
 export function toLayersModelArtifacts(kind: NetworkKind, shape: NetworkShape, flat: Float32Array): { modelJson: object; weightsBin: Uint8Array } {
-  const count = parameterCount(kind === 'actor' ? actorLayers(shape) : criticLayers(shape));
+  const count = storedParameterCount(kind, shape);
   if (flat.length !== count) throw new Error(`the ${kind} has ${flat.length} parameters; this network shape needs ${count}`);
   const layers = denseLayers(kind, shape);
   const specs = weightSpecs(layers);
@@ -102,6 +130,11 @@ export function toLayersModelArtifacts(kind: NetworkKind, shape: NetworkShape, f
   weights.set(flat);
   if (kind === 'actor') {
     for (let i = 0; i < shape.actDim; i++) weights[count + i * shape.actDim + i] = shape.actionBound;
+  } else if (kind === 'actorLogStd') {
+    for (let i = 0; i < shape.actDim; i++) {
+      weights[count + i * shape.actDim + i] = LOG_STD_SCALE;
+      weights[count + shape.actDim * shape.actDim + i] = LOG_STD_OFFSET;
+    }
   }
   const weightsBin = new Uint8Array(total * 4);
   const view = new DataView(weightsBin.buffer);
@@ -220,17 +253,29 @@ export function fromLayersModelArtifacts(kind: NetworkKind, shape: NetworkShape,
     const start = offsets.get(name)!;
     return Float32Array.from({ length: elementCount(expectedSpecs.get(name)!.shape) }, (_, k) => view.getFloat32(start + k * 4, true));
   };
-  const flat = new Float32Array(parameterCount(kind === 'actor' ? actorLayers(shape) : criticLayers(shape)));
+  const flat = new Float32Array(storedParameterCount(kind, shape));
   let at = 0;
   for (const layer of expectedLayers.filter((l) => l.trainable)) {
-    for (const name of [`${layer.name}/kernel`, `${layer.name}/bias`]) {
+    for (const name of [`${layer.name}/kernel`, ...(layer.useBias ? [`${layer.name}/bias`] : [])]) {
       const values = read(name);
       flat.set(values, at);
       at += values.length;
     }
   }
   if (kind === 'actor') checkActionScale(shape, read('actor_scale/kernel'));
+  if (kind === 'actorLogStd') checkLogStdScale(shape, read('log_std_scale/kernel'), read('log_std_scale/bias'));
   return flat;
+}
+
+/** The log-std model's last layer must map tanh outputs onto [LOG_STD_MIN, LOG_STD_MAX] as the engines do. */
+function checkLogStdScale(shape: NetworkShape, kernel: Float32Array, bias: Float32Array): void {
+  kernel.forEach((value, k) => {
+    const expected = k % (shape.actDim + 1) === 0 ? Math.fround(LOG_STD_SCALE) : 0;
+    if (value !== expected) throw new Error(`log_std_scale/kernel[${Math.floor(k / shape.actDim)}][${k % shape.actDim}] is ${value}; expected ${expected}`);
+  });
+  bias.forEach((value, k) => {
+    if (value !== Math.fround(LOG_STD_OFFSET)) throw new Error(`log_std_scale/bias[${k}] is ${value}; expected ${LOG_STD_OFFSET}`);
+  });
 }
 
 /** The actor's last layer must turn tanh outputs into this environment's torque. */

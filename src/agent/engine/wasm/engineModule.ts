@@ -14,7 +14,11 @@ import { join, resolve } from 'node:path';
 export type WasmSimdLevel = 'auto' | 'relaxed-simd' | 'simd';
 export type ResolvedSimdLevel = Exclude<WasmSimdLevel, 'auto'>;
 
-const MODULE_FILES: Record<ResolvedSimdLevel, string> = {
+/** An algorithm's module file per SIMD level (scripts/build-wasm.mjs's WASM_ENTRIES). */
+export type ModuleFiles = Record<ResolvedSimdLevel, string>;
+
+/** DDPG's module (assembly/index.ts); the default of the functions below. */
+export const MODULE_FILES: ModuleFiles = {
   'relaxed-simd': 'ddpg-engine-relaxed.wasm',
   simd: 'ddpg-engine.wasm',
 };
@@ -81,8 +85,8 @@ export interface EngineExports {
   meanQ: WasmGlobal;
 }
 
-export interface EngineInstance {
-  exports: EngineExports;
+export interface EngineInstance<Exports = EngineExports> {
+  exports: Exports;
   memory: WasmMemory;
   /** Compiled once per process; a helper thread instantiates the same module. */
   module: WasmModule;
@@ -107,12 +111,16 @@ export function wasmSearchDirectories(): string[] {
  * The module file for the requested SIMD level (looked for in `directories`), or an Error saying
  * why none is usable.
  */
-export function locateModule(level: WasmSimdLevel = 'auto', directories = wasmSearchDirectories()): { path: string; level: ResolvedSimdLevel } {
+export function locateModule(
+  level: WasmSimdLevel = 'auto',
+  directories = wasmSearchDirectories(),
+  files: ModuleFiles = MODULE_FILES,
+): { path: string; level: ResolvedSimdLevel } {
   const api = wasmApi();
   const candidates: ResolvedSimdLevel[] = level === 'auto' ? ['relaxed-simd', 'simd'] : [level];
   const reasons: string[] = [];
   for (const candidate of candidates) {
-    const file = MODULE_FILES[candidate];
+    const file = files[candidate];
     const path = directories.map((dir) => join(dir, file)).find((p) => existsSync(p));
     if (!path) {
       reasons.push(`${file} not found in ${directories.join(' or ')} (run npm run build)`);
@@ -148,8 +156,11 @@ function readString(memory: WasmMemory, pointer: number): string {
 }
 
 /** A fresh instance on its own shared memory, its start function run. */
-export async function instantiateEngine(level: WasmSimdLevel): Promise<EngineInstance> {
-  const located = locateModule(level);
+export async function instantiateEngine<Exports extends { _start(): void } = EngineExports>(
+  level: WasmSimdLevel,
+  files: ModuleFiles = MODULE_FILES,
+): Promise<EngineInstance<Exports>> {
+  const located = locateModule(level, wasmSearchDirectories(), files);
   const module = await compileModule(located.path);
   const api = wasmApi();
   const memory = new api.Memory({ ...WASM_MEMORY_PAGES, shared: true });
@@ -161,7 +172,7 @@ export async function instantiateEngine(level: WasmSimdLevel): Promise<EngineIns
       },
     },
   });
-  const exports = instance.exports as EngineExports;
+  const exports = instance.exports as Exports;
   exports._start();
   return { exports, memory, module, level: located.level };
 }
