@@ -1,6 +1,6 @@
 // Bundles the extension host, the trainer process, the CLI, the benchmark and the two webview pages
 // (the dashboard and the run comparison), and copies the .wasm files they load at run time into
-// dist/ (esbuild does not bundle them).
+// dist/ (esbuild does not bundle them), and MuJoCo with Gymnasium's models into dist/mujoco/.
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,6 +23,16 @@ if (existsSync(wasmBuild)) {
 const tfWasmDir = join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
 for (const file of readdirSync(tfWasmDir).filter((f) => f.endsWith('.wasm'))) {
   copyFileSync(join(tfWasmDir, file), join(dist, file));
+}
+
+// MuJoCo (mujoco-js, one ES module with its WebAssembly inside) is loaded lazily by runs of a MuJoCo
+// environment, from dist/mujoco/ beside Gymnasium's model files (src/agent/env/mujoco/mujocoRuntime.ts).
+const mujocoDist = join(dist, 'mujoco');
+mkdirSync(mujocoDist, { recursive: true });
+copyFileSync(join(root, 'node_modules', 'mujoco-js', 'dist', 'mujoco_wasm.js'), join(mujocoDist, 'mujoco_wasm.mjs'));
+const mujocoAssets = join(root, 'src', 'agent', 'env', 'mujoco', 'assets');
+for (const file of readdirSync(mujocoAssets).filter((f) => f.endsWith('.xml') || f === 'LICENSE' || f === 'MUJOCO-NOTICE')) {
+  copyFileSync(join(mujocoAssets, file), join(mujocoDist, file === 'LICENSE' ? 'LICENSE-gymnasium-models' : file));
 }
 
 const common = {

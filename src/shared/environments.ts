@@ -4,7 +4,9 @@
  * environment's own file under src/agent/env/; the host and the pages read these descriptors.
  */
 
-export type EnvironmentId = 'Pendulum-v1' | 'MountainCarContinuous-v0';
+import { MUJOCO_ENVIRONMENTS, type MujocoEnvironmentId, type MujocoModelDescriptor } from './mujocoEnvironments';
+
+export type EnvironmentId = 'Pendulum-v1' | 'MountainCarContinuous-v0' | MujocoEnvironmentId;
 
 /** A numeric option of an environment (Pendulum's g, MountainCar's goal velocity). */
 export interface EnvironmentOption {
@@ -43,10 +45,12 @@ export interface EnvironmentDescriptor {
   canTerminate: boolean;
   solved: { threshold: number; source: ThresholdSource };
   /** How the dashboard draws a frame(). */
-  renderer: 'pendulum' | 'mountainCar';
+  renderer: 'pendulum' | 'mountainCar' | 'mujoco';
   /** Numbers per step that frame() returns, and what they are. */
   frameLabels: readonly string[];
   options: readonly EnvironmentOption[];
+  /** MuJoCo environments: the model file, its bodies (frame layout) and Gymnasium's camera; the geoms come from the environment's scene(). */
+  mujoco?: MujocoModelDescriptor;
 }
 
 export const ENVIRONMENTS: { readonly [K in EnvironmentId]: EnvironmentDescriptor } = {
@@ -90,6 +94,7 @@ export const ENVIRONMENTS: { readonly [K in EnvironmentId]: EnvironmentDescripto
     frameLabels: ['position', 'force'],
     options: [{ configKey: 'goalVelocity', gymnasiumName: 'goal_velocity', default: 0 }],
   },
+  ...MUJOCO_ENVIRONMENTS,
 };
 
 export const ENVIRONMENT_IDS = Object.keys(ENVIRONMENTS) as EnvironmentId[];

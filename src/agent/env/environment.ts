@@ -5,6 +5,7 @@
  */
 
 import type { EnvironmentDescriptor } from '../../shared/environments';
+import type { MujocoScene } from '../../shared/mujocoScene';
 import type { Random } from '../random';
 
 export interface StepResult {
@@ -44,6 +45,10 @@ export interface Environment {
   state: EnvironmentState;
   /** The numbers the renderer needs for the current step (descriptor.frameLabels, in order). */
   frame(): number[];
+  /** MuJoCo environments: the model's bodies and geoms for the 3D renderer, once per run (frame() then moves the bodies). */
+  scene?(): MujocoScene;
+  /** Frees what the environment holds outside JavaScript's heap (MuJoCo's simulation data); the environment is unusable after it. */
+  dispose?(): void;
 }
 
 export interface EnvironmentOptions {
