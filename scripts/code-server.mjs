@@ -4,13 +4,17 @@
 // tests (scripts/e2e.mjs).
 //
 // Every server started here runs in a process group of its own (code-server forks an extension
-// host, which forks the trainer), is stopped by killing that whole group, and is killed when
-// this Node process exits for any reason, so no test or Ctrl-C leaves a server behind.
+// host), is stopped by killing that whole group, and is killed when this Node process exits for
+// any reason, so no test or Ctrl-C leaves a server behind. Trainers are not in that group: they
+// are started detached so that they outlive a window. So stopping a server also stops the
+// trainers of the runs directories it used, found by their lock files (SIGTERM: a final
+// checkpoint; SIGKILL after a grace period), and so does the exit hook.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CODE_SERVER_VERSION = '4.100.3';
@@ -125,6 +129,58 @@ export function writeWorkspaceSettings(folder, settings) {
 }
 
 const liveServers = new Set();
+/** Runs directories (or functions listing them) whose trainers die with this process (see stopTrainersIn). */
+const trainerRunsDirs = new Set();
+function listRunsDirs(sources) {
+  return [...sources].flatMap((source) => {
+    if (typeof source !== 'function') return [source];
+    try {
+      return source();
+    } catch {
+      return []; // its folder is gone: nothing can train there
+    }
+  });
+}
+
+/** Where a workspace's runs go when ddpg.runsDirectory is not set. */
+export function defaultRunsDirectory(folder) {
+  return join(folder, '.ddpg', 'runs');
+}
+
+/**
+ * Stops every live trainer under these runs directories (the lock module of the extension and
+ * the agent, src/shared/node/trainerLock.ts, decides what is live). Resolves with their pids.
+ */
+export async function stopTrainersIn(runsDirs, graceMs = 10_000) {
+  const dirs = [...runsDirs].filter((dir) => existsSync(dir));
+  if (dirs.length === 0) return [];
+  const { stopLiveTrainers } = await tsImport(join(ROOT, 'src', 'shared', 'node', 'trainerLock.ts'), import.meta.url);
+  const pids = await stopLiveTrainers(dirs, graceMs);
+  if (pids.length > 0) log(`stopped ${pids.length} trainer${pids.length === 1 ? '' : 's'} (pid ${pids.join(', ')})`);
+  return pids;
+}
+
+/** Synchronous last resort for the exit hook: SIGTERM to every trainer a lock names (each saves a final checkpoint). */
+function signalTrainersSync(runsDirs) {
+  for (const runsDir of runsDirs) {
+    let names = [];
+    try {
+      names = readdirSync(runsDir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const lock = readJsonIfComplete(join(runsDir, name, 'trainer.lock'));
+      if (Number.isInteger(lock?.pid) && lock.pid !== process.pid) {
+        try {
+          process.kill(lock.pid, 'SIGTERM');
+        } catch {
+          // Gone already.
+        }
+      }
+    }
+  }
+}
 
 function groupIsAlive(pid) {
   try {
@@ -146,11 +202,13 @@ function killGroup(pid, signal) {
 // Last line of defence: whatever way this process ends, take every server group with it.
 process.on('exit', () => {
   for (const server of liveServers) killGroup(server.pid, 'SIGKILL');
+  signalTrainersSync(listRunsDirs(trainerRunsDirs));
 });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, async () => {
-    if (liveServers.size > 0) log(`${signal}: stopping code-server and everything it started…`);
+    if (liveServers.size > 0) log(`${signal}: stopping code-server, the trainers and everything they started…`);
     await Promise.allSettled([...liveServers].map((server) => server.stop()));
+    await stopTrainersIn(listRunsDirs(trainerRunsDirs)).catch((error) => log(`could not stop the trainers: ${error.message}`));
     process.exit(signal === 'SIGINT' ? 130 : 143);
   });
 }
@@ -159,7 +217,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts code-server on 127.0.0.1:<port> and resolves once it answers HTTP requests.
- * Returns { url, folderUrl, pid, logFile, stop(), recentOutput() }.
+ * Returns { url, folderUrl, pid, logFile, stop(), recentOutput() }. `runsDirs`: where the
+ * trainers of its windows train (default: the folder's .ddpg/runs), as paths or functions that
+ * list them when it stops; stop() stops those trainers too.
  */
 export async function startCodeServer({
   port,
@@ -169,7 +229,9 @@ export async function startCodeServer({
   env = {},
   logFile,
   readyTimeoutMs = 120_000,
+  runsDirs = folder ? [defaultRunsDirectory(folder)] : [],
 }) {
+  for (const source of runsDirs) trainerRunsDirs.add(source);
   mkdirSync(userDataDir, { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   // A config file of our own, so that ~/.config/code-server/config.yaml (password, cert,
@@ -234,6 +296,7 @@ export async function startCodeServer({
       killGroup(child.pid, 'SIGKILL');
       while (groupIsAlive(child.pid)) await sleep(50);
       liveServers.delete(server);
+      await stopTrainersIn(listRunsDirs(runsDirs)).catch((error) => log(`could not stop the trainers: ${error.message}`));
       await new Promise((r) => (logStream ? logStream.end(r) : r()));
     },
   };

@@ -4,17 +4,19 @@
 //   (a) extension suite: the mocha suite of test/extension inside the extension host;
 //   (b) user journey:    train, watch, pause, resume, checkpoint, stop, evaluate, as a person does.
 //
-// Each flow gets its own fresh code-server, profile and workspace. A screenshot of the whole
+// Each flow gets its own fresh code-server, profile and workspace; stopping a flow's server also
+// stops every trainer of its workspace (trainers are detached and would outlive the server), and
+// a last sweep at the end stops any trainer left under the flows' folders. A screenshot of the whole
 // workbench after every step goes to test-results/e2e/NN-<step>.png; a failing step also leaves
 // NN-<step>-FAILED.png and NN-<step>-FAILED.txt (the text of the workbench and every webview),
 // and the code-server logs and browser console logs of each flow are kept there too.
 //
 // Options:  --only suite|journey   run one flow
 //           --skip-package         reuse the existing ddpg-lab.vsix (and dist/) instead of rebuilding
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { ROOT, VSIX_PATH, ensureCodeServer, packageExtension } from './code-server.mjs';
+import { ROOT, VSIX_PATH, defaultRunsDirectory, ensureCodeServer, packageExtension, stopTrainersIn } from './code-server.mjs';
 import { runExtensionSuiteFlow } from '../test/e2e/extensionSuite.mjs';
 import { runUserJourneyFlow } from '../test/e2e/userJourney.mjs';
 import { StepRunner, launchChromium } from '../test/e2e/workbench.mjs';
@@ -71,6 +73,11 @@ async function main() {
     }
   } finally {
     await browser.close().catch(() => {});
+    // Nothing keeps training after the tests: every flow's workspace runs directory.
+    const subfolders = (dir) => (existsSync(dir) ? readdirSync(dir).map((name) => join(dir, name)) : []);
+    const runsDirs = subfolders(tmpRoot).flatMap((flow) => [defaultRunsDirectory(join(flow, 'workspace')), ...subfolders(join(flow, 'tmp'))]);
+    const leftover = await stopTrainersIn(runsDirs).catch((error) => (console.error(`e2e: stopping trainers failed: ${error.message}`), []));
+    if (leftover.length > 0) console.log(`Stopped ${leftover.length} trainer(s) still running after the flows.`);
   }
 
   const count = (status) => results.filter((r) => r.status === status).length;

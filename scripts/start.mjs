@@ -4,11 +4,15 @@
 // 2. builds the production bundle and packages ddpg-lab.vsix (npm run package);
 // 3. installs that .vsix into a profile kept under .vscode-test/profile/ (your settings,
 //    layout and open editors there survive restarts);
-// 4. opens a sample workspace (.vscode-test/sample-workspace/, created on first run) in
-//    code-server on 127.0.0.1 and prints the address. Ctrl-C stops everything.
+// 4. opens a sample workspace (~/.ddpg-lab/sample-workspace/, created on first run; outside the
+//    repository, so VS Code does not find this repository's git folder around it) in
+//    code-server on 127.0.0.1 and prints the address. Ctrl-C stops everything: code-server, and
+//    the trainers of the workspace's runs (they are detached so that they outlive a reload,
+//    so code-server.mjs finds them by their lock files and stops them with a final checkpoint).
 //
 // Options:  --port <n>        listen on this port (default 8080, or a free one if taken)
 //           --skip-package    reuse the existing ddpg-lab.vsix instead of rebuilding
+import { homedir } from 'node:os';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
@@ -63,7 +67,8 @@ async function main() {
   const base = join(ROOT, '.vscode-test');
   const userDataDir = join(base, 'profile', 'user-data');
   const extensionsDir = join(base, 'profile', 'extensions');
-  const workspace = join(base, 'sample-workspace');
+  // DDPG_LAB_SAMPLE_WORKSPACE chooses another folder.
+  const workspace = process.env.DDPG_LAB_SAMPLE_WORKSPACE || join(homedir(), '.ddpg-lab', 'sample-workspace');
   const logFile = join(base, 'code-server.log');
 
   console.log('==> Checking code-server and system packages');
@@ -98,7 +103,7 @@ ${line}
   Then press F1 and run "DDPG: Train".
   Workspace: ${relative(ROOT, workspace)}/   Server log: ${relative(ROOT, logFile)}
   Listening on 127.0.0.1 only (from another machine: ssh -L ${port}:127.0.0.1:${port} <host>).
-  Press Ctrl-C to stop.
+  Press Ctrl-C to stop (training runs of the workspace stop too, with a final checkpoint).
 ${line}
 `);
 

@@ -1,38 +1,52 @@
 /**
- * Forks trainers, routes their validated events, and keeps each run's history.
+ * Starts trainers (detached, so that they outlive the window) or attaches to live ones, routes
+ * their validated events, and keeps each run's history.
  *
  * Commands go down (start, pause, resume, checkpoint, stop, evaluate); events come up and are
  * folded into the run's RunHistory, then published to whoever listens (dashboard, tree, status
- * bar). The manager knows nothing of the vscode module: logs and notifications are injected, so
- * the routing and crash handling are testable in plain Node with a fake trainer.
+ * bar). When the window closes, detachable trainers are let go and go on training; a trainer that
+ * had to be a child process (no sockets here) stops with a final checkpoint and its run is marked
+ * interrupted, to be resumed in one click. The manager knows nothing of the vscode module: logs
+ * and notifications are injected, so the routing and crash handling are testable in plain Node
+ * with a fake trainer.
  */
 
 import * as path from 'node:path';
 import type { CheckpointManifest, DashboardCommand, EngineInfo, HostToTrainer, RunInfo, RunSnapshot, RunStatus, TrainerToHost } from '../shared/protocol';
 import type { RunConfig } from '../shared/config';
 import { taskFieldsOf } from '../shared/runFormat';
-import { createRunDirectory, readRunInfo, updateRunStatus, writeRunInfo } from '../shared/node/runDirectory';
+import { createRunDirectory, listCheckpoints, readRunInfo, updateRunStatus, writeRunInfo } from '../shared/node/runDirectory';
+import { liveTrainerOf, type TrainerLock } from '../shared/node/trainerLock';
+import { canServeTrainerSockets } from '../shared/node/trainerSocket';
+import { CheckpointEvaluations, type EvaluationSession } from './checkpointEvaluation';
 import { Disposable } from './disposable';
 import { Emitter } from './events';
+import { LiveRun, summarise, type LiveRunSummary, type RunLog } from './liveRun';
 import { RunHistory, isTerminal, type HistoryChange } from './runHistory';
-import { classifyExit, TrainerProcess, type TrainerExit, type TrainerHandle, type TrainerLauncher } from './trainerProcess';
+import { SocketTrainer } from './socketTrainer';
+import { classifyExit, previewMessage, TrainerProcess, type TrainerExit, type TrainerHandle, type TrainerLauncher, type TrainerListeners } from './trainerProcess';
 
-/** A run's log (a LogOutputChannel in VS Code). */
-export interface RunLog {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-  /** Raw process output. */
-  append(line: string): void;
-  show(): void;
-  dispose(): void;
-}
+/** What the window does with its live runs when it closes (`ddpg.whenWindowCloses`). */
+export type WindowClosePolicy = 'keepTraining' | 'stopWithCheckpoint';
+
+export type TrainerAttacher = (runDir: string, lock: TrainerLock, listeners: TrainerListeners) => TrainerHandle;
+
+/** A training trainer starts detached when it can; evaluations (and training without sockets) are children. */
+const defaultLauncher: TrainerLauncher = (launch, listeners) =>
+  launch.detached && launch.runDir !== undefined ? SocketTrainer.launchDetached({ ...launch, runDir: launch.runDir }, listeners) : TrainerProcess.launch(launch, listeners);
+
+export type { EvaluationResult, EvaluationSession } from './checkpointEvaluation';
+export type { LiveRunSummary, RunLog } from './liveRun';
 
 export interface RunManagerOptions {
   /** Absolute path of dist/trainer.js. */
   trainerScript: string;
   createLog(name: string): RunLog;
   launch?: TrainerLauncher;
+  /** Connects to a live trainer found by its lock file. */
+  attach?: TrainerAttacher;
+  /** Whether trainers can serve a socket here (else training falls back to a child process). */
+  canDetach?: () => Promise<boolean>;
   /** How long a trainer gets to stop (final checkpoint included) before it is killed. */
   stopTimeoutMs?: number;
 }
@@ -58,53 +72,9 @@ export interface RunCrash {
   log: RunLog;
 }
 
-export interface EvaluationResult {
-  returns: number[];
-  mean: number;
-  std: number;
-}
-
-export interface EvaluationSession {
-  readonly runId: string;
-  readonly checkpointDir: string;
-  /** Resolves with the result, or rejects with the reason the evaluation failed. */
-  readonly result: Promise<EvaluationResult>;
-  cancel(): Promise<void>;
-}
-
-/** A run that has a trainer process attached to it in this window. */
-class LiveRun {
-  readonly history: RunHistory;
-  readonly trainer: TrainerHandle;
-  readonly log: RunLog;
-  /** Commands sent before the trainer announced `started` wait here: it ignores them until then. */
-  readonly pending: HostToTrainer[] = [];
-  started = false;
-  framesWanted = false;
-  nextRequestId = 1;
-  lastError: string | undefined;
-
-  constructor(history: RunHistory, trainer: TrainerHandle, log: RunLog) {
-    this.history = history;
-    this.trainer = trainer;
-    this.log = log;
-  }
-}
-
 export interface StartOptions {
   /** Checkpoint directory to continue from: the new run resumes its counters, networks and buffer. */
   resumeFrom?: string;
-}
-
-export interface LiveRunSummary {
-  runId: string;
-  runDir: string;
-  name: string;
-  state: RunStatus;
-  episode: number;
-  totalEpisodes: number | null;
-  latestReturn: number | null;
-  bestEval: number | null;
 }
 
 const DEFAULT_STOP_TIMEOUT_MS = 10_000;
@@ -115,9 +85,13 @@ export class RunManager extends Disposable {
   private readonly ended = new Map<string, RunHistory>();
   /** Logs of ended runs: "Show Log" must still work after a crash. */
   private readonly endedLogs = new Map<string, RunLog>();
-  private readonly evaluations = new Set<{ trainer: TrainerHandle }>();
+  private readonly evaluations: CheckpointEvaluations;
   private readonly launch: TrainerLauncher;
+  private readonly attachTrainer: TrainerAttacher;
   private readonly stopTimeoutMs: number;
+  private detachable: Promise<boolean> | undefined;
+  /** Runs being attached: their history is loading. */
+  private readonly attaching = new Set<string>();
 
   private readonly changeEmitter = this._register(new Emitter<RunChangeEvent>());
   private readonly eventEmitter = this._register(new Emitter<RunEvent>());
@@ -131,8 +105,10 @@ export class RunManager extends Disposable {
 
   constructor(private readonly options: RunManagerOptions) {
     super();
-    this.launch = options.launch ?? TrainerProcess.launch;
+    this.launch = options.launch ?? defaultLauncher;
+    this.attachTrainer = options.attach ?? ((runDir, lock, listeners) => SocketTrainer.attach(runDir, lock, listeners));
     this.stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+    this.evaluations = new CheckpointEvaluations({ trainerScript: options.trainerScript, createLog: (name) => options.createLog(name), launch: this.launch });
   }
 
   // ─── queries ────────────────────────────────────────────────────────────────────────────────
@@ -175,7 +151,7 @@ export class RunManager extends Disposable {
 
   // ─── training ───────────────────────────────────────────────────────────────────────────────
 
-  /** Creates a run folder in `runsDir`, forks a trainer and starts it. Resolves once the process is forked. */
+  /** Creates a run folder in `runsDir`, starts a trainer for it. Resolves once the process is started. */
   async startTraining(runsDir: string, config: RunConfig, options: StartOptions = {}): Promise<LiveRunSummary> {
     const { id, dir } = await createRunDirectory(runsDir);
     const created = new Date().toISOString();
@@ -183,26 +159,104 @@ export class RunManager extends Disposable {
     // The trainer rewrites run.json once its engine is ready; writing it now makes the run visible
     // at once and gives a crash during start-up a file to be recorded in.
     await writeRunInfo(dir, info);
-    const history = new RunHistory(dir, info);
-    const log = this.options.createLog(`DDPG Run ${id}`);
-    log.info(`run ${id} in ${dir}${options.resumeFrom ? `, resuming from ${options.resumeFrom}` : ''}`);
+    return this.launchRun(new RunHistory(dir, info), config, options.resumeFrom);
+  }
 
+  /**
+   * Continues an interrupted run in its own folder from its latest checkpoint, with its own
+   * settings: the one click that undoes a window closing under a run that could not outlive it.
+   */
+  async resumeInterrupted(runDir: string): Promise<LiveRunSummary> {
+    const info = await readRunInfo(runDir);
+    if (this.live.has(info.id)) throw new Error(`run ${info.id} is already training`);
+    const latest = (await listCheckpoints(runDir)).filter((c) => c.manifest).at(-1);
+    if (!latest) throw new Error(`run ${info.id} has no checkpoint to resume from`);
+    const history = await RunHistory.load(runDir);
+    history.setState('starting');
+    return this.launchRun(history, info.config, latest.dir);
+  }
+
+  private async launchRun(history: RunHistory, config: RunConfig, resumeFrom: string | undefined): Promise<LiveRunSummary> {
+    const { runId: id, runDir: dir } = history;
+    const log = this.logFor(id);
+    log.info(`run ${id} in ${dir}${resumeFrom ? `, resuming from ${resumeFrom}` : ''}`);
+    const detached = await this.trainersCanDetach();
+    if (!detached) log.warn('trainer sockets are not available here: the run trains as a child of this window and stops (interrupted) when the window closes');
     let run: LiveRun | undefined;
-    const trainer = this.launch(
-      { script: this.options.trainerScript, cwd: dir },
-      {
-        onEvent: (event) => run && this.route(run, event),
-        onInvalidMessage: (message) => log.warn(`ignored an invalid message from the trainer: ${preview(message)}`),
-        onOutput: (line) => log.append(line),
-      },
-    );
+    const trainer = this.launch({ script: this.options.trainerScript, cwd: dir, runDir: dir, detached }, this.listenersFor(() => run, log));
     run = new LiveRun(history, trainer, log);
     this.live.set(id, run);
-    trainer.send({ type: 'start', runDir: dir, config, streamFrames: false, ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}) });
+    this.ended.delete(id);
+    trainer.send({ type: 'start', runDir: dir, config, streamFrames: false, ...(resumeFrom ? { resumeFrom } : {}) });
     this.changeEmitter.fire({ runId: id, runDir: dir, change: { status: true, episodes: false, checkpoints: false }, liveness: true });
     const started = run;
     void trainer.exited.then((exit) => this.onExit(started, exit));
     return summarise(history);
+  }
+
+  /**
+   * Attaches to a live trainer found by its lock (started by an earlier window, another one, or
+   * the CLI). The history is read from disk while the trainer's first events (the run as it is
+   * now, its latest rows from memory) wait; the reducer drops what both sides have, so no row is
+   * lost or doubled and the step counter never goes back. Resolves with the run, or undefined
+   * when it is already live here or being attached.
+   */
+  async attach(runDir: string, lock: TrainerLock): Promise<LiveRunSummary | undefined> {
+    const id = lock.runId;
+    if (this.live.has(id) || this.attaching.has(id)) return undefined;
+    this.attaching.add(id);
+    try {
+      const log = this.logFor(id);
+      let run: LiveRun | undefined;
+      const early: TrainerToHost[] = [];
+      const listeners = this.listenersFor(() => run, log, early);
+      const trainer = this.attachTrainer(runDir, lock, listeners);
+      let history: RunHistory;
+      try {
+        history = await RunHistory.load(runDir);
+      } catch (err) {
+        await trainer.detach?.();
+        this.endedLogs.set(id, log);
+        throw err;
+      }
+      const origin = lock.origin === 'cli' ? 'started from a terminal, ' : '';
+      log.info(`attached to the trainer of ${id} (${origin}pid ${lock.pid}, since ${lock.startedAt}) in ${runDir}`);
+      run = new LiveRun(history, trainer, log);
+      this.live.set(id, run);
+      this.ended.delete(id);
+      for (const event of early.splice(0)) this.route(run, event);
+      this.changeEmitter.fire({ runId: id, runDir, change: { status: true, episodes: true, checkpoints: true }, liveness: true });
+      const attached = run;
+      void trainer.exited.then((exit) => this.onExit(attached, exit));
+      return summarise(history);
+    } finally {
+      this.attaching.delete(id);
+    }
+  }
+
+  /** Listeners for a trainer whose LiveRun may not exist yet: events wait in `early` (or are dropped) until it does. */
+  private listenersFor(current: () => LiveRun | undefined, log: RunLog, early?: TrainerToHost[]): TrainerListeners {
+    return {
+      onEvent: (event) => {
+        const run = current();
+        if (run) this.route(run, event);
+        else early?.push(event);
+      },
+      onInvalidMessage: (message) => log.warn(`ignored an invalid message from the trainer: ${previewMessage(message)}`),
+      onOutput: (line) => log.append(line),
+    };
+  }
+
+  /** A run's log: the one this window already has for it (it ended or was let go here), else a new one. */
+  private logFor(runId: string): RunLog {
+    const known = this.endedLogs.get(runId);
+    this.endedLogs.delete(runId);
+    return known ?? this.options.createLog(`DDPG Run ${runId}`);
+  }
+
+  private trainersCanDetach(): Promise<boolean> {
+    this.detachable ??= this.options.canDetach ? this.options.canDetach() : canServeTrainerSockets().then((r) => r.ok);
+    return this.detachable;
   }
 
   pause(runId: string): boolean {
@@ -257,6 +311,31 @@ export class RunManager extends Disposable {
     this.command(runId, { type: 'setFrameStreaming', enabled });
   }
 
+  /**
+   * The window is closing. With keepTraining, trainers that can outlive it are let go and go on
+   * training; the others (children, where sockets are impossible) stop with a final checkpoint and
+   * their runs are marked interrupted. With stopWithCheckpoint, every run this window is attached
+   * to stops (runs trained by the CLI in a terminal are the terminal's: they are let go). Evaluations end.
+   */
+  async closeWindow(policy: WindowClosePolicy, timeoutMs = this.stopTimeoutMs): Promise<void> {
+    const runs = [...this.live.values()];
+    await Promise.all([
+      ...runs.map(async (run) => {
+        const detach = run.trainer.detachable && run.trainer.detach && (policy === 'keepTraining' || run.trainer.origin === 'cli');
+        if (detach) {
+          run.log.info('the window is closing: the trainer goes on training (ddpg.whenWindowCloses: keepTraining)');
+          await run.trainer.detach!();
+        } else {
+          run.interruptOnExit = policy === 'keepTraining';
+          if (!isTerminal(run.history.state)) run.history.setState('stopping');
+          await run.trainer.stop(true, timeoutMs);
+        }
+        await this.exitHandled(run.history.runId);
+      }),
+      this.evaluations.cancelAll('evaluation cancelled: the window is closing'),
+    ]);
+  }
+
   /** Stops every trainer (final checkpoints included), killing those that do not stop in time. */
   async stopAll(timeoutMs = this.stopTimeoutMs): Promise<void> {
     const runs = [...this.live.values()];
@@ -266,52 +345,15 @@ export class RunManager extends Disposable {
         await run.trainer.stop(true, timeoutMs);
         await this.exitHandled(run.history.runId);
       }),
-      ...[...this.evaluations].map((e) => e.trainer.kill('evaluation cancelled: the window is closing')),
+      this.evaluations.cancelAll('evaluation cancelled: the window is closing'),
     ]);
   }
 
   // ─── evaluation ─────────────────────────────────────────────────────────────────────────────
 
-  /** Forks a trainer that evaluates a checkpoint deterministically; its events go to `onEvent`. */
+  /** Starts a trainer that evaluates a checkpoint deterministically; its events go to `onEvent`. */
   evaluate(manifest: CheckpointManifest, checkpointDir: string, episodes: number, onEvent: (event: TrainerToHost) => void): EvaluationSession {
-    // No '/' in the name: VS Code derives the log file's name from it.
-    const log = this.options.createLog(`DDPG Evaluation ${manifest.runId} ${manifest.name}`);
-    log.info(`evaluating ${checkpointDir} over ${episodes} episodes`);
-    let outcome: EvaluationResult | undefined;
-    let reportedError: string | undefined;
-    const trainer = this.launch(
-      { script: this.options.trainerScript, cwd: path.dirname(checkpointDir) },
-      {
-        onEvent: (event) => {
-          if (event.type === 'evaluation') outcome = { returns: event.returns, mean: event.mean, std: event.std };
-          if (event.type === 'error') reportedError = event.message;
-          if (event.type === 'log') log[event.level](event.message);
-          onEvent(event);
-        },
-        onInvalidMessage: (message) => log.warn(`ignored an invalid message from the trainer: ${preview(message)}`),
-        onOutput: (line) => log.append(line),
-      },
-    );
-    const entry = { trainer };
-    this.evaluations.add(entry);
-    trainer.send({ type: 'evaluate', checkpointDir, episodes, streamFrames: true });
-    const result = trainer.exited.then((exit) => {
-      this.evaluations.delete(entry);
-      const verdict = classifyExit(exit);
-      if (outcome && !verdict.crashed) return outcome;
-      const reason = reportedError ?? (verdict.crashed ? verdict.reason : 'the trainer exited without an evaluation result');
-      log.error(`evaluation failed: ${reason}`);
-      for (const line of trainer.stderrTail()) log.error(line);
-      throw new Error(reason);
-    });
-    return {
-      runId: manifest.runId,
-      checkpointDir,
-      result,
-      cancel: async () => {
-        await trainer.kill('evaluation cancelled');
-      },
-    };
+    return this.evaluations.start(manifest, checkpointDir, episodes, onEvent);
   }
 
   // ─── internals ──────────────────────────────────────────────────────────────────────────────
@@ -362,6 +404,15 @@ export class RunManager extends Disposable {
 
   private onExit(run: LiveRun, exit: TrainerExit): Promise<void> {
     const runId = run.history.runId;
+    if (exit.detached) {
+      // Let go, not ended: the trainer goes on and its run.json is its own to write.
+      if (this.live.get(runId) === run) this.live.delete(runId);
+      this.ended.set(runId, run.history);
+      this.endedLogs.set(runId, run.log);
+      if (exit.lostConnection) run.log.warn(`detached: ${exit.lostConnection}`);
+      this.fireChange(run, { status: true, episodes: false, checkpoints: false }, true);
+      return Promise.resolve();
+    }
     // The process is gone: the run stops being live before its final state is recorded, so no
     // one observes a 'crashed' or 'finished' run that still claims a live trainer.
     this.live.delete(runId);
@@ -379,8 +430,13 @@ export class RunManager extends Disposable {
     const verdict = classifyExit(exit);
     const runDir = run.history.runDir;
     if (!verdict.crashed) {
-      const status = exit.exitingStatus!;
+      const status = run.interruptOnExit && exit.exitingStatus === 'stopped' ? 'interrupted' : exit.exitingStatus!;
       run.log.info(`trainer exited cleanly: ${status}`);
+      if (status === 'interrupted') {
+        run.history.setState(status);
+        await updateRunStatus(runDir, status).catch((err: Error) => run.log.error(`could not mark the run as interrupted in run.json: ${err.message}`));
+        return;
+      }
       run.history.setState(status);
       // A trainer stopped before its engine was ready never rewrote the host's 'starting' run.json.
       await this.ensureFinalStatus(run, status);
@@ -389,6 +445,8 @@ export class RunManager extends Disposable {
     const reason = run.lastError ? `${run.lastError} (${verdict.reason})` : verdict.reason;
     run.log.error(`run crashed: ${reason}`);
     const tail = run.trainer.stderrTail();
+    // A trainer killed outright leaves its lock behind; whoever finds it stale clears it.
+    await liveTrainerOf(runDir).catch(() => undefined);
     run.history.setState('crashed', reason);
     try {
       await updateRunStatus(runDir, 'crashed', reason);
@@ -412,37 +470,18 @@ export class RunManager extends Disposable {
   }
 
   override dispose(): void {
-    // Last resort: stopAll() should have run already (deactivate); whatever is left is killed.
-    for (const run of this.live.values()) void run.trainer.kill('the extension was disposed');
-    for (const evaluation of this.evaluations) void evaluation.trainer.kill('the extension was disposed');
+    // Last resort: closeWindow() should have run already (deactivate). A trainer that can outlive
+    // the window is let go (a reload must not end a run); a child left over is killed.
+    for (const run of this.live.values()) {
+      if (run.trainer.detachable && run.trainer.detach) void run.trainer.detach();
+      else void run.trainer.kill('the extension was disposed');
+    }
+    void this.evaluations.cancelAll('the extension was disposed');
     for (const log of this.endedLogs.values()) log.dispose();
     super.dispose();
   }
 }
 
-function summarise(history: RunHistory): LiveRunSummary {
-  return {
-    runId: history.runId,
-    runDir: history.runDir,
-    name: history.info.name,
-    state: history.state,
-    episode: history.status.episode,
-    totalEpisodes: history.status.totalEpisodes,
-    latestReturn: history.latestReturn,
-    bestEval: history.bestEval,
-  };
-}
-
 function describeEngine(engine: EngineInfo): string {
   return `${engine.engine} (${engine.backend})`;
-}
-
-function preview(message: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(message) ?? String(message);
-  } catch {
-    text = String(message);
-  }
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }

@@ -18,6 +18,10 @@ export interface TrainerExit {
   killedBecause?: string;
   /** Set when the process could not be started at all. */
   spawnError?: string;
+  /** The host let go of a trainer that goes on running (window closing, reload): not an end of the run. */
+  detached?: boolean;
+  /** With `detached`: the connection broke while the process lived on, and why. */
+  lostConnection?: string;
 }
 
 export type ExitVerdict = { crashed: false } | { crashed: true; reason: string };
@@ -27,9 +31,12 @@ export type ExitVerdict = { crashed: false } | { crashed: true; reason: string }
  * Anything else — an error code, a signal, silence, or the host having to kill it — is a crash.
  */
 export function classifyExit(exit: TrainerExit): ExitVerdict {
+  if (exit.detached) return { crashed: false };
   if (exit.spawnError !== undefined) return { crashed: true, reason: `the trainer could not be started: ${exit.spawnError}` };
   if (exit.killedBecause !== undefined) return { crashed: true, reason: exit.killedBecause };
   if (exit.signal) return { crashed: true, reason: `the trainer was killed by signal ${exit.signal}` };
+  // A trainer this window attached to is not its child: no exit code, only its silence.
+  if (exit.code === null && exit.exitingStatus === undefined) return { crashed: true, reason: 'the trainer process ended without reporting its final status' };
   if (exit.code !== 0) return { crashed: true, reason: `the trainer exited with code ${exit.code}` };
   if (exit.exitingStatus === undefined) return { crashed: true, reason: 'the trainer exited without reporting its final status' };
   return { crashed: false };
@@ -95,6 +102,12 @@ export interface TrainerHandle {
   kill(reason: string): Promise<TrainerExit>;
   /** The last lines the process wrote to stderr. */
   stderrTail(): string[];
+  /** True for a trainer that can outlive this window (served over its socket). */
+  readonly detachable?: boolean;
+  /** Who started it, for a trainer this window attached to. */
+  readonly origin?: 'extension' | 'cli';
+  /** Lets go of a detachable trainer without stopping it; resolves with an exit marked `detached`. */
+  detach?(): Promise<TrainerExit>;
 }
 
 export interface TrainerListeners {
@@ -108,6 +121,9 @@ export interface TrainerLaunch {
   /** Absolute path of dist/trainer.js. */
   script: string;
   cwd?: string;
+  /** The run folder a training trainer serves; with `detached` it is started in its own session and outlives the window. */
+  runDir?: string;
+  detached?: boolean;
 }
 
 export type TrainerLauncher = (launch: TrainerLaunch, listeners: TrainerListeners) => TrainerHandle;
@@ -228,4 +244,15 @@ export class TrainerProcess implements TrainerHandle {
   stderrTail(): string[] {
     return this.stderr.toArray();
   }
+}
+
+/** A message that failed validation, shortened for a log line. */
+export function previewMessage(message: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(message) ?? String(message);
+  } catch {
+    text = String(message);
+  }
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }

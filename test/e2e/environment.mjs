@@ -1,9 +1,10 @@
 // One isolated VS Code for one end-to-end flow: a fresh workspace with a small, fast training
 // configuration, a fresh user profile and extensions folder with the packaged .vsix installed,
 // and code-server serving them on a free loopback port.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  defaultRunsDirectory,
   findFreePort,
   installVsix,
   startCodeServer,
@@ -37,13 +38,20 @@ export const FAST_WORKSPACE_SETTINGS = {
   ...(process.env.DDPG_LAB_E2E_SETTINGS ? JSON.parse(process.env.DDPG_LAB_E2E_SETTINGS) : {}),
 };
 
-/** Starts code-server for one flow; `env` reaches the extension host (and the trainer). */
+/**
+ * Starts code-server for one flow; `env` reaches the extension host (and the trainer). The flow
+ * gets a temp directory of its own (TMPDIR): runs directories that tests make there, like the
+ * workspace's, have their trainers stopped with the server, so nothing trains on after the flow.
+ */
 export async function startFlowEnvironment({ name, vsix, tmpRoot, logDir, env = {} }) {
   const base = join(tmpRoot, name);
   const workspace = join(base, 'workspace');
   const userDataDir = join(base, 'user-data');
   const extensionsDir = join(base, 'extensions');
+  const tmp = join(base, 'tmp');
   mkdirSync(workspace, { recursive: true });
+  mkdirSync(tmp, { recursive: true });
+  const tmpRunsDirs = () => (existsSync(tmp) ? readdirSync(tmp, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(tmp, d.name)) : []);
   writeWorkspaceSettings(workspace, FAST_WORKSPACE_SETTINGS);
   writeUserSettings(userDataDir);
   installVsix({ vsix, extensionsDir, userDataDir });
@@ -52,8 +60,9 @@ export async function startFlowEnvironment({ name, vsix, tmpRoot, logDir, env = 
     userDataDir,
     extensionsDir,
     folder: workspace,
-    env,
+    env: { TMPDIR: tmp, ...env },
     logFile: join(logDir, `code-server-${name}.log`),
+    runsDirs: [defaultRunsDirectory(workspace), tmpRunsDirs],
   });
   return { base, workspace, server };
 }

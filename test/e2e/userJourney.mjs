@@ -1,13 +1,17 @@
 // Flow (b): what a person does with DDPG Lab, through the real UI of the packaged extension:
-// train from the command palette, watch the dashboard, pause, resume, save a checkpoint, find
-// it in the side bar, stop, evaluate the checkpoint from its context menu, train a second run and
-// compare the two from the side bar's multi-selection.
+// train from the command palette, watch the dashboard, pause, resume, reload the window while it
+// trains (the run goes on and the dashboard is live again), save a checkpoint, find it in the
+// side bar, stop, evaluate the checkpoint from its context menu, train a second run and compare
+// the two from the side bar's multi-selection. Before the evaluation, a run started from a
+// terminal with the CLI shows up live in the side bar and is paused and stopped from there.
 //
 // The dashboard is found through the data-testid contract of the webview (dashboard-root,
 // status-state, status-step, frame-counter, episode-points, btn-*, eval-results, ...), and the
 // comparison through comparison-root, comparison-runs-table, comparison-eval-chart, ...
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ROOT, defaultRunsDirectory } from '../../scripts/code-server.mjs';
 import { FAST_WORKSPACE_SETTINGS, startFlowEnvironment } from './environment.mjs';
 import {
   activityBarEntry,
@@ -18,6 +22,7 @@ import {
   openWorkbench,
   readTestIdInteger,
   readTestIdText,
+  reloadWindow,
   runPaletteCommand,
   sideBarRow,
   sideBarTreeRows,
@@ -85,9 +90,37 @@ async function waitForCheckpointRow(page, runName, pattern, timeoutMs = 60_000) 
   return row;
 }
 
+/** The Runs view row of a run (level 1) whose name is `runName`, or undefined. */
+async function runRow(page, runName) {
+  return (await sideBarTreeRows(page)).find((row) => row.level === 1 && row.text.startsWith(runName));
+}
+
+/** A run's state as the Runs view says it to a screen reader: "name, state, description". */
+function stateOf(row) {
+  return row?.label.split(', ')[1];
+}
+
+/** `node dist/cli.js train` as a person types it in a terminal, with the workspace's runs directory. */
+function startCliRun(runsDir, name) {
+  const settings = FAST_WORKSPACE_SETTINGS;
+  const args = [
+    join(ROOT, 'dist', 'cli.js'), 'train', '--json', '--runs-dir', runsDir, '--name', name,
+    '--hidden', settings['ddpg.actorHidden'].join(','), '--batch', String(settings['ddpg.batchSize']),
+    '--warmup', String(settings['ddpg.warmupSteps']), '--max-episode-steps', String(settings['ddpg.maxEpisodeSteps']),
+    '--episodes', String(settings['ddpg.episodes']), '--checkpoint-every', '0',
+  ];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const cli = { child, stdout: '', stderr: '', exit: undefined };
+  child.stdout.on('data', (d) => (cli.stdout += d));
+  child.stderr.on('data', (d) => (cli.stderr += d));
+  cli.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve((cli.exit = { code, signal }))));
+  return cli;
+}
+
 export async function runUserJourneyFlow({ browser, runner, vsix, tmpRoot, outDir }) {
   let environment;
   let page;
+  let cli;
   const consoleLog = [];
   try {
     await runner.step('workbench opens with DDPG Lab installed', 'workbench', async () => {
@@ -151,10 +184,38 @@ export async function runUserJourneyFlow({ browser, runner, vsix, tmpRoot, outDi
     });
 
     let runName;
-    let manualCheckpoint;
-    await runner.step('Save Checkpoint shows a checkpoint under the run in the DDPG side bar', 'checkpoint-in-sidebar', async () => {
+    await runner.step('Developer: Reload Window while training: the run trains on and the dashboard is live again', 'reload-window', async () => {
       runName = await readTestIdText(page, 'run-name');
       if (!runName) throw new Error('the dashboard shows no run name (data-testid=run-name)');
+      const before = await readTestIdInteger(page, 'status-step');
+      await reloadWindow(page);
+      // The dashboard comes back by itself (its panel serializer); the Runs view activates the extension if it did not.
+      const revived = await waitUntil('the dashboard to come back', async () => {
+        const root = await findByTestId(page, 'dashboard-root');
+        return { ok: Boolean(root?.visible), seen: root ? 'hidden' : 'absent' };
+      }, { timeoutMs: 30_000 }).then(() => true, () => false);
+      if (!revived) await runPaletteCommand(page, 'DDPG: Open Dashboard');
+      const { after } = await waitUntil(`the dashboard to show ${runName} running past step ${before}`, async () => {
+        const name = await readTestIdText(page, 'run-name');
+        const state = await readTestIdText(page, 'status-state');
+        const after = await readTestIdInteger(page, 'status-step');
+        return { ok: name === runName && state === 'running' && after > before, seen: { name, state, step: after }, after };
+      }, { timeoutMs: 90_000 });
+      const { later } = await waitUntil('the step count to keep growing (live events, not a replay)', async () => {
+        const later = await readTestIdInteger(page, 'status-step');
+        return { ok: later > after, seen: later, later };
+      });
+      await waitForButtonText(page, 'btn-pause-resume', 'Pause');
+      await openActivityBarContainer(page, 'DDPG');
+      const row = await waitUntil(`${runName} live in the Runs view`, async () => {
+        const row = await runRow(page, runName);
+        return { ok: stateOf(row) === 'running', seen: row?.label, row };
+      });
+      return `step ${before} before the reload → ${after} → ${later} after it; Runs view: ${row.row.label}`;
+    });
+
+    let manualCheckpoint;
+    await runner.step('Save Checkpoint shows a checkpoint under the run in the DDPG side bar', 'checkpoint-in-sidebar', async () => {
       await clickTestId(page, 'btn-checkpoint');
       await openActivityBarContainer(page, 'DDPG');
       const row = await waitForCheckpointRow(page, runName, /manual/i);
@@ -168,10 +229,42 @@ export async function runUserJourneyFlow({ browser, runner, vsix, tmpRoot, outDi
       return `stopped at step ${await readTestIdInteger(page, 'status-step')}`;
     });
 
+    await runner.step('a CLI run started in a terminal shows live in the Runs view, and pauses and stops from there', 'cli-run', async () => {
+      const name = 'terminal-run';
+      const runsDir = defaultRunsDirectory(environment.workspace);
+      cli = startCliRun(runsDir, name);
+      const { runDir } = await waitUntil('the CLI to start training', async () => {
+        const started = cli.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line)).find((m) => m.type === 'started');
+        return { ok: Boolean(started), seen: { stdout: cli.stdout.slice(-300), stderr: cli.stderr.slice(-300), exit: cli.exit }, runDir: started?.runDir };
+      });
+      await openActivityBarContainer(page, 'DDPG');
+      const live = await waitUntil(`${name} live (running) in the Runs view`, async () => {
+        const row = await runRow(page, name);
+        return { ok: stateOf(row) === 'running', seen: row?.label ?? (await sideBarTreeRows(page)).map((r) => r.label), row };
+      });
+      await sideBarRow(page, live.row.index).click({ button: 'right' });
+      await clickContextMenuItem(page, 'Pause');
+      const paused = await waitUntil(`${name} paused, in the Runs view and in its run.json`, async () => {
+        const row = await runRow(page, name);
+        const onDisk = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')).status;
+        return { ok: stateOf(row) === 'paused' && onDisk === 'paused', seen: { row: row?.label, onDisk }, row };
+      });
+      await sideBarRow(page, paused.row.index).click({ button: 'right' });
+      await clickContextMenuItem(page, 'Stop');
+      const exit = await Promise.race([cli.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 60_000))]);
+      if (exit === 'still running' || exit.code !== 0) throw new Error(`the CLI did not exit 0 after Stop: ${JSON.stringify(exit)}; stderr: ${cli.stderr.slice(-500)}`);
+      const summary = cli.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line)).find((m) => m.type === 'summary');
+      return `${paused.row.label} → Stop → the CLI exited 0 (${summary?.status}, ${summary?.steps} steps)`;
+    });
+
     await runner.step('Evaluate Checkpoint from the side bar shows evaluation returns', 'evaluation', async () => {
-      const row = await waitForCheckpointRow(page, runName, new RegExp(escapeRegExp(manualCheckpoint)));
-      await sideBarRow(page, row.index).click({ button: 'right' });
-      const menuClicks = await clickContextMenuItem(page, 'Evaluate Checkpoint');
+      // The row is looked up again for every attempt: a run appearing or changing state above it moves it.
+      const openMenu = async () => {
+        const row = await waitForCheckpointRow(page, runName, new RegExp(escapeRegExp(manualCheckpoint)));
+        await sideBarRow(page, row.index).click({ button: 'right' });
+      };
+      await openMenu();
+      const menuClicks = await clickContextMenuItem(page, 'Evaluate Checkpoint', { reopen: openMenu });
       const { text } = await waitUntil('eval-results to show the returns of the evaluation', async () => {
         const found = await findByTestId(page, 'eval-results');
         const text = found?.text ?? '';
@@ -203,16 +296,22 @@ export async function runUserJourneyFlow({ browser, runner, vsix, tmpRoot, outDi
 
     await runner.step('Compare Runs on both runs selected in the side bar shows them side by side', 'comparison', async () => {
       await openActivityBarContainer(page, 'DDPG');
-      const rows = await waitUntil('both runs in the Runs view', async () => {
-        const rows = await sideBarTreeRows(page);
-        const first = rows.find((row) => row.level === 1 && row.text.includes(runName));
-        const second = rows.find((row) => row.level === 1 && row.text.includes(secondRunName));
-        return { ok: Boolean(first && second), seen: rows.map((r) => r.text), first, second };
-      });
-      await sideBarRow(page, rows.first.index).click();
-      await sideBarRow(page, rows.second.index).click({ modifiers: ['Control'] });
-      await sideBarRow(page, rows.second.index).click({ button: 'right' });
-      const menuClicks = await clickContextMenuItem(page, 'Compare Runs');
+      const bothRows = () =>
+        waitUntil('both runs in the Runs view', async () => {
+          const rows = await sideBarTreeRows(page);
+          const first = rows.find((row) => row.level === 1 && row.text.includes(runName));
+          const second = rows.find((row) => row.level === 1 && row.text.includes(secondRunName));
+          return { ok: Boolean(first && second), seen: rows.map((r) => r.text), first, second };
+        });
+      // Selected and right-clicked afresh for every attempt: rows move when a run above them changes.
+      const openMenu = async () => {
+        const rows = await bothRows();
+        await sideBarRow(page, rows.first.index).click();
+        await sideBarRow(page, rows.second.index).click({ modifiers: ['Control'] });
+        await sideBarRow(page, rows.second.index).click({ button: 'right' });
+      };
+      await openMenu();
+      const menuClicks = await clickContextMenuItem(page, 'Compare Runs', { reopen: openMenu });
       const { text } = await waitUntil('the comparison to list both runs with their evaluations', async () => {
         const table = await findByTestId(page, 'comparison-runs-table');
         const chart = await findByTestId(page, 'comparison-eval-chart');
@@ -222,7 +321,9 @@ export async function runUserJourneyFlow({ browser, runner, vsix, tmpRoot, outDi
       });
       return `${text.replace(/\s+/g, ' ').slice(0, 160)}${menuClicks > 1 ? ` (the context menu needed ${menuClicks} clicks)` : ''}`;
     });
+
   } finally {
+    if (cli && !cli.exit) cli.child.kill('SIGTERM');
     writeFileSync(join(outDir, 'browser-console-user-journey.log'), `${consoleLog.join('\n')}\n`);
     await page?.close().catch(() => {});
     runner.setPage(null);

@@ -106,7 +106,7 @@ export async function openActivityBarContainer(page, name) {
   });
 }
 
-/** Rows of the tree in the side bar: { index, level, expanded, text }. */
+/** Rows of the tree in the side bar: { index, level, expanded, text, label } (label: the accessible name, which says a run's state). */
 export async function sideBarTreeRows(page) {
   return page.locator('.part.sidebar .monaco-list-row').evaluateAll((rows) =>
     rows.map((row, index) => ({
@@ -114,8 +114,26 @@ export async function sideBarTreeRows(page) {
       level: Number(row.getAttribute('aria-level') ?? '0'),
       expanded: row.getAttribute('aria-expanded'),
       text: (row.textContent ?? '').replace(/\s+/g, ' ').trim(),
+      label: row.getAttribute('aria-label') ?? '',
     })),
   );
+}
+
+/**
+ * "Developer: Reload Window" and the wait for the new workbench: the old page's marker is gone
+ * and the workbench is back.
+ */
+export async function reloadWindow(page) {
+  await page.evaluate(() => {
+    window.__ddpgBeforeReload = true;
+  });
+  await runPaletteCommand(page, 'Developer: Reload Window').catch(() => undefined); // the palette goes with the page
+  await waitUntil('the reloaded workbench', async () => {
+    const reloaded = await page
+      .evaluate(() => !window.__ddpgBeforeReload && document.querySelector('.monaco-workbench') !== null)
+      .catch(() => false); // navigating
+    return { ok: reloaded, seen: reloaded };
+  }, { timeoutMs: 120_000, intervalMs: 500 });
 }
 
 export function sideBarRow(page, index) {
@@ -128,9 +146,18 @@ export function sideBarRow(page, index) {
  * still settling and only highlight the entry (seen once in a clean CI clone): then the menu is
  * still open a second later and we click again. An entry that is gone is never clicked twice.
  */
-export async function clickContextMenuItem(page, label) {
+export async function clickContextMenuItem(page, label, { reopen } = {}) {
   const item = page.locator('.monaco-menu .action-item .action-label', { hasText: label }).first();
-  await item.waitFor({ state: 'visible', timeout: 15_000 });
+  // A right-click that lands while the tree re-renders a row or a hover opens shows no menu
+  // (seen in clean CI clones right after a multi-selection): open it again, a few times.
+  for (let attempt = 1; ; attempt++) {
+    const shown = await item.waitFor({ state: 'visible', timeout: reopen && attempt < 4 ? 4_000 : 15_000 }).then(() => true, () => false);
+    if (shown) break;
+    if (!reopen || attempt >= 4) throw new Error(`the context menu entry "${label}" never appeared (${attempt} attempt(s))`);
+    await page.mouse.move(0, 0);
+    await page.waitForTimeout(300);
+    await reopen();
+  }
   let clicks = 0;
   await waitUntil(`the context menu entry "${label}" to run (the menu to close)`, async () => {
     if (!(await item.isVisible())) return { ok: true };

@@ -11,7 +11,9 @@ import * as path from 'node:path';
 import type { EpisodeRow, HostToTrainer, RunInfo, StatusSnapshot, TrainerToHost } from '../../src/shared/protocol';
 import { defaultConfig } from '../../src/shared/config';
 import { RunManager, type RunCrash, type RunLog } from '../../src/extension/runManager';
-import type { TrainerExit, TrainerHandle, TrainerListeners } from '../../src/extension/trainerProcess';
+import type { TrainerExit, TrainerHandle, TrainerLaunch, TrainerListeners } from '../../src/extension/trainerProcess';
+import { LOCK_FORMAT_VERSION, type TrainerLock } from '../../src/shared/node/trainerLock';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { manifestFixture } from '../helpers/hostFakes';
 
 class FakeTrainer implements TrainerHandle {
@@ -23,6 +25,11 @@ class FakeTrainer implements TrainerHandle {
   stderr: string[] = [];
   /** What stop() does: exit cleanly (default) or hang until killed. */
   onStop: 'exit' | 'hang' = 'exit';
+  /** A served trainer can be let go; a child cannot. */
+  detachable = false;
+  origin: 'extension' | 'cli' | undefined;
+  detached = 0;
+  killed = 0;
 
   constructor(readonly listeners: TrainerListeners) {
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
@@ -53,11 +60,17 @@ class FakeTrainer implements TrainerHandle {
     return this.exited;
   }
   async kill(reason: string): Promise<TrainerExit> {
+    this.killed++;
     this.exit({ code: null, signal: 'SIGKILL', killedBecause: reason });
     return this.exited;
   }
   stderrTail() {
     return this.stderr;
+  }
+  async detach(): Promise<TrainerExit> {
+    this.detached++;
+    this.exit({ code: null, signal: null, detached: true });
+    return this.exited;
   }
 }
 
@@ -72,10 +85,11 @@ class MemoryLog implements RunLog {
   dispose = () => undefined;
 }
 
-function setup() {
+function setup(options: { detachable?: boolean; onAttach?: (trainer: FakeTrainer, lock: TrainerLock) => void } = {}) {
   const runsDir = mkdtempSync(path.join(os.tmpdir(), 'ddpg-runs-'));
   const trainers: FakeTrainer[] = [];
   const logs: MemoryLog[] = [];
+  const launches: TrainerLaunch[] = [];
   const manager = new RunManager({
     trainerScript: '/nowhere/trainer.js',
     createLog: () => {
@@ -83,14 +97,25 @@ function setup() {
       logs.push(log);
       return log;
     },
-    launch: (_launch, listeners) => {
+    launch: (launch, listeners) => {
+      launches.push(launch);
       const t = new FakeTrainer(listeners);
+      t.detachable = launch.detached === true;
       trainers.push(t);
       return t;
     },
+    attach: (_runDir, lock, listeners) => {
+      const t = new FakeTrainer(listeners);
+      t.detachable = true;
+      t.origin = lock.origin;
+      trainers.push(t);
+      options.onAttach?.(t, lock);
+      return t;
+    },
+    canDetach: async () => options.detachable ?? false,
     stopTimeoutMs: 50,
   });
-  return { runsDir, trainers, logs, manager };
+  return { runsDir, trainers, logs, manager, launches };
 }
 
 const config = { ...defaultConfig(), episodes: 5 };
@@ -304,5 +329,128 @@ test('once a stop is sent, status events still in flight do not flip the run bac
   assert.equal(manager.liveRun(run.runId)?.state, 'stopping');
   assert.equal(manager.liveRun(run.runId)?.episode, 2, 'the rest of the status still updates');
   await stopping;
+  manager.dispose();
+});
+
+// ─── trainers that outlive the window ────────────────────────────────────────────────────────
+
+function lockOf(runDir: string, origin: TrainerLock['origin'] = 'extension'): TrainerLock {
+  return { formatVersion: LOCK_FORMAT_VERSION, runId: path.basename(runDir), pid: 777, socketPath: '/tmp/x.sock', startedAt: 'now', hostname: os.hostname(), origin };
+}
+
+/** A run folder as a trainer leaves it mid-run: run.json says running, metrics.jsonl has `episodes` rows. */
+function runFolderOnDisk(runsDir: string, id: string, episodes: number): { runDir: string; info: RunInfo } {
+  const runDir = path.join(runsDir, id);
+  mkdirSync(path.join(runDir, 'checkpoints'), { recursive: true });
+  const info: RunInfo = { id, name: id, created: '2026-01-01T00:00:00.000Z', updated: '2026-01-01T00:00:00.000Z', config, algorithm: 'ddpg', environment: { id: 'Pendulum-v1', options: { g: 10 } }, engine, seed: 1, status: 'running' };
+  writeFileSync(path.join(runDir, 'run.json'), JSON.stringify(info));
+  const rows = Array.from({ length: episodes }, (_, i) => JSON.stringify((episode(i + 1, -100 - i) as { row: EpisodeRow }).row));
+  writeFileSync(path.join(runDir, 'metrics.jsonl'), rows.join('\n') + '\n');
+  return { runDir, info };
+}
+
+test('training starts detached when sockets are available, as a child when not', async () => {
+  const detached = setup({ detachable: true });
+  await detached.manager.startTraining(detached.runsDir, config);
+  assert.equal(detached.launches[0].detached, true);
+  assert.ok(detached.launches[0].runDir);
+  const child = setup({ detachable: false });
+  await child.manager.startTraining(child.runsDir, config);
+  assert.equal(child.launches[0].detached, false);
+  assert.match(child.logs[0].lines.join('\n'), /trainer sockets are not available here/);
+  detached.manager.dispose();
+  child.manager.dispose();
+});
+
+test("attach: history from disk and the trainer's first events merge without a lost or doubled row, and commands work", async () => {
+  let welcome: (() => void) | undefined;
+  const { runsDir, trainers, manager } = setup({
+    onAttach: (trainer) => {
+      // The trainer's welcome arrives while the host is still reading the folder.
+      welcome = () => {
+        trainer.emit(started(JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')) as RunInfo));
+        for (let n = 2; n <= 5; n++) trainer.emit(episode(n, -100 - (n - 1)));
+        trainer.emit(status('running', 5));
+      };
+      welcome();
+    },
+  });
+  const { runDir, info } = runFolderOnDisk(runsDir, '2026-01-01_00-00-00', 3);
+  const changes: boolean[] = [];
+  manager.onDidChangeRun((e) => changes.push(e.liveness));
+  const run = await manager.attach(runDir, lockOf(runDir));
+  assert.ok(run && welcome);
+  assert.equal(run.runId, info.id);
+  assert.equal(manager.isLive(info.id), true);
+  assert.deepEqual(manager.history(info.id)!.episodes.map((e) => e.episode), [1, 2, 3, 4, 5], 'disk rows 1–3 and the trainer\'s 2–5, each once');
+  assert.equal(manager.history(info.id)!.status.step, 1000);
+  assert.equal(manager.liveRun(info.id)?.state, 'running');
+  assert.ok(changes.includes(true), 'the run became live');
+  assert.equal(await manager.attach(runDir, lockOf(runDir)), undefined, 'attaching twice is a no-op');
+  assert.equal(manager.pause(info.id), true);
+  assert.deepEqual(trainers[0].sent.map((c) => c.type), ['pause']);
+  manager.dispose();
+});
+
+test('closing the window with keepTraining lets detachable trainers go; a child stops and its run is interrupted', async () => {
+  const { runsDir, trainers, manager } = setup({ detachable: true });
+  const detachedRun = await manager.startTraining(runsDir, config);
+  trainers[0].emit(started(JSON.parse(readFileSync(path.join(detachedRun.runDir, 'run.json'), 'utf8')) as RunInfo));
+  const other = setup({ detachable: false });
+  const childRun = await other.manager.startTraining(other.runsDir, config);
+  other.trainers[0].emit(started(JSON.parse(readFileSync(path.join(childRun.runDir, 'run.json'), 'utf8')) as RunInfo));
+
+  await manager.closeWindow('keepTraining', 50);
+  await other.manager.closeWindow('keepTraining', 50);
+  assert.equal(trainers[0].detached, 1);
+  assert.equal(trainers[0].sent.some((c) => c.type === 'stop'), false, 'not stopped');
+  assert.equal(manager.isLive(detachedRun.runId), false);
+  assert.notEqual((JSON.parse(readFileSync(path.join(detachedRun.runDir, 'run.json'), 'utf8')) as RunInfo).status, 'stopped', 'its run.json is the trainer\'s');
+
+  assert.ok(other.trainers[0].sent.some((c) => c.type === 'stop' && c.saveCheckpoint), 'the child saves a final checkpoint');
+  assert.equal(other.manager.history(childRun.runId)?.state, 'interrupted');
+  assert.equal((JSON.parse(readFileSync(path.join(childRun.runDir, 'run.json'), 'utf8')) as RunInfo).status, 'interrupted');
+  manager.dispose();
+  other.manager.dispose();
+});
+
+test("closing the window with stopWithCheckpoint stops this window's runs, but lets a CLI run go on", async () => {
+  const { runsDir, trainers, manager } = setup({ detachable: true });
+  const mine = await manager.startTraining(runsDir, config);
+  const { runDir } = runFolderOnDisk(runsDir, 'cli-run', 1);
+  await manager.attach(runDir, lockOf(runDir, 'cli'));
+  await manager.closeWindow('stopWithCheckpoint', 50);
+  assert.ok(trainers[0].sent.some((c) => c.type === 'stop' && c.saveCheckpoint));
+  assert.equal(manager.history(mine.runId)?.state, 'stopped');
+  assert.equal(trainers[1].detached, 1, 'the terminal\'s run is the terminal\'s');
+  assert.equal(trainers[1].sent.some((c) => c.type === 'stop'), false);
+  manager.dispose();
+});
+
+test('dispose lets a detachable trainer go (a reload must not end a run) and kills a child', async () => {
+  const { runsDir, trainers, manager } = setup({ detachable: true });
+  await manager.startTraining(runsDir, config);
+  const other = setup({ detachable: false });
+  await other.manager.startTraining(other.runsDir, config);
+  manager.dispose();
+  other.manager.dispose();
+  assert.deepEqual([trainers[0].detached, trainers[0].killed], [1, 0]);
+  assert.deepEqual([other.trainers[0].detached, other.trainers[0].killed], [0, 1]);
+});
+
+test('an interrupted run resumes in its own folder from its latest checkpoint, with its own settings', async () => {
+  const { runsDir, trainers, manager } = setup({ detachable: true });
+  const { runDir, info } = runFolderOnDisk(runsDir, 'interrupted-run', 4);
+  writeFileSync(path.join(runDir, 'run.json'), JSON.stringify({ ...info, status: 'interrupted' }));
+  for (const [name, step] of [['periodic-ep0002', 400], ['final-ep0004', 800]] as const) {
+    mkdirSync(path.join(runDir, 'checkpoints', name));
+    writeFileSync(path.join(runDir, 'checkpoints', name, 'checkpoint.json'), JSON.stringify(manifestFixture({ name, runId: info.id, step, episode: step / 200, config })));
+  }
+  const run = await manager.resumeInterrupted(runDir);
+  assert.equal(run.runId, info.id);
+  assert.equal(run.runDir, runDir);
+  assert.deepEqual(trainers[0].sent[0], { type: 'start', runDir, config, streamFrames: false, resumeFrom: path.join(runDir, 'checkpoints', 'final-ep0004') });
+  assert.equal(manager.liveRun(info.id)?.state, 'starting');
+  await assert.rejects(manager.resumeInterrupted(runDir), /already training/);
   manager.dispose();
 });

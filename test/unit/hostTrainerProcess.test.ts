@@ -12,6 +12,10 @@ import { defaultConfig } from '../../src/shared/config';
 import { unpackTrainerMessage, type TrainerToHost } from '../../src/shared/protocol';
 import { classifyExit, LineSplitter, Tail, TrainerProcess, type TrainerListeners } from '../../src/extension/trainerProcess';
 import { descendantsOf, parsePsTable } from '../../src/extension/processTree';
+import * as net from 'node:net';
+import { readLogTail, SocketTrainer } from '../../src/extension/socketTrainer';
+import { LOCK_FORMAT_VERSION, type TrainerLock } from '../../src/shared/node/trainerLock';
+import { listenPrivately, socketPathFor } from '../../src/shared/node/trainerSocket';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ddpg-fake-trainer-'));
 
@@ -234,6 +238,20 @@ test('classifyExit: signals, spawn errors and host kills are crashes with a reas
   assert.deepEqual(classifyExit({ code: 0, signal: null, exitingStatus: 'finished' }), { crashed: false });
 });
 
+test('classifyExit: a trainer let go is no end of its run; an attached one that vanished in silence is a crash', () => {
+  assert.deepEqual(classifyExit({ code: null, signal: null, detached: true }), { crashed: false });
+  assert.deepEqual(classifyExit({ code: null, signal: null, detached: true, lostConnection: 'socket refused' }), { crashed: false });
+  assert.deepEqual(classifyExit({ code: null, signal: null }), { crashed: true, reason: 'the trainer process ended without reporting its final status' });
+  assert.deepEqual(classifyExit({ code: 0, signal: null, exitingStatus: 'stopped' }), { crashed: false });
+});
+
+test('readLogTail: the last lines of trainer.log, none when it is missing', () => {
+  const runDir = mkdtempSync(path.join(os.tmpdir(), 'ddpg-logtail-'));
+  assert.deepEqual(readLogTail(runDir), []);
+  writeFileSync(path.join(runDir, 'trainer.log'), Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n') + '\n');
+  assert.deepEqual(readLogTail(runDir, 3), ['line 97', 'line 98', 'line 99']);
+});
+
 test('LineSplitter joins chunks, strips CR, cuts runaway lines and flushes the last partial line', () => {
   const lines: string[] = [];
   const splitter = new LineSplitter((l) => lines.push(l), 10);
@@ -257,4 +275,53 @@ test('descendantsOf lists the whole subtree, deepest first, and survives cycles'
   assert.deepEqual(descendantsOf(10, table), [12, 11, 13]);
   assert.deepEqual(descendantsOf(30, table), [31]);
   assert.deepEqual(descendantsOf(99, table), []);
+});
+
+// ─── a trainer reached over its socket ───────────────────────────────────────────────────────
+
+test('SocketTrainer: validated events from the socket, bad lines reported, a broken connection re-made, detach lets go', { skip: process.platform === 'win32' }, async () => {
+  const runDir = mkdtempSync(path.join(os.tmpdir(), 'ddpg-socket-trainer-'));
+  const lock: TrainerLock = {
+    formatVersion: LOCK_FORMAT_VERSION, runId: path.basename(runDir), pid: process.pid, socketPath: socketPathFor(runDir),
+    startedAt: new Date().toISOString(), hostname: os.hostname(), origin: 'cli',
+  };
+  const connections: net.Socket[] = [];
+  const received: string[] = [];
+  const server = net.createServer((socket) => {
+    connections.push(socket);
+    socket.on('data', (d) => received.push(...d.toString().split('\n').filter(Boolean)));
+    socket.write(`${JSON.stringify({ type: 'batch', events: [{ type: 'log', level: 'info', message: 'hello' }, { type: 'episode', row: 'not a row' }] })}\n`);
+    socket.write('this is not JSON\n');
+  });
+  await listenPrivately(server, lock.socketPath);
+  const events: TrainerToHost[] = [];
+  const invalid: unknown[] = [];
+  const output: string[] = [];
+  const trainer = SocketTrainer.attach(runDir, lock, { onEvent: (e) => events.push(e), onInvalidMessage: (m) => invalid.push(m), onOutput: (l) => output.push(l) });
+  assert.equal(trainer.detachable, true);
+  assert.equal(trainer.origin, 'cli');
+  assert.equal(trainer.send({ type: 'pause' }), true, 'queued until connected');
+  const until = async (what: string, condition: () => boolean, ms = 10_000) => {
+    const deadline = Date.now() + ms;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  await until('the first events', () => events.length === 1 && invalid.length === 2);
+  assert.deepEqual(events, [{ type: 'log', level: 'info', message: 'hello' }]);
+  assert.match(String(invalid[1]), /a not JSON line: this is not JSON/);
+  await until('the queued command', () => received.includes('{"type":"pause"}'));
+
+  // The trainer drops the connection but lives on (it is this process): the handle connects again.
+  connections[0].destroy();
+  await until('a second connection', () => connections.length === 2);
+  await until('the reattach note', () => output.some((l) => /reattached to the trainer/.test(l)));
+  assert.equal(trainer.isRunning, true);
+
+  const exit = await trainer.detach();
+  assert.deepEqual(exit, { code: null, signal: null, detached: true });
+  assert.equal(classifyExit(exit).crashed, false);
+  assert.equal(trainer.send({ type: 'resume' }), false, 'nothing is sent after detaching');
+  await new Promise<void>((resolve) => server.close(() => resolve()));
 });
