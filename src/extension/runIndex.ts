@@ -14,6 +14,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type { CheckpointManifest, RunInfo } from '../shared/protocol';
+import { sweepRunLeftovers } from '../shared/node/leftovers';
 import { CHECKPOINTS_DIR, listRuns, METRICS_FILE, parseMetrics, readCheckpointManifest, readRunInfo, type RunEntry } from '../shared/node/runDirectory';
 import { segmentsInside } from './checkpointDeletion';
 import { Disposable } from './disposable';
@@ -208,6 +209,8 @@ export class RunIndex extends Disposable {
     listing.relist = false;
     const reread = new Set(listing.reread);
     listing.reread.clear();
+    // Opening a run is when a killed writer's leftovers go (a live writer's never: the sweep checks its pid).
+    await sweepRunLeftovers(path.dirname(parent)).catch(() => undefined);
     let names: string[];
     try {
       names = (await fs.readdir(parent, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);

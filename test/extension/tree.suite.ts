@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CheckpointManifest, RunInfo } from '../../src/shared/protocol';
-import { defaultConfig } from '../../src/shared/config';
+import { configHash, defaultConfig } from '../../src/shared/config';
 import { DDPG_NETWORKS, taskFieldsOf } from '../../src/shared/runFormat';
 import type { RunNode } from '../../src/extension/checkpointTree';
 import { extensionApi, tempDir, waitFor, withSettings } from './helpers';
@@ -18,7 +18,8 @@ function writeFixture(runsDir: string): void {
   writeFileSync(path.join(runDir, 'run.json'), JSON.stringify(info));
   const manifest: CheckpointManifest = {
     formatVersion: 2, ...taskFieldsOf(config), networks: [...DDPG_NETWORKS], name: 'ep-20', runId: info.id, episode: 20, step: 4000, recentReturn: -612.5, bestEval: -480, reason: 'final',
-    created: '2025-03-01T12:10:00.000Z', configHash: '0000beef', config, engine, hasReplayBuffer: false,
+    evaluation: { mean: -480, std: 3, step: 4000, episode: 20 },
+    created: '2025-03-01T12:10:00.000Z', configHash: configHash(config), config, engine, hasReplayBuffer: false,
   };
   writeFileSync(path.join(runDir, 'checkpoints', 'ep-20', 'checkpoint.json'), JSON.stringify(manifest));
   const episode = { type: 'episode', episode: 20, step: 4000, return: -600, length: 200, criticLoss: 1, actorLoss: 1, meanQ: 1, wallTime: 9 };
@@ -42,8 +43,8 @@ suite('Runs view', () => {
       const checkpoints = await api.tree.getChildren(runs[0]);
       assert.equal(checkpoints.length, 1);
       const cp = await api.tree.getTreeItem(checkpoints[0]);
-      assert.equal(cp.label, 'ep 20 · step 4,000');
-      assert.equal(cp.description, 'return −612.5 · final');
+      assert.equal(cp.label, 'final · eval −480.0 ± 3.0 @ 4,000', 'the kind first, then its own evaluation');
+      assert.equal(cp.description, 'ep 20 · step 4,000');
       assert.equal(cp.contextValue, 'ddpgCheckpoint');
       assert.equal(cp.command?.command, 'ddpg.inspectCheckpoint');
     });

@@ -1,6 +1,6 @@
 /** Stand-ins for what the extension host's modules talk to, for tests that isolate one of them. */
 import type { CheckpointManifest, HostToTrainer, RunInfo, TrainerToHost } from '../../src/shared/protocol';
-import { defaultConfig } from '../../src/shared/config';
+import { configHash, defaultConfig } from '../../src/shared/config';
 import { DDPG_NETWORKS, taskFieldsOf } from '../../src/shared/runFormat';
 import type { ThrottleClock } from '../../src/extension/runEventThrottle';
 import { RunManager, type RunLog } from '../../src/extension/runManager';
@@ -89,10 +89,11 @@ export function manifestFixture(fields: Pick<CheckpointManifest, 'runId' | 'name
     bestEval: null,
     reason: 'periodic',
     created: '2025-01-01T00:00:00.000Z',
-    configHash: 'abcd1234',
     engine: fixtureEngine,
     hasReplayBuffer: true,
     ...fields,
+    // As the trainer writes it: readers refuse a manifest whose config does not hash to it.
+    configHash: configHash(config),
     config,
   };
 }

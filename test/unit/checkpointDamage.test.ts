@@ -34,7 +34,11 @@ const DAMAGES: Array<[string, Damage, string, RegExp]> = [
   ['manifest missing', (d) => fs.rm(path.join(d, 'checkpoint.json')), 'checkpoint.json', /missing/],
   ['manifest not JSON', (d) => fs.writeFile(path.join(d, 'checkpoint.json'), '{"formatVersion":2,'), 'checkpoint.json', /not valid JSON|invalid JSON/],
   ['manifest of a future format', (d) => json(path.join(d, 'checkpoint.json'), (m) => (m.formatVersion = 9)), 'checkpoint.json', /unsupported formatVersion 9/],
-  ['manifest with an invalid config', (d) => json(path.join(d, 'checkpoint.json'), (m) => ((m.config as Record<string, unknown>).gamma = 2)), 'checkpoint.json', /invalid config .*gamma/],
+  ['manifest with an invalid config', (d) => json(path.join(d, 'checkpoint.json'), (m) => {
+    (m.config as Record<string, unknown>).gamma = 2;
+    delete m.configHash;
+  }), 'checkpoint.json', /invalid config .*gamma/],
+  ['manifest whose config was edited after writing', (d) => json(path.join(d, 'checkpoint.json'), (m) => ((m.config as Record<string, unknown>).criticLr = 0.5)), 'checkpoint.json', /config was changed after the checkpoint was written \(configHash [0-9a-f]{8}; the config hashes to [0-9a-f]{8}\)/],
   ['manifest listing other networks', (d) => json(path.join(d, 'checkpoint.json'), (m) => (m.networks = (m.networks as unknown[]).slice(0, 2))), 'checkpoint.json', /lists networks/],
   ['manifest linked from elsewhere', async (d) => {
     const outside = path.join(path.dirname(d), 'outside.json');

@@ -7,7 +7,7 @@ import { defaultConfig } from '../../src/shared/config';
 import { taskFieldsOf } from '../../src/shared/runFormat';
 import {
   createRunDirectory, listCheckpoints, listRuns, MetricsWriter, parseMetrics, readCheckpointManifest, readMetrics, readRunInfo,
-  runIdFor, updateRunStatus, writeRunInfo,
+  runIdFor, updateRunStatus, writeFileAtomic, writeRunInfo,
 } from '../../src/shared/node/runDirectory';
 import type { EpisodeRow, RunInfo } from '../../src/shared/protocol';
 
@@ -82,4 +82,15 @@ test('listRuns and listCheckpoints report unreadable entries instead of failing'
   await fs.writeFile(path.join(a, 'checkpoints', 'ep1', 'checkpoint.json'), JSON.stringify({ formatVersion: 9 }));
   await assert.rejects(readCheckpointManifest(path.join(a, 'checkpoints', 'ep1')), /unsupported formatVersion 9/);
   assert.deepEqual(await listRuns(path.join(root, 'none')), []);
+});
+
+test('a failed atomic write names the file and leaves no temporary file behind', async () => {
+  const root = await tmp();
+  const target = path.join(root, 'missing-folder', 'run.json');
+  await assert.rejects(writeFileAtomic(target, '{}'), (err: Error) => err.message.startsWith(`could not write ${target}: ENOENT`));
+  // A write that fails after creating its temporary file (the target is a folder: rename fails).
+  const folder = path.join(root, 'run.json');
+  await fs.mkdir(path.join(folder, 'inside'), { recursive: true });
+  await assert.rejects(writeFileAtomic(folder, '{}'), (err: Error) => err.message.includes(folder));
+  assert.deepEqual((await fs.readdir(root)).sort(), ['missing-folder', 'run.json'].filter((n) => n !== 'missing-folder'));
 });

@@ -5,15 +5,12 @@
  *
  * Deleting renames first: a checkpoint is complete under its name or absent, even if the process
  * is killed mid-delete. Leftovers of a killed writer or deleter (`.tmp-*`, `.trash-*`) are swept
- * when a run starts.
+ * by src/shared/node/leftovers.ts.
  */
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CheckpointReason } from '../../shared/protocol';
-
-/** Folder-name prefixes of unfinished writes and deletions inside checkpoints/. */
-const LEFTOVER_PREFIXES = ['.tmp-', '.trash-'];
 
 export function checkpointName(reason: CheckpointReason, episode: number, totalSteps: number): string {
   if (reason === 'best') return 'best';
@@ -28,24 +25,6 @@ export async function deleteCheckpointFolder(dir: string): Promise<void> {
   await fs.rm(trash, { recursive: true, force: true });
 }
 
-/**
- * Deletes leftovers of interrupted checkpoint writes and deletions in a checkpoints folder. Only
- * for a folder this process writes (a run it starts): a live writer elsewhere may own them.
- * Returns the names removed.
- */
-export async function sweepCheckpointLeftovers(checkpointsDir: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await fs.readdir(checkpointsDir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  const leftovers = names.filter((n) => LEFTOVER_PREFIXES.some((p) => n.startsWith(p)));
-  for (const name of leftovers) await fs.rm(path.join(checkpointsDir, name), { recursive: true, force: true });
-  return leftovers;
-}
-
 /** The run's periodic checkpoints still on disk, oldest first, pruned to the newest `keep` (0 = all). */
 export class PeriodicCheckpoints {
   private readonly folders: string[] = [];
@@ -53,6 +32,8 @@ export class PeriodicCheckpoints {
   constructor(
     private readonly keep: number,
     private readonly warn: (message: string) => void,
+    /** Told of each folder pruned: whoever lists the run's checkpoints must drop it. */
+    private readonly deleted: (dir: string) => void = () => {},
   ) {}
 
   /** Records a new periodic checkpoint and deletes the oldest beyond the limit; a folder that cannot be removed is reported and left. */
@@ -62,6 +43,7 @@ export class PeriodicCheckpoints {
       const oldest = this.folders.shift()!;
       try {
         await deleteCheckpointFolder(oldest);
+        this.deleted(oldest);
       } catch (err) {
         this.warn(`could not delete old periodic checkpoint ${oldest}: ${(err as Error).message}`);
       }

@@ -44,8 +44,20 @@ export async function createRunDirectory(runsDir: string, date = new Date()): Pr
 /** Writes a file atomically: a temporary sibling, then rename (readers never see half a file). */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  await fs.writeFile(tmp, data);
-  await fs.rename(tmp, file);
+  try {
+    await fs.writeFile(tmp, data);
+    await fs.rename(tmp, file);
+  } catch (err) {
+    // A full disk must not leave a half-written temporary file beside the real one.
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw namedIoError(err, 'could not write', file);
+  }
+}
+
+/** An I/O error (ENOSPC, EACCES, …) as a message that names the file and what was being done. */
+export function namedIoError(err: unknown, doing: string, file: string): Error {
+  const e = err as NodeJS.ErrnoException;
+  return new Error(`${doing} ${file}: ${e.code ? `${e.code} (${e.message.replace(/^\w+: /, '')})` : e.message}`);
 }
 
 async function readJson(file: string, what: string): Promise<unknown> {
@@ -129,7 +141,11 @@ export class MetricsWriter {
   }
   async append(rows: MetricsRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await fs.appendFile(this.file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    try {
+      await fs.appendFile(this.file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    } catch (err) {
+      throw namedIoError(err, 'could not append to', this.file);
+    }
   }
   /** Drops rows beyond `step` (a run resumed from an earlier checkpoint of itself rewrites history). */
   async truncateAfter(step: number): Promise<void> {
