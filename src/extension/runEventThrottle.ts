@@ -1,13 +1,11 @@
 /**
  * Rate limits for trainer events on their way to the dashboard. A small network can train at
  * tens of thousands of steps per second and report hundreds of episodes, statuses and frame
- * batches per second; every one is a postMessage across the webview boundary. Two kinds of event
- * can be thinned without losing anything the dashboard shows:
- * - `status` is a snapshot: only the latest matters, so at most one per interval is sent (a change
- *   of state — paused, stopping — goes at once, and the last one is never dropped);
- * - `frames` are animation the webview plays at real time and drops anyway when it falls behind:
- *   batches beyond the rate limit are dropped whole.
- * Everything else (episodes, evaluations, checkpoints, logs, errors) passes through in order.
+ * batches per second; every one is a postMessage across the webview boundary. `status` is a
+ * snapshot: only the latest matters, so at most one per interval is sent (a change of state —
+ * paused, stopping — goes at once, and the last one is never dropped). Everything else passes
+ * through in order, frames included: the trainer already sends only whole episodes, at the rate
+ * the page plays them, and dropping one batch would cut an episode the page is to play whole.
  */
 
 import type { StatusEvent, TrainerToHost } from '../shared/protocol';
@@ -27,17 +25,15 @@ export const systemClock: ThrottleClock = {
 
 export interface ThrottleOptions {
   statusIntervalMs: number;
-  framesIntervalMs: number;
 }
 
-export const DEFAULT_THROTTLE: ThrottleOptions = { statusIntervalMs: 200, framesIntervalMs: 50 };
+export const DEFAULT_THROTTLE: ThrottleOptions = { statusIntervalMs: 200 };
 
 export class RunEventThrottle {
   private lastStatusAt = -Infinity;
   private lastState: string | undefined;
   private pendingStatus: StatusEvent | undefined;
   private timer: unknown;
-  private lastFramesAt = -Infinity;
 
   constructor(
     private readonly forward: (event: TrainerToHost) => void,
@@ -59,11 +55,6 @@ export class RunEventThrottle {
         }
         return;
       }
-      case 'frames':
-        if (now - this.lastFramesAt < this.options.framesIntervalMs) return;
-        this.lastFramesAt = now;
-        this.forward(event);
-        return;
       case 'exiting':
       case 'error':
         // The final status must arrive before the run says goodbye.
@@ -87,7 +78,6 @@ export class RunEventThrottle {
     this.cancelPending();
     this.lastState = undefined;
     this.lastStatusAt = -Infinity;
-    this.lastFramesAt = -Infinity;
   }
 
   dispose(): void {

@@ -6,6 +6,7 @@
  */
 
 import type { EnvironmentDescriptor } from '../../src/shared/environments';
+import type { MujocoScene } from '../../src/shared/mujocoScene';
 import type { ThemePalette } from '../theme';
 import type { FramePhase } from './frameQueue';
 
@@ -24,6 +25,10 @@ export interface PlayedFrame {
   phase: FramePhase;
   /** False on the first frame after a jump or a new episode: motion trails restart there. */
   continuous: boolean;
+  /** The canvas's heading for the episode ("Training episode 812", "Evaluation · start 3/10"); "Episode N" without it. */
+  title?: string;
+  /** The pill's text: the phase, or the run's final state once it ended ("FINISHED"). */
+  badge?: string;
 }
 
 /** The run a renderer draws for: its environment, and the time limit it actually uses. */
@@ -31,6 +36,8 @@ export interface RendererSetup {
   environment: EnvironmentDescriptor;
   /** Steps per episode, shown as "step k / N". */
   maxEpisodeSteps: number;
+  /** A MuJoCo run's bodies and geoms, once its trainer sent them (the 3D renderer builds its scene from them). */
+  scene?: MujocoScene | null;
 }
 
 /**
@@ -64,5 +71,7 @@ export interface RendererDefinition {
   canvasTestId: string;
   /** How each frame number is blended between steps, in frameLabels order. */
   blend: readonly FrameBlend[];
+  /** For a kind whose frame layout differs by environment (MuJoCo: poses, then actions): the blend of that environment's frames. */
+  blendFor?(environment: EnvironmentDescriptor): readonly FrameBlend[];
   create(canvas: HTMLCanvasElement, palette: ThemePalette, setup: RendererSetup): EnvironmentRenderer;
 }

@@ -1,118 +1,97 @@
 /**
- * A fixed-capacity ring buffer of animation frames, each `stride` numbers (whatever the
- * environment's frame() returns). Training can produce thousands of steps a second while the
- * dashboard plays a few dozen, so the queue never grows: when it is full the oldest frames (the
- * ones that would be skipped anyway) are overwritten.
+ * The frames of one episode, queued as they arrive, from its first step on. The trainer sends a
+ * training episode whole or not at all, and every evaluation start whole; a batch that does not
+ * continue where the last one ended (a page that joined mid-episode, streaming switched off and
+ * on) marks the episode broken, so that it is never presented as whole.
  */
 
-import type { FrameBatch } from '../../src/shared/protocol';
+import type { FrameBatch, FrameEvaluationLabel } from '../../src/shared/protocol';
 
 export type FramePhase = FrameBatch['phase'];
 
 export interface Frame {
-  /** The step's `stride` numbers (a copy: the queue reuses its storage). */
+  /** The step's `stride` numbers (a view into the episode's storage: copy before keeping it). */
   values: Float64Array;
-  episode: number;
   /** Step within the episode, 0-based. */
   step: number;
-  phase: FramePhase;
-  /** performance.now() when the batch holding this frame arrived. */
-  arrivedAt: number;
 }
 
-/** 160 Pendulum episodes of 200 steps: a whole evaluation fits, live playback never gets near it. */
-const MAX_FRAMES = 32768;
-/** Bounds the memory of environments with large frames (body poses): 8 MB of numbers. */
-const MAX_NUMBERS = 1 << 20;
+/** The smallest storage an episode starts with, in steps; it doubles as frames arrive. */
+const INITIAL_STEPS = 256;
 
-export class FrameQueue {
-  private stride = 0;
-  private capacity = 0;
-  private values = new Float64Array(0);
-  private episode = new Int32Array(0);
-  private step = new Int32Array(0);
-  private isEval = new Uint8Array(0);
-  private arrivedAt = new Float64Array(0);
-  private head = 0;
-  private count = 0;
-  /** Frames overwritten because the queue was full. */
-  overwritten = 0;
+export class RecordedEpisode {
+  readonly phase: FramePhase;
+  /** The training episode (1-based), or the evaluation's start (1-based). */
+  readonly episode: number;
+  readonly evaluation: FrameEvaluationLabel | null;
+  readonly stride: number;
+  /** performance.now() when its first batch arrived. */
+  readonly arrivedAt: number;
+  private values: Float64Array;
+  private received = 0;
+  /** Steps of the whole episode, once its last batch has arrived. */
+  private totalSteps: number | null = null;
+  private isBroken = false;
 
+  /** Starts an episode from a batch of its first steps (firstStep 0). */
+  constructor(batch: FrameBatch, evaluation: FrameEvaluationLabel | null, arrivedAt: number) {
+    this.phase = batch.phase;
+    this.episode = batch.episode;
+    this.evaluation = evaluation;
+    this.stride = batch.stride;
+    this.arrivedAt = arrivedAt;
+    this.values = new Float64Array(Math.max(INITIAL_STEPS, batch.data.length / batch.stride) * batch.stride);
+    this.append(batch);
+  }
+
+  /** Steps received so far. */
+  get steps(): number {
+    return this.received;
+  }
+
+  /** Its whole length, once known. */
+  get length(): number | null {
+    return this.totalSteps;
+  }
+
+  /** Every step from 0 to the last has arrived. */
+  get complete(): boolean {
+    return this.totalSteps !== null && this.received >= this.totalSteps;
+  }
+
+  /** A batch was missing: what arrived is not the whole episode, and no more will be added. */
+  get broken(): boolean {
+    return this.isBroken;
+  }
+
+  /** Adds the next batch of this episode; one that does not continue where the last ended breaks it. */
+  append(batch: FrameBatch): void {
+    if (this.isBroken || this.complete) return;
+    if (batch.firstStep !== this.received || batch.stride !== this.stride) {
+      this.isBroken = true;
+      return;
+    }
+    const steps = batch.data.length / this.stride;
+    this.reserve(this.received + steps);
+    this.values.set(batch.data, this.received * this.stride);
+    this.received += steps;
+    if (batch.episodeLength !== undefined) this.totalSteps = Math.max(this.received, batch.episodeLength);
+  }
+
+  frame(step: number): Frame | null {
+    if (step < 0 || step >= this.received) return null;
+    return { values: this.values.subarray(step * this.stride, (step + 1) * this.stride), step };
+  }
+
+  /** Numbers held, for the library's memory bound. */
   get size(): number {
-    return this.count;
+    return this.received * this.stride;
   }
 
-  /**
-   * Appends the batch's frames. A batch of another stride than the queued frames comes from
-   * another environment: what was queued is dropped, since it can no longer be drawn.
-   */
-  pushBatch(batch: FrameBatch, arrivedAt: number): void {
-    if (batch.stride !== this.stride) this.allocate(batch.stride);
-    const { stride, capacity } = this;
-    const frames = batch.data.length / stride;
-    for (let i = 0; i < frames; i++) {
-      if (this.count === capacity) {
-        this.head = (this.head + 1) % capacity;
-        this.count--;
-        this.overwritten++;
-      }
-      const slot = (this.head + this.count) % capacity;
-      for (let k = 0; k < stride; k++) this.values[slot * stride + k] = batch.data[i * stride + k];
-      this.episode[slot] = batch.episode;
-      this.step[slot] = batch.firstStep + i;
-      this.isEval[slot] = batch.phase === 'eval' ? 1 : 0;
-      this.arrivedAt[slot] = arrivedAt;
-      this.count++;
-    }
-  }
-
-  /** The frame `offset` places from the front, without removing it. */
-  peek(offset = 0): Frame | null {
-    if (offset >= this.count) return null;
-    const slot = (this.head + offset) % this.capacity;
-    return {
-      values: this.values.slice(slot * this.stride, (slot + 1) * this.stride),
-      episode: this.episode[slot],
-      step: this.step[slot],
-      phase: this.isEval[slot] ? 'eval' : 'train',
-      arrivedAt: this.arrivedAt[slot],
-    };
-  }
-
-  arrivalTimeAt(offset: number): number {
-    return this.arrivedAt[(this.head + offset) % this.capacity];
-  }
-
-  shift(): Frame | null {
-    const frame = this.peek(0);
-    if (frame) {
-      this.head = (this.head + 1) % this.capacity;
-      this.count--;
-    }
-    return frame;
-  }
-
-  /** Drops `n` frames from the front. */
-  drop(n: number): void {
-    const dropped = Math.min(n, this.count);
-    if (dropped === 0) return;
-    this.head = (this.head + dropped) % this.capacity;
-    this.count -= dropped;
-  }
-
-  clear(): void {
-    this.head = 0;
-    this.count = 0;
-  }
-
-  private allocate(stride: number): void {
-    this.stride = stride;
-    this.capacity = Math.max(1, Math.min(MAX_FRAMES, Math.floor(MAX_NUMBERS / stride)));
-    this.values = new Float64Array(this.capacity * stride);
-    this.episode = new Int32Array(this.capacity);
-    this.step = new Int32Array(this.capacity);
-    this.isEval = new Uint8Array(this.capacity);
-    this.arrivedAt = new Float64Array(this.capacity);
-    this.clear();
+  private reserve(steps: number): void {
+    if (steps * this.stride <= this.values.length) return;
+    const grown = new Float64Array(Math.max(steps * this.stride, this.values.length * 2));
+    grown.set(this.values.subarray(0, this.received * this.stride));
+    this.values = grown;
   }
 }

@@ -75,12 +75,12 @@ export function drawOverlay(
   ctx.textAlign = 'left';
   ctx.fillStyle = palette.foreground;
   ctx.font = style.titleFont;
-  ctx.fillText(`Episode ${frame.episode}`, margin, margin);
+  ctx.fillText(frame.title ?? `Episode ${frame.episode}`, margin, margin);
   ctx.fillStyle = palette.mutedForeground;
   ctx.font = style.bodyFont;
   ctx.fillText(`step ${frame.step + 1} / ${content.maxEpisodeSteps}`, margin, margin + base + 6);
 
-  const phaseText = frame.phase === 'eval' ? 'EVALUATION' : 'TRAINING';
+  const phaseText = frame.badge ?? (frame.phase === 'eval' ? 'EVALUATION' : 'TRAINING');
   ctx.font = style.pillFont;
   const textWidth = ctx.measureText(phaseText).width;
   const pillHeight = base + 8;
