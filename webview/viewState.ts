@@ -19,6 +19,9 @@ export interface ViewState {
   speed: PlaybackSpeed;
   movingAverageWindow: number;
   lossLogScale: boolean;
+  /** The second chart's metrics (charts/metrics.ts): its left axis, and its right axis ('' for none). */
+  metricsChartLeft: string;
+  metricsChartRight: string;
   hyperparametersOpen: boolean;
   onlyChangedHyperparameters: boolean;
 }
@@ -28,6 +31,8 @@ export const DEFAULT_VIEW_STATE: ViewState = {
   speed: '1',
   movingAverageWindow: 10,
   lossLogScale: true,
+  metricsChartLeft: 'criticLoss',
+  metricsChartRight: 'meanQ',
   hyperparametersOpen: false,
   onlyChangedHyperparameters: false,
 };
@@ -47,6 +52,10 @@ export function restoreViewState(saved: unknown): ViewState {
     state.movingAverageWindow = record.movingAverageWindow;
   }
   if (typeof record.lossLogScale === 'boolean') state.lossLogScale = record.lossLogScale;
+  // Any field name the rows might carry; the chart falls back to showing nothing for one it never finds.
+  const metricName = (value: unknown) => typeof value === 'string' && /^[A-Za-z0-9_]{0,41}$/.test(value);
+  if (metricName(record.metricsChartLeft) && record.metricsChartLeft !== '') state.metricsChartLeft = record.metricsChartLeft as string;
+  if (metricName(record.metricsChartRight)) state.metricsChartRight = record.metricsChartRight as string;
   if (typeof record.hyperparametersOpen === 'boolean') state.hyperparametersOpen = record.hyperparametersOpen;
   if (typeof record.onlyChangedHyperparameters === 'boolean') {
     state.onlyChangedHyperparameters = record.onlyChangedHyperparameters;

@@ -1,19 +1,26 @@
 /**
- * The return curve: every training episode's return (faint), its trailing moving average, and the
- * deterministic evaluations as markers with ± std whiskers.
+ * The return curve: every training episode's return (faint), its trailing moving average, the
+ * deterministic evaluations as markers with ± std whiskers drawn on top of the band, and the
+ * environment's "solved" line. The y axis fits the visible returns (robustRange.ts); a resumed
+ * run's copied parent history is drawn fainter still.
  */
 
-import { Chart, type TooltipItem } from 'chart.js';
+import { Chart, type ScriptableContext, type ScriptableLineSegmentContext, type TooltipItem } from 'chart.js';
 import type { EpisodeRow, EvalRow } from '../../src/shared/protocol';
 import { labelledSelect } from '../dom';
-import { formatMeanStd, formatReturn } from '../format';
+import { formatInteger, formatMeanStd, formatReturn } from '../format';
 import { withAlpha, type ThemePalette } from '../theme';
-import { MOVING_AVERAGE_WINDOWS, type XAxisKind } from '../viewState';
-import { chartOptions, linearXAxis, recolourChart, retitleXAxis, themedAxis, xTooltipTitle } from './chartSetup';
+import { MOVING_AVERAGE_WINDOWS } from '../viewState';
+import { chartOptions, fittedLinearAxis, linearXAxis, recolourChart, retitleXAxis, xTooltipTitle } from './chartSetup';
 import { createChartCard, type ChartCard } from './chartCard';
-import { errorBarsPlugin } from './errorBars';
+import { chartPngDataUrl, exportButton } from './chartExport';
+import { detailRowRange, isParentHistory, visibleRowRange, type ChartView } from './chartView';
 import type { RowSeries } from './decimatedSeries';
-import { evalPoints, movingAverageSeries, returnSeries, type EvalPoint, type XYPoint } from './series';
+import { errorBarsPlugin } from './errorBars';
+import { clippedPointsPlugin, referenceLinesPlugin, shownRangeAttributesPlugin, type ReferenceLines } from './overlays';
+import { robustRange } from './robustRange';
+import { evalPoints, movingAveragePoints, movingAverageSeries, returnSeries, rowPoints, type EvalPoint, type XYPoint } from './series';
+import { setPanLimits, zoomPluginOptions } from './zoom';
 
 const RETURN = 0;
 const MOVING_AVERAGE = 1;
@@ -22,20 +29,25 @@ const DENSE_EVALUATIONS = 150;
 
 type ReturnsChartType = 'line' | 'scatter';
 
+let visibleReturns = new Float64Array(1024);
+
 export class ReturnsChart {
   readonly card: ChartCard;
-  private readonly chart: Chart<ReturnsChartType, XYPoint[]>;
+  readonly chart: Chart<ReturnsChartType, XYPoint[]>;
   private episodes: readonly EpisodeRow[] = [];
   private evals: readonly EvalRow[] = [];
   private pointCount = 0;
   private returnLine: RowSeries<EpisodeRow>;
   private averageLine: RowSeries<EpisodeRow>;
+  private lines: ReferenceLines = { solved: null, resume: null };
 
   constructor(
     private palette: ThemePalette,
-    private xAxis: XAxisKind,
+    private view: ChartView,
     private window: number,
     onWindowChange: (window: number) => void,
+    onUserZoom: (chart: Chart) => void,
+    onExport: (dataUrl: string) => void,
   ) {
     const windowControl = labelledSelect(
       'Smoothing',
@@ -44,29 +56,54 @@ export class ReturnsChart {
       'moving-average-select',
       (value) => {
         this.window = Number(value);
-        this.averageLine = movingAverageSeries(this.xAxis, this.window);
+        this.averageLine = movingAverageSeries(this.view.axis, this.window);
         onWindowChange(this.window);
         this.redraw();
       },
     );
-    this.returnLine = returnSeries(xAxis);
-    this.averageLine = movingAverageSeries(xAxis, window);
-    this.card = createChartCard('Episode return', 'returns-chart', [windowControl.label]);
+    this.returnLine = returnSeries(view.axis);
+    this.averageLine = movingAverageSeries(view.axis, window);
+    const title = 'Episode return';
+    const exportControl = exportButton('returns-chart-export', title, () => onExport(chartPngDataUrl(this.chart, this.palette.background)));
+    this.card = createChartCard(title, 'returns-chart', [windowControl.label, exportControl]);
+    const parentFaded = (colour: () => string, faint: () => string) => (ctx: ScriptableLineSegmentContext) =>
+      isParentHistory((ctx.p1 as unknown as { parsed: XYPoint }).parsed.x, this.view) ? faint() : colour();
     this.chart = new Chart<ReturnsChartType, XYPoint[]>(this.card.canvas, {
       type: 'line',
       data: {
         datasets: [
-          { type: 'line', label: 'Return', data: [], pointStyle: 'line', borderWidth: 1 },
-          { type: 'line', label: this.movingAverageLabel(), data: [], pointStyle: 'line', borderWidth: 2.25 },
-          { type: 'scatter', label: 'Eval mean ± std', data: [], pointRadius: 3.5, pointHoverRadius: 5, pointStyle: 'circle' },
+          {
+            type: 'line', label: 'Return', data: [], pointStyle: 'line', borderWidth: 1,
+            segment: { borderColor: parentFaded(() => this.returnColour(), () => this.returnColour(0.35)) },
+          },
+          {
+            type: 'line', label: this.movingAverageLabel(), data: [], pointStyle: 'line', borderWidth: 2.25,
+            segment: { borderColor: parentFaded(() => this.palette.blue, () => withAlpha(this.palette.blue, 0.4)) },
+          },
+          {
+            type: 'scatter', label: 'Eval mean ± std', data: [], pointRadius: 3.5, pointHoverRadius: 5, pointStyle: 'circle',
+            // Drawn last, so on top of the return band (Chart.js draws lower `order` later).
+            order: -1,
+            pointBackgroundColor: (ctx: ScriptableContext<'line'>) =>
+              isParentHistory((ctx.raw as XYPoint | undefined)?.x ?? Infinity, this.view) ? withAlpha(this.palette.purple, 0.4) : this.palette.purple,
+          },
         ],
       },
       options: chartOptions(
         palette,
-        { x: linearXAxis(xAxis, palette), y: { ...themedAxis('Return', palette), type: 'linear' } },
-        { title: (items) => xTooltipTitle(this.xAxis, items[0]?.parsed.x), label: (item) => this.tooltipLabel(item) },
+        { x: linearXAxis(view.axis, palette, view.start), y: fittedLinearAxis('Return', palette) },
+        { title: (items) => xTooltipTitle(this.view.axis, items[0]?.parsed.x), label: (item) => this.tooltipLabel(item) },
+        zoomPluginOptions(palette, onUserZoom),
       ),
-      plugins: [errorBarsPlugin(EVALUATION)],
+      plugins: [
+        referenceLinesPlugin(() => this.lines, () => this.palette, EVALUATION),
+        errorBarsPlugin(EVALUATION, (point) => isParentHistory(point.x, this.view)),
+        clippedPointsPlugin([
+          { datasetIndex: RETURN, size: 3 },
+          { datasetIndex: EVALUATION, size: 4.5 },
+        ]),
+        shownRangeAttributesPlugin,
+      ],
     });
     this.applyColours();
   }
@@ -81,11 +118,22 @@ export class ReturnsChart {
     this.evals = evals;
   }
 
-  setXAxis(axis: XAxisKind): void {
-    this.xAxis = axis;
-    this.returnLine = returnSeries(axis);
-    this.averageLine = movingAverageSeries(axis, this.window);
-    retitleXAxis(this.chart, axis);
+  /** Axis and start changes take effect here; the zoom is the plugin's (the panel resets it first). */
+  setView(view: ChartView): void {
+    if (view.axis !== this.view.axis) {
+      this.returnLine = returnSeries(view.axis);
+      this.averageLine = movingAverageSeries(view.axis, this.window);
+      retitleXAxis(this.chart, view.axis);
+    }
+    // Zoomed, the zoom plugin owns the x range; it gives the start back on reset.
+    const x = this.chart.options.scales?.x;
+    if (x && !view.zoom) x.min = view.start;
+    this.view = view;
+  }
+
+  setReferenceLines(lines: ReferenceLines): void {
+    this.lines = lines;
+    this.card.element.dataset.solvedThreshold = lines.solved ? String(lines.solved.y) : '';
   }
 
   setPalette(palette: ThemePalette): void {
@@ -97,42 +145,78 @@ export class ReturnsChart {
 
   redraw(): void {
     const [returns, average, evaluations] = this.chart.data.datasets;
-    returns.data = this.returnLine.sync(this.episodes).points();
-    average.data = this.window > 1 ? this.averageLine.sync(this.episodes).points() : [];
+    const episodes = this.episodes;
+    const detail = detailRowRange(episodes, this.view);
+    if (detail) {
+      returns.data = rowPoints(episodes, detail[0], detail[1], this.view.axis, (row) => row.return);
+      average.data = this.window > 1 ? movingAveragePoints(episodes, detail[0], detail[1], this.view.axis, this.window) : [];
+    } else {
+      returns.data = this.returnLine.sync(episodes).points();
+      average.data = this.window > 1 ? this.averageLine.sync(episodes).points() : [];
+    }
     average.label = this.movingAverageLabel();
-    evaluations.data = evalPoints(this.evals, this.xAxis);
-    // Hundreds of evaluations (very long runs) overlap anyway: smaller, borderless markers keep
-    // them readable and cheap to draw.
+    evaluations.data = evalPoints(this.evals, this.view.axis);
+    // Hundreds of evaluations (very long runs) would merge into a smear of circles: then they
+    // are joined by a line and drawn as small dots.
     const dense = this.evals.length > DENSE_EVALUATIONS;
-    evaluations.pointRadius = dense ? 1.75 : 3.5;
+    evaluations.pointRadius = dense ? 2 : 3.5;
     evaluations.pointBorderWidth = dense ? 0 : 1;
-    this.pointCount = this.episodes.length;
-    this.card.showEmptyNote(this.episodes.length === 0 ? 'No finished episodes yet.' : null);
+    (evaluations as { showLine?: boolean }).showLine = dense;
+    evaluations.borderWidth = 1.25;
+    this.fitYAxis();
+    const last = episodes[episodes.length - 1];
+    setPanLimits(this.chart, 0, last ? (this.view.axis === 'episode' ? last.episode : last.step) : this.view.start);
+    this.pointCount = episodes.length;
+    this.card.showEmptyNote(episodes.length === 0 ? 'No finished episodes yet.' : null);
     this.chart.update('none');
+  }
+
+  /** The y axis from the visible returns, the "solved" line always inside it. */
+  private fitYAxis(): void {
+    const [from, to] = visibleRowRange(this.episodes, this.view);
+    if (visibleReturns.length < to - from) visibleReturns = new Float64Array(Math.max(to - from, visibleReturns.length * 2));
+    for (let i = from; i < to; i++) visibleReturns[i - from] = this.episodes[i].return;
+    const fitted = robustRange(visibleReturns, to - from, this.lines.solved ? [this.lines.solved.y] : []);
+    const y = this.chart.options.scales?.y;
+    if (!y) return;
+    y.min = fitted?.min;
+    y.max = fitted?.max;
+    const clipped: string[] = [];
+    if (fitted && fitted.below > 0) clipped.push(`${formatInteger(fitted.below)} below ▼`);
+    if (fitted && fitted.above > 0) clipped.push(`${formatInteger(fitted.above)} above ▲`);
+    this.card.setNote(
+      clipped.length === 0 ? null : `Axis fitted to the bulk of the visible returns: ${clipped.join(', ')} (marked at the edge; zoom in to see them).`,
+    );
   }
 
   private movingAverageLabel(): string {
     return this.window > 1 ? `Moving average (${this.window})` : 'Moving average (off)';
   }
 
-  private applyColours(): void {
-    const { blue, purple } = this.palette;
+  private returnColour(share = 1): string {
     const highContrast = this.palette.kind.startsWith('high-contrast');
+    return withAlpha(this.palette.blue, (highContrast ? 0.6 : 0.35) * share);
+  }
+
+  private applyColours(): void {
+    const { blue, purple, background } = this.palette;
     const [returns, average, evaluations] = this.chart.data.datasets;
-    returns.borderColor = withAlpha(blue, highContrast ? 0.6 : 0.35);
+    returns.borderColor = this.returnColour();
     returns.backgroundColor = returns.borderColor;
     average.borderColor = blue;
     average.backgroundColor = blue;
     evaluations.borderColor = purple;
-    evaluations.backgroundColor = purple;
+    // A ring of the background keeps each marker apart from the band beneath it.
+    (evaluations as { pointBorderColor?: string }).pointBorderColor = background;
   }
 
   private tooltipLabel(item: TooltipItem<ReturnsChartType>): string {
+    const parent = isParentHistory(item.parsed.x ?? Infinity, this.view) ? ' (parent run)' : '';
     if (item.datasetIndex === EVALUATION) {
       const point = item.raw as EvalPoint;
-      return ` Eval: ${formatMeanStd(point.y, point.std)} over ${point.episodes} episodes`;
+      return ` Eval: ${formatMeanStd(point.y, point.std)} over ${point.episodes} episodes${parent}`;
     }
     const name = item.datasetIndex === MOVING_AVERAGE ? 'Moving average' : item.datasetIndex === RETURN ? 'Return' : '';
-    return ` ${name}: ${formatReturn(item.parsed.y)}`;
+    return ` ${name}: ${formatReturn(item.parsed.y ?? Number.NaN)}${parent}`;
   }
 }

@@ -8,6 +8,7 @@
 import type { EpisodeRow, EvalRow } from '../../src/shared/protocol';
 import type { XAxisKind } from '../viewState';
 import { RowSeries } from './decimatedSeries';
+import { metricValue } from './metrics';
 
 export interface XYPoint {
   x: number;
@@ -19,7 +20,7 @@ export interface EvalPoint extends XYPoint {
   episodes: number;
 }
 
-const xOf = (row: EpisodeRow | EvalRow, axis: XAxisKind) => (axis === 'episode' ? row.episode : row.step);
+export const xOf = (row: EpisodeRow | EvalRow, axis: XAxisKind): number => (axis === 'episode' ? row.episode : row.step);
 
 /** Every episode's return, decimated (decimatedSeries.ts). */
 export function returnSeries(axis: XAxisKind): RowSeries<EpisodeRow> {
@@ -49,14 +50,59 @@ export function evalPoints(rows: readonly EvalRow[], axis: XAxisKind): EvalPoint
 }
 
 /**
- * One of the per-episode training statistics, decimated, skipping the warm-up episodes that have
- * none. On a log scale non-positive values cannot be placed and are skipped too.
+ * One per-episode metric (metrics.ts), decimated, skipping rows without a value (warm-up episodes
+ * have no loss). On a log scale non-positive values cannot be placed and are skipped too.
  */
-export function statisticSeries(axis: XAxisKind, statistic: 'criticLoss' | 'meanQ', positiveOnly: boolean): RowSeries<EpisodeRow> {
+export function metricSeries(axis: XAxisKind, key: string, positiveOnly: boolean): RowSeries<EpisodeRow> {
   return new RowSeries<EpisodeRow>((series, row) => {
-    const value = row[statistic];
+    const value = metricValue(row, key);
     if (value !== null && !(positiveOnly && value <= 0)) series.push(xOf(row, axis), value);
   });
+}
+
+/** The rows [from, to) of a range (rowIndexRange) as points, every one of them: zoomed in, detail beats decimation. */
+export function rowPoints(
+  rows: readonly EpisodeRow[],
+  from: number,
+  to: number,
+  axis: XAxisKind,
+  valueOf: (row: EpisodeRow) => number | null,
+): XYPoint[] {
+  const points: XYPoint[] = [];
+  for (let i = from; i < to; i++) {
+    const y = valueOf(rows[i]);
+    if (y !== null) points.push({ x: xOf(rows[i], axis), y });
+  }
+  return points;
+}
+
+/** The trailing moving average at rows [from, to), each over the `window` rows ending there, as movingAverageSeries computes it. */
+export function movingAveragePoints(rows: readonly EpisodeRow[], from: number, to: number, axis: XAxisKind, window: number): XYPoint[] {
+  const points: XYPoint[] = [];
+  const first = Math.max(0, from - window + 1);
+  let sum = 0;
+  for (let i = first; i < to; i++) {
+    sum += rows[i].return;
+    if (i - window >= first) sum -= rows[i - window].return;
+    if (i >= from) points.push({ x: xOf(rows[i], axis), y: sum / Math.min(window, i + 1) });
+  }
+  return points;
+}
+
+/** The index range [from, to) of the rows whose x lies in [min, max]; rows are sorted by x. */
+export function rowIndexRange(rows: readonly (EpisodeRow | EvalRow)[], axis: XAxisKind, min: number, max: number): [number, number] {
+  const firstAtLeast = (x: number, strict: boolean) => {
+    let low = 0;
+    let high = rows.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      const value = xOf(rows[mid], axis);
+      if (strict ? value <= x : value < x) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  };
+  return [firstAtLeast(min, false), firstAtLeast(max, true)];
 }
 
 /** Rows up to and including an environment step (inspecting a checkpoint cuts the curves there). */

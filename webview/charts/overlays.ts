@@ -1,0 +1,177 @@
+/**
+ * What the charts draw besides their datasets: the environment's "solved" threshold (a labelled
+ * dashed line, drawn just before the evaluation markers so that they stay on top), the point a
+ * resumed run continued from its parent (a labelled vertical line), and markers at the plot's edge
+ * for points the fitted y range leaves out (robustRange.ts), so that nothing disappears silently.
+ */
+
+import type { Chart, Plugin } from 'chart.js';
+import type { ThemePalette } from '../theme';
+import type { XYPoint } from './series';
+
+export interface ReferenceLines {
+  solved: { y: number; label: string } | null;
+  /** x of the resume point, with its label ("resumed from … at episode 450"). */
+  resume: { x: number; label: string } | null;
+}
+
+const LABEL_PADDING = 4;
+
+function clipToArea(chart: Chart): void {
+  const { ctx, chartArea } = chart;
+  ctx.beginPath();
+  ctx.rect(chartArea.left, chartArea.top, chartArea.right - chartArea.left, chartArea.bottom - chartArea.top);
+  ctx.clip();
+}
+
+function drawLabel(chart: Chart, text: string, x: number, y: number, align: 'left' | 'right', colour: string, background: string): void {
+  const { ctx } = chart;
+  ctx.font = `${Math.max(10, (chart.options.font?.size ?? 12) - 1)}px ${chart.options.font?.family ?? 'sans-serif'}`;
+  const width = ctx.measureText(text).width;
+  const left = align === 'right' ? x - width - LABEL_PADDING * 2 : x;
+  ctx.globalAlpha = 0.85;
+  ctx.fillStyle = background;
+  ctx.fillRect(left, y - 8, width + LABEL_PADDING * 2, 16);
+  ctx.globalAlpha = 1;
+  ctx.fillStyle = colour;
+  ctx.textBaseline = 'middle';
+  ctx.fillText(text, left + LABEL_PADDING, y);
+}
+
+/**
+ * @param markersDataset the dataset drawn on top (the evaluations): the solved line is drawn
+ *   right before it, so above the return band and below the markers. Without it (or with it
+ *   hidden), the line is drawn after every dataset.
+ */
+export function referenceLinesPlugin(lines: () => ReferenceLines, palette: () => ThemePalette, markersDataset: number | null): Plugin {
+  const drawSolvedLine = (chart: Chart) => {
+    const solved = lines().solved;
+    const y = chart.scales.y;
+    if (!solved || !y || solved.y < y.min || solved.y > y.max) return;
+    const pixel = Math.round(y.getPixelForValue(solved.y)) + 0.5;
+    const { ctx, chartArea } = chart;
+    ctx.save();
+    clipToArea(chart);
+    ctx.strokeStyle = palette().green;
+    ctx.lineWidth = 1.5;
+    ctx.setLineDash([6, 4]);
+    ctx.beginPath();
+    ctx.moveTo(chartArea.left, pixel);
+    ctx.lineTo(chartArea.right, pixel);
+    ctx.stroke();
+    ctx.restore();
+  };
+  return {
+    id: 'referenceLines',
+    beforeDatasetsDraw(chart) {
+      const resume = lines().resume;
+      const x = chart.scales.x;
+      if (!resume || !x || resume.x < x.min || resume.x > x.max) return;
+      const pixel = Math.round(x.getPixelForValue(resume.x)) + 0.5;
+      const { ctx, chartArea } = chart;
+      ctx.save();
+      ctx.strokeStyle = palette().mutedForeground;
+      ctx.lineWidth = 1;
+      ctx.setLineDash([3, 3]);
+      ctx.beginPath();
+      ctx.moveTo(pixel, chartArea.top);
+      ctx.lineTo(pixel, chartArea.bottom);
+      ctx.stroke();
+      ctx.restore();
+    },
+    beforeDatasetDraw(chart, args) {
+      if (args.index === markersDataset) drawSolvedLine(chart);
+    },
+    afterDatasetsDraw(chart) {
+      if (markersDataset === null || !chart.isDatasetVisible(markersDataset)) drawSolvedLine(chart);
+      const { solved, resume } = lines();
+      const { chartArea, scales } = chart;
+      const colours = palette();
+      chart.ctx.save();
+      if (solved && scales.y && solved.y >= scales.y.min && solved.y <= scales.y.max) {
+        const pixel = scales.y.getPixelForValue(solved.y);
+        // Below the line when it runs along the top edge, above it otherwise; at the left, where a
+        // learning curve is usually far from its goal.
+        const labelY = pixel - chartArea.top < 18 ? pixel + 10 : pixel - 10;
+        drawLabel(chart, solved.label, chartArea.left + 2, labelY, 'left', colours.green, colours.background);
+      }
+      if (resume && scales.x && resume.x >= scales.x.min && resume.x <= scales.x.max) {
+        const pixel = scales.x.getPixelForValue(resume.x);
+        const fitsRight = chartArea.right - pixel > 180;
+        drawLabel(chart, resume.label, fitsRight ? pixel + 3 : pixel - 3, chartArea.top + 10, fitsRight ? 'left' : 'right', colours.mutedForeground, colours.background);
+      }
+      chart.ctx.restore();
+    },
+  };
+}
+
+/** A dataset whose out-of-range points get edge markers, and how big they are. */
+export interface ClippedMarkerSpec {
+  datasetIndex: number;
+  size: number;
+}
+
+/** Marks every point beyond the y axis' range with a small triangle at the edge it went past. */
+export function clippedPointsPlugin(specs: readonly ClippedMarkerSpec[]): Plugin {
+  return {
+    id: 'clippedPoints',
+    afterDatasetsDraw(chart) {
+      const { ctx, chartArea } = chart;
+      ctx.save();
+      for (const { datasetIndex, size } of specs) {
+        if (!chart.isDatasetVisible(datasetIndex)) continue;
+        const dataset = chart.data.datasets[datasetIndex];
+        const meta = chart.getDatasetMeta(datasetIndex);
+        const x = chart.scales[meta.xAxisID ?? 'x'];
+        const y = chart.scales[meta.yAxisID ?? 'y'];
+        if (!x || !y) continue;
+        const colour = typeof dataset.borderColor === 'string' ? dataset.borderColor : '#888';
+        ctx.fillStyle = colour;
+        ctx.globalAlpha = 1;
+        ctx.beginPath();
+        // One marker per few pixels is as much as the eye can tell apart, and cheap on long runs.
+        let lastColumn = -Infinity;
+        let lastEdge = 0;
+        for (const point of dataset.data as unknown as XYPoint[]) {
+          const edge = point.y > y.max ? -1 : point.y < y.min ? 1 : 0;
+          if (edge === 0 || point.x < x.min || point.x > x.max) continue;
+          const px = x.getPixelForValue(point.x);
+          if (px - lastColumn < size && edge === lastEdge) continue;
+          lastColumn = px;
+          lastEdge = edge;
+          const tip = edge < 0 ? chartArea.top : chartArea.bottom;
+          const base = tip - edge * size * 1.6;
+          ctx.moveTo(px, tip);
+          ctx.lineTo(px - size, base);
+          ctx.lineTo(px + size, base);
+          ctx.closePath();
+        }
+        ctx.fill();
+      }
+      ctx.restore();
+    },
+  };
+}
+
+/**
+ * Publishes what the chart shows on its canvas (data-x-min, data-x-max, data-y-min, data-y-max,
+ * data-area = left,top,right,bottom in CSS pixels): the tests read it to find points on the
+ * canvas, and it costs a few attribute writes per draw.
+ */
+export const shownRangeAttributesPlugin: Plugin = {
+  id: 'shownRangeAttributes',
+  afterDraw(chart) {
+    const dataset = chart.canvas.dataset;
+    const { x, y } = chart.scales;
+    const area = chart.chartArea;
+    if (x) {
+      dataset.xMin = String(x.min);
+      dataset.xMax = String(x.max);
+    }
+    if (y) {
+      dataset.yMin = String(y.min);
+      dataset.yMax = String(y.max);
+    }
+    dataset.area = [area.left, area.top, area.right, area.bottom].map((v) => v.toFixed(1)).join(',');
+  },
+};
