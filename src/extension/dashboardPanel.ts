@@ -1,45 +1,33 @@
 /**
- * The dashboard webview panel, host side: HTML with a fresh nonce, the ready handshake, history
- * replay, event forwarding, frame streaming on demand, evaluation sessions, and revival after a
- * window reload (WebviewPanelSerializer).
+ * One dashboard webview panel, host side: HTML with a fresh nonce, the ready handshake, history
+ * replay, event forwarding, frame streaming on demand and evaluation sessions. Which panel shows
+ * what, and reviving them after a reload, is DashboardPanels' business (dashboardPanels.ts).
  *
  * retainContextWhenHidden stays off: a hidden panel's document is destroyed, and when it comes
  * back it says `ready` again and receives a fresh `showRun` snapshot built from the run history.
  */
 
-import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import {
   isWebviewToHost,
   type CheckpointManifest,
-  type DashboardMode,
   type HostToWebview,
   type ShowRunMessage,
   type TrainerToHost,
   type WebviewToHost,
 } from '../shared/protocol';
-import { readCheckpointManifest } from '../shared/node/runDirectory';
+import { saveExportedChart } from './chartExport';
+import { targetKey, titleFor, type DashboardTarget } from './dashboardTarget';
 import { Disposable } from './disposable';
 import { RunEventThrottle } from './runEventThrottle';
 import type { EvaluationSession, RunManager } from './runManager';
 import type { VSCode } from './vscodeApi';
 import { WebviewChannel } from './webviewChannel';
-import { createPagePanel, pageHtml, webviewPageOptions } from './webviewPage';
+import { pageHtml, webviewPageOptions } from './webviewPage';
+
+export type { DashboardTarget, PersistedDashboardState } from './dashboardTarget';
 
 export const DASHBOARD_VIEW_TYPE = 'ddpgLab.dashboard';
-
-/** What a panel shows: a run in one of the three modes, or nothing yet. */
-export interface DashboardTarget {
-  runId: string;
-  runDir: string;
-  mode: DashboardMode;
-}
-
-/** The state the webview stores with setState; all the serializer gets back after a reload. */
-export interface PersistedDashboardState {
-  runId?: unknown;
-  mode?: unknown;
-}
 
 export interface DashboardDependencies {
   runManager: RunManager;
@@ -47,18 +35,6 @@ export interface DashboardDependencies {
   /** Where a run lives when this window has not seen it (the current runs directory). */
   locateRun(runId: string): Promise<string | undefined>;
   log: { info(message: string): void; warn(message: string): void; error(message: string): void };
-}
-
-function titleFor(target: DashboardTarget | undefined): string {
-  if (!target) return 'DDPG Dashboard';
-  switch (target.mode.kind) {
-    case 'live':
-      return `DDPG: ${target.runId}`;
-    case 'inspect':
-      return `DDPG: ${target.runId} @ ep ${target.mode.checkpoint.episode}`;
-    case 'evaluate':
-      return `DDPG: evaluate ${target.runId} @ ep ${target.mode.checkpoint.episode}`;
-  }
 }
 
 /** Live events are posted to the webview at most this often (a change of state at once). */
@@ -72,10 +48,12 @@ export class DashboardPanel extends Disposable {
   /** Bumped on every retarget and every `ready`: a snapshot built for an older one is dropped. */
   private generation = 0;
   private evaluation: EvaluationSession | undefined;
+  /** How the evaluation shown ended; a deterministic one that succeeded is not worth running again. */
+  private evaluationOutcome: 'running' | 'succeeded' | 'failed' = 'running';
   /** Evaluation results and errors, replayed after each `ready` (frames are not: they are live only). */
   private evaluationEvents: TrainerToHost[] = [];
   private disposedByUser = false;
-  /** Thins out statuses and frames of the live run shown (see RunEventThrottle), then batches them. */
+  /** Thins out statuses of the live run shown (see RunEventThrottle), then batches its events. */
   private readonly liveEvents = this._register(new RunEventThrottle((event) => this.batchLiveEvent(event)));
   /**
    * Live events waiting to be posted together. A fast run emits dozens of events a second, and
@@ -84,6 +62,8 @@ export class DashboardPanel extends Disposable {
    */
   private pendingLiveEvents: TrainerToHost[] = [];
   private liveFlushTimer: NodeJS.Timeout | undefined;
+  private snapshots = 0;
+  private liveBatches = 0;
 
   private batchLiveEvent(event: TrainerToHost): void {
     const target = this.target;
@@ -112,6 +92,7 @@ export class DashboardPanel extends Disposable {
     this.pendingLiveEvents = [];
     if (!target || target.mode.kind !== 'live' || events.length === 0) return;
     this.channel.send({ type: 'runEvents', runId: target.runId, events });
+    this.liveBatches++;
   }
 
   constructor(
@@ -158,21 +139,44 @@ export class DashboardPanel extends Disposable {
     return this.evaluation;
   }
 
+  /** True when `target` is this panel's to show (see targetKey). */
+  shows(target: DashboardTarget | undefined): boolean {
+    return targetKey(this.target) === targetKey(target);
+  }
+
+  /** Full snapshots posted so far (one per `ready`, retarget and change of liveness): for tests and logs. */
+  get snapshotsSent(): number {
+    return this.snapshots;
+  }
+
+  /** Batches of live events sent to the page so far (posted, or queued until it listens): a checkpoint's panel gets none. */
+  get liveBatchesSent(): number {
+    return this.liveBatches;
+  }
+
+  /** The page has said `ready` and receives what is posted (until it is hidden and reloads). */
+  get isListening(): boolean {
+    return this.channel.isReady;
+  }
+
+  // A disposed panel's properties throw in VS Code: ask only while it is open.
   get isVisible(): boolean {
-    return !this.disposedByUser && this.panel.visible;
+    return !this.isDisposed && this.panel.visible;
   }
 
   get isActive(): boolean {
-    return !this.disposedByUser && this.panel.active;
+    return !this.isDisposed && this.panel.active;
   }
 
   /** True when this panel animates the live run `runId` right now. */
   wantsFramesOf(runId: string): boolean {
-    return this.framesWanted && this.channel.isReady && this.panel.visible && this.target?.runId === runId && this.target.mode.kind === 'live';
+    return this.framesWanted && this.channel.isReady && this.isVisible && this.target?.runId === runId && this.target.mode.kind === 'live';
   }
 
   /** Shows a run (or a checkpoint of it). Starts an evaluation for mode 'evaluate'. */
   show(target: DashboardTarget | undefined): void {
+    // A revived panel can be closed while its target is still being read from disk.
+    if (this.isDisposed) return;
     void this.evaluation?.cancel();
     this.evaluation = undefined;
     this.evaluationEvents = [];
@@ -184,6 +188,16 @@ export class DashboardPanel extends Disposable {
     this.generation++;
     if (this.channel.isReady) void this.sendSnapshot(this.generation);
     this.onChange();
+  }
+
+  /**
+   * Asked to show what it already shows (`shows(target)`): it keeps its page as it is, except that
+   * an evaluation that failed, or one asked for with another number of episodes, runs again.
+   */
+  reopen(target: DashboardTarget): void {
+    const shown = this.target?.mode;
+    if (target.mode.kind !== 'evaluate' || shown?.kind !== 'evaluate') return;
+    if (this.evaluationOutcome === 'failed' || shown.episodes !== target.mode.episodes) this.show(target);
   }
 
   /** A trainer event of a live run: forwarded when this panel shows that run live. */
@@ -232,8 +246,21 @@ export class DashboardPanel extends Disposable {
       case 'framesWanted':
         this.setFramesWanted(message.enabled);
         return;
+      case 'watchCheckpoint': {
+        // "Watch this policy": the inspected checkpoint, evaluated with its frames in the same panel.
+        const target = this.target;
+        if (target?.mode.kind !== 'inspect') return;
+        const { checkpoint, checkpointDir } = target.mode;
+        this.show({ ...target, mode: { kind: 'evaluate', checkpoint, checkpointDir, episodes: checkpoint.config.evalEpisodes } });
+        return;
+      }
       case 'webviewError':
         this.deps.log.error(`dashboard script error: ${message.message}`);
+        return;
+      case 'exportChart':
+        saveExportedChart(this.api, this.target?.runDir, message.name, message.dataUrl, this.deps.log).catch((err: Error) => {
+          void this.api.window.showErrorMessage(`DDPG: cannot save the chart: ${err.message}`);
+        });
         return;
     }
   }
@@ -257,6 +284,7 @@ export class DashboardPanel extends Disposable {
     }
     if (generation !== this.generation || this.isDisposed) return;
     this.channel.sendNow(message);
+    this.snapshots++;
     for (const event of this.evaluationEvents) if (target) this.channel.sendNow({ type: 'runEvent', runId: target.runId, event });
     this.channel.open();
     this.onChange();
@@ -278,17 +306,21 @@ export class DashboardPanel extends Disposable {
         this.channel.send({ type: 'runEvent', runId: target.runId, event }, true);
         return;
       }
-      if (event.type === 'evaluation' || event.type === 'error') this.evaluationEvents.push(event);
+      // The scene too: a page that reloads mid-evaluation needs it to draw the frames still to come.
+      if (event.type === 'evaluation' || event.type === 'error' || event.type === 'scene') this.evaluationEvents.push(event);
       this.channel.send({ type: 'runEvent', runId: target.runId, event });
     });
     this.evaluation = session;
+    this.evaluationOutcome = 'running';
     session.result.then(
       (result) => {
         if (this.evaluation !== session) return;
+        this.evaluationOutcome = 'succeeded';
         this.deps.log.info(`evaluation of ${checkpointDir}: mean ${result.mean.toFixed(1)} ± ${result.std.toFixed(1)} over ${result.returns.length} episodes`);
       },
       (err: Error) => {
         if (this.evaluation !== session) return;
+        this.evaluationOutcome = 'failed';
         void this.api.window.showErrorMessage(`DDPG: evaluating checkpoint ${manifest.name} of ${manifest.runId} failed: ${err.message}`);
       },
     );
@@ -302,94 +334,6 @@ export class DashboardPanel extends Disposable {
     super.dispose();
     if (!wasDisposedByUser) this.panel.dispose();
     this.onChange();
-  }
-}
-
-/**
- * Owns the dashboard panel (one at a time; a revived panel takes the role), routes run events to
- * it, decides which runs stream frames, and revives the panel after a reload.
- */
-export class DashboardController extends Disposable implements vscode.WebviewPanelSerializer<PersistedDashboardState> {
-  private panel: DashboardPanel | undefined;
-
-  constructor(
-    private readonly api: VSCode,
-    private readonly deps: DashboardDependencies,
-  ) {
-    super();
-    this._register(api.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, this));
-    this._register(deps.runManager.onDidReceiveEvent(({ runId, event }) => this.panel?.forward(runId, event)));
-    this._register(
-      deps.runManager.onDidChangeRun(({ runId, liveness }) => {
-        if (liveness) {
-          this.panel?.refreshIfShowing(runId);
-          this.updateFrameStreaming();
-        }
-      }),
-    );
-    this._register({ dispose: () => this.panel?.dispose() });
-  }
-
-  /** The run the user is looking at in the dashboard, if it is open and visible. */
-  get visibleRunId(): string | undefined {
-    return this.panel?.isVisible ? this.panel.currentTarget?.runId : undefined;
-  }
-
-  get currentTarget(): DashboardTarget | undefined {
-    return this.panel?.currentTarget;
-  }
-
-  /** Opens (or reveals) the dashboard on `target`; without a target it keeps what it shows. */
-  open(target?: DashboardTarget): DashboardPanel {
-    if (this.panel) this.panel.reveal();
-    const panel = this.panel ?? this.adopt(createPagePanel(this.api, this.deps.extensionUri, DASHBOARD_VIEW_TYPE, 'DDPG Dashboard', false));
-    if (target) panel.show(target);
-    return panel;
-  }
-
-  async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: PersistedDashboardState | undefined): Promise<void> {
-    const adopted = this.adopt(webviewPanel);
-    adopted.show(await this.targetFromState(state));
-  }
-
-  /** Turns a stored webview state back into a target; an evaluation is revived as an inspection (it is not re-run). */
-  async targetFromState(state: PersistedDashboardState | undefined): Promise<DashboardTarget | undefined> {
-    if (!state || typeof state.runId !== 'string') return undefined;
-    const runId = state.runId;
-    const mode = state.mode as DashboardMode | undefined;
-    if (mode && typeof mode === 'object' && (mode.kind === 'inspect' || mode.kind === 'evaluate') && typeof mode.checkpointDir === 'string') {
-      try {
-        const checkpoint = await readCheckpointManifest(mode.checkpointDir);
-        return { runId, runDir: path.dirname(path.dirname(mode.checkpointDir)), mode: { kind: 'inspect', checkpoint, checkpointDir: mode.checkpointDir } };
-      } catch (err) {
-        this.deps.log.warn(`dashboard: the checkpoint shown before the reload is gone (${(err as Error).message}); showing the run`);
-      }
-    }
-    const runDir = await this.deps.locateRun(runId);
-    if (!runDir) {
-      this.deps.log.warn(`dashboard: run ${runId} shown before the reload no longer exists`);
-      return undefined;
-    }
-    return { runId, runDir, mode: { kind: 'live' } };
-  }
-
-  private adopt(webviewPanel: vscode.WebviewPanel): DashboardPanel {
-    // One dashboard at a time: a second revived panel replaces the first.
-    this.panel?.dispose();
-    const created = new DashboardPanel(this.api, webviewPanel, this.deps, () => this.updateFrameStreaming());
-    webviewPanel.onDidDispose(() => {
-      if (this.panel === created) this.panel = undefined;
-      this.updateFrameStreaming();
-    });
-    this.panel = created;
-    return created;
-  }
-
-  /** Frames flow only for live runs a visible dashboard is animating. */
-  updateFrameStreaming(): void {
-    for (const run of this.deps.runManager.liveRuns()) {
-      this.deps.runManager.setFrameStreaming(run.runId, this.panel?.wantsFramesOf(run.runId) ?? false);
-    }
   }
 }
 

@@ -27,6 +27,7 @@ export async function runSuite(): Promise<SuiteResults> {
   await import('./tree.suite');
   await import('./training.suite');
   await import('./comparison.suite');
+  await import('./dashboard.suite');
   return new Promise<SuiteResults>((resolve) => {
     const results: SuiteResults = { passed: 0, failed: 0, failures: [] };
     const runner = mocha.run();

@@ -1,49 +1,107 @@
 /**
- * The dashboard's host side against a fake webview panel (the vscode module injected as a fake to
+ * The dashboards' host side against fake webview panels (the vscode module injected as a fake to
  * isolate the message layer): HTML and CSP, the ready handshake, history replay without
- * duplicates, routing of webview messages through the guards, frames on demand, revival state.
+ * duplicates, routing of webview messages through the guards, frames on demand; and the panels
+ * together: a panel per run and per checkpoint, live panels that stay live beside a checkpoint,
+ * Open Dashboard coming back to the live run, title-bar context keys that follow the panel in
+ * front, and every panel revived after a reload.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { HostToWebview, RunInfo, TrainerToHost } from '../../src/shared/protocol';
+import type * as vscode from 'vscode';
+import type { CheckpointManifest, HostToWebview, RunInfo, TrainerToHost } from '../../src/shared/protocol';
 import { defaultConfig } from '../../src/shared/config';
-import { DashboardController } from '../../src/extension/dashboardPanel';
+import { COMMAND_IDS, DdpgCommands, type CommandDependencies } from '../../src/extension/commands';
+import { CONTEXT_KEYS, ContextKeys } from '../../src/extension/contextKeys';
+import { DASHBOARD_VIEW_TYPE } from '../../src/extension/dashboardPanel';
+import { DashboardPanels } from '../../src/extension/dashboardPanels';
+import type { EvaluationResult, EvaluationSession } from '../../src/extension/runManager';
 import { WebviewChannel } from '../../src/extension/webviewChannel';
 import { contentSecurityPolicy, createNonce, webviewPageHtml } from '../../src/extension/webviewHtml';
 import { fakeVscode } from '../helpers/fakeVscode';
-import { uri } from '../helpers/fakeWebviewPanel';
+import { FakePanel, uri } from '../helpers/fakeWebviewPanel';
 import { fakeRunManager, manifestFixture } from '../helpers/hostFakes';
+
+type Panel = FakePanel<HostToWebview>;
 
 async function setup() {
   const fake = fakeVscode<HostToWebview>();
   const { manager, trainers } = fakeRunManager();
   const logged: string[] = [];
   const runsDir = mkdtempSync(path.join(os.tmpdir(), 'ddpg-dash-'));
-  const controller = new DashboardController(fake.api, {
+  const dashboards = new DashboardPanels(fake.api, {
     runManager: manager,
     extensionUri: uri('/ext'),
     locateRun: async (runId) => path.join(runsDir, runId),
     log: { info: (m) => logged.push(m), warn: (m) => logged.push(m), error: (m) => logged.push(m) },
   });
-  const run = await manager.startTraining(runsDir, { ...defaultConfig(), episodes: 3 });
-  const trainer = trainers[0];
-  const info = JSON.parse(readFileSync(path.join(run.runDir, 'run.json'), 'utf8')) as RunInfo;
-  trainer.emit({ type: 'started', engine: { engine: 'wasm', backend: 'fake' }, run: { ...info, status: 'running' } });
-  return { panels: fake.panels, messages: fake.messages, manager, controller, run, trainer, trainers, logged, runsDir };
+  const startRun = async () => {
+    const run = await manager.startTraining(runsDir, { ...defaultConfig(), episodes: 3 });
+    const trainer = trainers[trainers.length - 1];
+    const info = JSON.parse(readFileSync(path.join(run.runDir, 'run.json'), 'utf8')) as RunInfo;
+    trainer.emit({ type: 'started', engine: { engine: 'wasm', backend: 'fake' }, run: { ...info, status: 'running' } });
+    return { run, trainer };
+  };
+  const { run, trainer } = await startRun();
+  /** A checkpoint of `run` on disk, as the trainer writes it. */
+  const checkpoint = (name: string, episode: number, runDir = run.runDir): { manifest: CheckpointManifest; dir: string } => {
+    const manifest = manifestFixture({ name, runId: path.basename(runDir), episode, step: episode * 200 });
+    const dir = path.join(runDir, 'checkpoints', name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'checkpoint.json'), JSON.stringify(manifest));
+    return { manifest, dir };
+  };
+  const live = { runId: run.runId, runDir: run.runDir, mode: { kind: 'live' } } as const;
+  const inspect = (c: { manifest: CheckpointManifest; dir: string }) => ({ runId: run.runId, runDir: run.runDir, mode: { kind: 'inspect' as const, checkpoint: c.manifest, checkpointDir: c.dir } });
+  return { fake, panels: fake.panels, messages: fake.messages, manager, dashboards, run, trainer, trainers, logged, runsDir, startRun, checkpoint, live, inspect };
+}
+
+/** The commands, wired to the real dashboards as extension.ts wires them. */
+function commandsFor(s: Awaited<ReturnType<typeof setup>>): DdpgCommands {
+  const deps: CommandDependencies = {
+    extensionId: 'ddpg-lab.ddpg-lab',
+    runManager: s.manager,
+    dashboard: s.dashboards,
+    comparison: { open: () => undefined },
+    tree: { refresh: () => undefined, scheduleRefresh: () => undefined },
+    runsDirectory: () => s.runsDir,
+    mainLog: { info() {}, error() {} },
+  };
+  return new DdpgCommands(s.fake.api, deps);
+}
+
+/**
+ * What VS Code does when the user brings `panel` to the front of its editor group: it becomes
+ * visible and active, the panel it covers (if any) is hidden, the one focused before loses focus.
+ */
+function bringToFront(panel: Panel, all: readonly Panel[], covers?: Panel): void {
+  for (const other of all) {
+    if (other === panel || (!other.active && other !== covers)) continue;
+    other.active = false;
+    other.setVisible(other === covers ? false : other.visible);
+  }
+  panel.active = true;
+  panel.setVisible(true);
 }
 
 const episodeEvent = (n: number): TrainerToHost => ({
   type: 'episode',
   row: { type: 'episode', episode: n, step: n * 200, return: -1000 + n, length: 200, criticLoss: null, actorLoss: null, meanQ: null, wallTime: n },
 });
+const statusEvent = (state: 'running' | 'paused', step = 400): TrainerToHost => ({
+  type: 'status',
+  status: { state, episode: 2, totalEpisodes: 3, step, totalSteps: null, stepsPerSecond: 0, elapsedSeconds: 1, latestEval: null, bestEval: null },
+});
 const tick = () => new Promise((r) => setTimeout(r, 20));
 /** Longer than the panel's 100 ms batching of live events. */
 const batchWindow = () => new Promise((r) => setTimeout(r, 250));
+const liveEpisodes = (posted: HostToWebview[]) =>
+  posted.flatMap((m) => (m.type === 'runEvents' ? m.events : m.type === 'runEvent' ? [m.event] : [])).flatMap((e) => (e.type === 'episode' ? [e.row.episode] : []));
 
-// ─── tests ──────────────────────────────────────────────────────────────────────────────────────
+// ─── one panel ──────────────────────────────────────────────────────────────────────────────────
 
 test('the HTML has the contract markup and a CSP whose only script source is the nonce', () => {
   const nonce = createNonce();
@@ -68,8 +126,8 @@ test('the HTML has the contract markup and a CSP whose only script source is the
 });
 
 test('the panel serves dist/webview.js and media/dashboard.css with resource roots limited to dist and media', async () => {
-  const { controller, panels, run } = await setup();
-  controller.open({ runId: run.runId, runDir: run.runDir, mode: { kind: 'live' } });
+  const { dashboards, panels, live } = await setup();
+  dashboards.open(live);
   const panel = panels[0];
   assert.deepEqual(
     panel.webview.options.localResourceRoots?.map((u) => u.path),
@@ -81,9 +139,9 @@ test('the panel serves dist/webview.js and media/dashboard.css with resource roo
 });
 
 test('nothing is posted before ready; ready gets the whole history once, then live events', async () => {
-  const { controller, panels, run, trainer } = await setup();
+  const { dashboards, panels, run, trainer, live } = await setup();
   trainer.emit(episodeEvent(1));
-  controller.open({ runId: run.runId, runDir: run.runDir, mode: { kind: 'live' } });
+  dashboards.open(live);
   const panel = panels[0];
   trainer.emit(episodeEvent(2));
   await tick();
@@ -105,8 +163,8 @@ test('nothing is posted before ready; ready gets the whole history once, then li
 });
 
 test('hidden then shown again: the reloaded webview gets a fresh snapshot, without duplicates', async () => {
-  const { controller, panels, run, trainer } = await setup();
-  controller.open({ runId: run.runId, runDir: run.runDir, mode: { kind: 'live' } });
+  const { dashboards, panels, trainer, live } = await setup();
+  dashboards.open(live);
   const panel = panels[0];
   panel.fromWebview({ type: 'ready' });
   await tick();
@@ -123,35 +181,30 @@ test('hidden then shown again: the reloaded webview gets a fresh snapshot, witho
   if (after[0].type === 'showRun') assert.deepEqual(after[0].snapshot.episodes.map((e) => e.episode), [1, 2]);
 });
 
-test('switching runs: events of the run shown before are not sent as the new run\'s', async () => {
-  const { controller, panels, run, trainer, manager, runsDir, trainers } = await setup();
-  const other = await manager.startTraining(runsDir, { ...defaultConfig(), episodes: 3 });
-  controller.open({ runId: run.runId, runDir: run.runDir, mode: { kind: 'live' } });
+test('an empty dashboard is put to use by the next run, and gets none of another run\'s events', async () => {
+  const { dashboards, panels, trainer, startRun } = await setup();
+  const empty = dashboards.open();
+  assert.equal(empty.currentTarget, undefined);
   const panel = panels[0];
   panel.fromWebview({ type: 'ready' });
   await tick();
-  trainer.emit(episodeEvent(1)); // posted at once or held for its batch
+  assert.deepEqual(panel.posted, [{ type: 'noRun' }]);
+  trainer.emit(episodeEvent(1));
+  const other = await startRun();
+  assert.equal(dashboards.open({ runId: other.run.runId, runDir: other.run.runDir, mode: { kind: 'live' } }), empty, 'the empty panel, not a new one');
+  assert.equal(panels.length, 1);
+  const shownAt = panel.posted.length;
   trainer.emit(episodeEvent(2));
-  trainer.emit({ type: 'status', status: { state: 'running', episode: 2, totalEpisodes: 3, step: 400, totalSteps: null, stepsPerSecond: 0, elapsedSeconds: 1, latestEval: null, bestEval: null } });
-  trainer.emit({ type: 'status', status: { state: 'running', episode: 2, totalEpisodes: 3, step: 401, totalSteps: null, stepsPerSecond: 0, elapsedSeconds: 1, latestEval: null, bestEval: null } });
-  controller.open({ runId: other.runId, runDir: other.runDir, mode: { kind: 'live' } });
-  const switched = panel.posted.length;
-  trainers[1].emit(episodeEvent(7));
-  await new Promise((r) => setTimeout(r, 500));
-  const after = panel.posted.slice(switched);
-  const labelledOther = after.filter((m) => m.type === 'runEvents' || m.type === 'runEvent');
-  const episodes = labelledOther.flatMap((m) => (m.type === 'runEvents' ? m.events : m.type === 'runEvent' ? [m.event] : []));
-  assert.ok(labelledOther.every((m) => (m as { runId: string }).runId === other.runId));
-  assert.deepEqual(
-    episodes.map((e) => (e.type === 'episode' ? e.row.episode : e.type === 'status' ? `status ${e.status.step}` : e.type)),
-    [7],
-    'only the new run\'s own events follow its snapshot',
-  );
+  other.trainer.emit(episodeEvent(7));
+  await batchWindow();
+  const after = panel.posted.slice(shownAt);
+  assert.ok(after.every((m) => m.type === 'showRun' || (m as { runId: string }).runId === other.run.runId));
+  assert.deepEqual(liveEpisodes(after), [7], 'only its own run\'s events follow its snapshot');
 });
 
 test('webview commands reach the trainer of the run shown; invalid or foreign ones do not', async () => {
-  const { controller, panels, run, trainer, logged, messages } = await setup();
-  controller.open({ runId: run.runId, runDir: run.runDir, mode: { kind: 'live' } });
+  const { dashboards, panels, run, trainer, logged, messages, live } = await setup();
+  dashboards.open(live);
   const panel = panels[0];
   panel.fromWebview({ type: 'ready' });
   panel.fromWebview({ type: 'command', runId: run.runId, command: 'pause' });
@@ -168,8 +221,8 @@ test('webview commands reach the trainer of the run shown; invalid or foreign on
 });
 
 test('frames stream only while a visible, ready dashboard asks for them', async () => {
-  const { controller, panels, run, trainer } = await setup();
-  controller.open({ runId: run.runId, runDir: run.runDir, mode: { kind: 'live' } });
+  const { dashboards, panels, run, trainer, live } = await setup();
+  dashboards.open(live);
   const panel = panels[0];
   const frameCommands = () => trainer.sent.filter((c) => c.type === 'setFrameStreaming');
   panel.fromWebview({ type: 'ready' });
@@ -191,10 +244,9 @@ test('frames stream only while a visible, ready dashboard asks for them', async 
 });
 
 test('inspect mode: the snapshot is cut at the checkpoint step and live events are not forwarded', async () => {
-  const { controller, panels, run, trainer } = await setup();
+  const { dashboards, panels, trainer, checkpoint, inspect } = await setup();
   for (let n = 1; n <= 4; n++) trainer.emit(episodeEvent(n));
-  const manifest = manifestFixture({ name: 'ep-2', runId: run.runId, episode: 2, step: 400 });
-  controller.open({ runId: run.runId, runDir: run.runDir, mode: { kind: 'inspect', checkpoint: manifest, checkpointDir: '/c' } });
+  dashboards.open(inspect(checkpoint('ep-2', 2)));
   const panel = panels[0];
   panel.fromWebview({ type: 'ready' });
   await tick();
@@ -205,22 +257,201 @@ test('inspect mode: the snapshot is cut at the checkpoint step and live events a
     assert.equal(show.mode.kind, 'inspect');
   }
   trainer.emit(episodeEvent(5));
+  await batchWindow();
   assert.equal(panel.posted.length, 1);
   assert.match(panel.title, /@ ep 2/);
 });
 
-test('revival: stored state becomes a target; an evaluation comes back as an inspection', async () => {
-  const { controller, runsDir, run } = await setup();
-  const checkpointDir = path.join(runsDir, run.runId, 'checkpoints', 'ep-1');
-  mkdirSync(checkpointDir, { recursive: true });
-  const manifest = { formatVersion: 1, name: 'ep-1', runId: run.runId, episode: 1, step: 200, config: defaultConfig() };
-  writeFileSync(path.join(checkpointDir, 'checkpoint.json'), JSON.stringify(manifest));
-  assert.deepEqual(await controller.targetFromState({ runId: run.runId }), { runId: run.runId, runDir: path.join(runsDir, run.runId), mode: { kind: 'live' } });
-  const revived = await controller.targetFromState({ runId: run.runId, mode: { kind: 'evaluate', checkpointDir, episodes: 5 } });
-  assert.equal(revived?.mode.kind, 'inspect');
-  assert.equal(revived?.runDir, path.join(runsDir, run.runId));
-  assert.equal(await controller.targetFromState(undefined), undefined);
-  assert.equal(await controller.targetFromState({ runId: 42 }), undefined, 'a malformed state is ignored');
+// ─── many panels ────────────────────────────────────────────────────────────────────────────────
+
+test('inspecting a checkpoint while the run trains opens a second panel; the live one stays live and keeps its frames', async () => {
+  const { dashboards, panels, run, trainer, checkpoint, live, inspect } = await setup();
+  const livePanel = dashboards.open(live);
+  const [liveWebview] = panels;
+  liveWebview.fromWebview({ type: 'ready' });
+  await tick();
+  liveWebview.fromWebview({ type: 'framesWanted', enabled: true });
+  const inspected = dashboards.open(inspect(checkpoint('ep-1', 1)));
+  assert.notEqual(inspected, livePanel);
+  assert.equal(panels.length, 2, 'side by side, not in place of the live run');
+  const inspectWebview = panels[1];
+  // The user drags it beside the live panel: both visible, the new one focused.
+  bringToFront(inspectWebview, panels);
+  inspectWebview.fromWebview({ type: 'ready' });
+  await tick();
+  assert.deepEqual(livePanel.currentTarget, live, 'the live panel still shows the run live');
+  const frames: TrainerToHost = { type: 'frames', frames: { episode: 3, firstStep: 0, phase: 'train', stride: 1, data: [0.5] } };
+  const beforeLive = liveWebview.posted.length;
+  const beforeInspect = inspectWebview.posted.length;
+  trainer.emit(episodeEvent(3));
+  trainer.emit(frames);
+  await batchWindow();
+  assert.deepEqual(liveWebview.posted.slice(beforeLive), [{ type: 'runEvents', runId: run.runId, events: [episodeEvent(3), frames] }]);
+  assert.equal(inspectWebview.posted.length, beforeInspect, 'a checkpoint takes no live events');
+  assert.deepEqual(trainer.sent.filter((c) => c.type === 'setFrameStreaming').at(-1), { type: 'setFrameStreaming', enabled: true }, 'frames still flow to the visible live panel');
+  assert.equal(dashboards.titleBarRunId, undefined, 'the title bar of a checkpoint has no run controls');
+  assert.equal(dashboards.visibleRunId, run.runId);
+  assert.equal(dashboards.isShowingLive(run.runId), true, 'the run tells the user itself: no notification needed');
+});
+
+test('the same checkpoint in the same mode reuses its panel; another mode or checkpoint gets its own', async () => {
+  const { dashboards, panels, manager, run, checkpoint, live, inspect } = await setup();
+  const evaluations: Array<{ settle: { resolve(r: EvaluationResult): void; reject(e: Error): void }; episodes: number }> = [];
+  manager.evaluate = (manifest, checkpointDir, episodes) => {
+    let settle!: (typeof evaluations)[number]['settle'];
+    const promise = new Promise<EvaluationResult>((resolve, reject) => (settle = { resolve, reject }));
+    evaluations.push({ settle, episodes });
+    return { runId: manifest.runId, checkpointDir, result: promise, cancel: async () => undefined } satisfies EvaluationSession;
+  };
+  const first = checkpoint('ep-1', 1);
+  const second = checkpoint('ep-2', 2);
+  const evaluate = (c: typeof first, episodes = 5) => ({ runId: run.runId, runDir: run.runDir, mode: { kind: 'evaluate' as const, checkpoint: c.manifest, checkpointDir: c.dir, episodes } });
+  dashboards.open(live);
+  const inspected = dashboards.open(inspect(first));
+  assert.equal(dashboards.open(inspect(first)), inspected);
+  assert.equal(dashboards.open({ ...inspect(first), mode: { ...inspect(first).mode, checkpointDir: `${first.dir}${path.sep}` } }), inspected, 'the same folder spelled differently');
+  assert.notEqual(dashboards.open(inspect(second)), inspected);
+  assert.equal(panels.length, 3);
+
+  const evaluated = dashboards.open(evaluate(first));
+  assert.equal(panels.length, 4, 'evaluating is not inspecting');
+  assert.equal(evaluations.length, 1);
+  assert.equal(dashboards.open(evaluate(first)), evaluated);
+  assert.equal(evaluations.length, 1, 'an evaluation under way is not started again');
+  evaluations[0].settle.reject(new Error('trainer crashed'));
+  await tick();
+  assert.equal(dashboards.open(evaluate(first)), evaluated);
+  assert.equal(evaluations.length, 2, 'a failed evaluation runs again, in its panel');
+  evaluations[1].settle.resolve({ returns: [-150], mean: -150, std: 0 });
+  await tick();
+  dashboards.open(evaluate(first));
+  assert.equal(evaluations.length, 2, 'a deterministic evaluation that succeeded is only shown again');
+  assert.equal(dashboards.open(evaluate(first, 10)), evaluated);
+  assert.deepEqual(evaluations.map((e) => e.episodes), [5, 5, 10], 'another episode count runs again');
+  assert.equal(panels.length, 4);
+});
+
+test('Open Dashboard comes back to the live run from a checkpoint, and opens its panel again once closed', async () => {
+  const s = await setup();
+  const { fake, dashboards, panels, run, checkpoint, live } = s;
+  commandsFor(s);
+  await fake.run(COMMAND_IDS.openDashboard, run.runId);
+  const [liveWebview] = panels;
+  liveWebview.fromWebview({ type: 'ready' });
+  const { dir } = checkpoint('ep-2', 2);
+  await fake.run(COMMAND_IDS.inspectCheckpoint, dir);
+  assert.equal(panels.length, 2);
+  const inspectWebview = panels[1];
+  bringToFront(inspectWebview, panels, liveWebview); // a new tab in the same group covers the live one
+  assert.equal(dashboards.currentTarget?.mode.kind, 'inspect');
+  assert.equal(dashboards.isShowingLive(run.runId), false, 'a checkpoint of the run is not the run');
+
+  await fake.run(COMMAND_IDS.openDashboard);
+  assert.equal(panels.length, 2, 'no new panel: the live one is brought back');
+  assert.equal(liveWebview.visible, true);
+  assert.deepEqual(dashboards.currentTarget, live);
+  assert.equal(dashboards.all[0].panel, liveWebview);
+  const shownAt = liveWebview.posted.length;
+  liveWebview.fromWebview({ type: 'ready' }); // its page reloads once visible
+  await tick();
+  const show = liveWebview.posted[shownAt];
+  assert.ok(show.type === 'showRun' && show.snapshot.live && show.mode.kind === 'live', 'the live run, live');
+
+  liveWebview.dispose();
+  assert.equal(dashboards.all.length, 1);
+  await fake.run(COMMAND_IDS.openDashboard);
+  assert.equal(panels.length, 3, 'a closed live panel is opened again');
+  assert.deepEqual(dashboards.all[0].currentTarget, live);
+});
+
+test('title-bar context keys and actions follow the panel in front', async () => {
+  const s = await setup();
+  const { fake, dashboards, panels, run, trainer, startRun, checkpoint, live, inspect } = s;
+  commandsFor(s);
+  const keys = new ContextKeys(fake.api, s.manager);
+  keys.followTitleBarRun(dashboards);
+  const key = (name: string) => fake.executed.filter((c) => c.command === 'setContext' && c.args[0] === name).at(-1)?.args[1];
+  assert.equal(key(CONTEXT_KEYS.dashboardCanPause), false, 'no dashboard yet');
+
+  dashboards.open(live);
+  assert.equal(key(CONTEXT_KEYS.dashboardCanPause), true);
+  assert.equal(key(CONTEXT_KEYS.dashboardCanStop), true);
+  dashboards.open(inspect(checkpoint('ep-1', 1)));
+  bringToFront(panels[1], panels, panels[0]);
+  assert.equal(key(CONTEXT_KEYS.dashboardCanPause), false, 'a checkpoint in front: no Pause above it');
+  assert.equal(key(CONTEXT_KEYS.dashboardCanStop), false);
+  assert.equal(key(CONTEXT_KEYS.canPause), true, 'the palette still offers Pause');
+
+  const other = await startRun();
+  dashboards.open({ runId: other.run.runId, runDir: other.run.runDir, mode: { kind: 'live' } });
+  bringToFront(panels[2], panels, panels[1]);
+  other.trainer.emit(statusEvent('paused'));
+  assert.equal(key(CONTEXT_KEYS.dashboardCanResume), true, 'the state of the run in front');
+  assert.equal(key(CONTEXT_KEYS.dashboardCanPause), false);
+  other.trainer.emit(statusEvent('running'));
+  assert.equal(key(CONTEXT_KEYS.dashboardCanPause), true);
+
+  bringToFront(panels[0], panels, panels[2]);
+  assert.equal(key(CONTEXT_KEYS.dashboardCanPause), true, 'back to the first run, still running');
+  assert.equal(key(CONTEXT_KEYS.dashboardCanResume), false);
+  // Dragged into a group beside it, the other run's panel stays visible: focus alone decides.
+  panels[2].setVisible(true);
+  assert.equal(dashboards.titleBarRunId, run.runId);
+  bringToFront(panels[2], panels);
+  assert.equal(dashboards.titleBarRunId, other.run.runId);
+  bringToFront(panels[0], panels);
+  assert.equal(dashboards.titleBarRunId, run.runId);
+  // The title bar passes the webview's resource, which names no run: the run in front is meant,
+  // though both runs could pause.
+  const webviewResource = { scheme: 'webview-panel', path: 'webview-panel/webview-1' } as unknown as vscode.Uri;
+  assert.equal(await fake.run(COMMAND_IDS.pause, webviewResource), run.runId);
+  assert.ok(trainer.sent.some((c) => c.type === 'pause'));
+  assert.ok(!other.trainer.sent.some((c) => c.type === 'pause'));
+
+  // Focus moves to a text editor beside: the dashboard's own title bar still shows its run.
+  panels[0].active = false;
+  panels[0].setVisible(true);
+  assert.equal(dashboards.titleBarRunId, run.runId);
+  panels[0].dispose();
+  bringToFront(panels[1], panels); // VS Code shows the group's next tab
+  assert.equal(dashboards.titleBarRunId, undefined, 'the panel left in front shows a checkpoint');
+  assert.equal(key(CONTEXT_KEYS.dashboardCanStop), false);
+  keys.dispose();
+});
+
+test('revival: every panel comes back with its run and mode; an evaluation comes back as an inspection', async () => {
+  const { fake, dashboards, run, trainer, runsDir, checkpoint, inspect } = await setup();
+  const first = checkpoint('ep-1', 1);
+  const second = checkpoint('ep-2', 2);
+  const serializer = fake.serializers.get(DASHBOARD_VIEW_TYPE);
+  assert.ok(serializer);
+  const restored = [new FakePanel<HostToWebview>(DASHBOARD_VIEW_TYPE), new FakePanel<HostToWebview>(DASHBOARD_VIEW_TYPE), new FakePanel<HostToWebview>(DASHBOARD_VIEW_TYPE), new FakePanel<HostToWebview>(DASHBOARD_VIEW_TYPE)];
+  for (const panel of restored.slice(1)) panel.active = false;
+  await serializer.deserializeWebviewPanel(restored[0], { runId: run.runId, mode: { kind: 'live' } });
+  await serializer.deserializeWebviewPanel(restored[1], { runId: run.runId, mode: { kind: 'inspect', checkpointDir: first.dir, checkpoint: first.manifest } });
+  await serializer.deserializeWebviewPanel(restored[2], { runId: run.runId, mode: { kind: 'evaluate', checkpointDir: second.dir, episodes: 5 } });
+  await serializer.deserializeWebviewPanel(restored[3], undefined);
+  assert.deepEqual(
+    dashboards.all.map((p) => [p.currentTarget?.mode.kind, p.currentTarget?.mode.kind === 'live' ? p.currentTarget.runId : p.currentTarget?.mode.checkpointDir]),
+    [['live', run.runId], ['inspect', first.dir], ['inspect', second.dir], [undefined, undefined]],
+    'the focused one first',
+  );
+  for (const panel of restored) panel.fromWebview({ type: 'ready' });
+  await tick();
+  assert.deepEqual(restored.map((p) => p.posted[0]?.type), ['showRun', 'showRun', 'showRun', 'noRun']);
+  assert.equal(restored[1].title, `DDPG: ${run.runId} @ ep 1`);
+  trainer.emit(episodeEvent(1));
+  await batchWindow();
+  assert.deepEqual(liveEpisodes(restored[0].posted), [1], 'the revived live panel is live');
+  assert.deepEqual(liveEpisodes(restored[1].posted), []);
+  assert.equal(dashboards.open(inspect(first)).panel, restored[1], 'a revived panel is reused like any other');
+  assert.equal(fake.panels.length, 0, 'no new panel was created');
+
+  assert.deepEqual(await dashboards.targetFromState({ runId: run.runId }), { runId: run.runId, runDir: path.join(runsDir, run.runId), mode: { kind: 'live' } });
+  assert.equal(await dashboards.targetFromState(undefined), undefined);
+  assert.equal(await dashboards.targetFromState({ runId: 42 }), undefined, 'a malformed state is ignored');
+  const gone = await dashboards.targetFromState({ runId: run.runId, mode: { kind: 'inspect', checkpointDir: path.join(runsDir, run.runId, 'checkpoints', 'pruned') } });
+  assert.equal(gone?.mode.kind, 'live', 'a checkpoint deleted since falls back to its run');
 });
 
 test('WebviewChannel: queues until open, drops ephemeral messages, caps the queue', () => {
