@@ -365,7 +365,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   private runTooltip(node: RunNode, info: RunInfo | undefined, state: DisplayedState): vscode.MarkdownString {
     const md = new this.api.MarkdownString(undefined, true);
     md.appendMarkdown(`**${info?.name ?? node.runId}** — ${state}\n\n`);
-    if (state === 'interrupted') md.appendMarkdown('Its files say it was active, but no trainer runs it in this window (VS Code closed mid-run?).\n\n');
+    if (state === 'interrupted') md.appendMarkdown('No trainer runs it: its window closed under a trainer that could not outlive it, or the trainer was killed. Resume continues it from its latest checkpoint.\n\n');
     if (info) {
       md.appendText(`${algorithmTitle(info.config)} on ${environmentTitle(info.config)}\n`);
       md.appendMarkdown(`Created ${info.created}  \n`);

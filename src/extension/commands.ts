@@ -3,9 +3,10 @@
  * acts on is commandTargets.ts's business; whether a checkpoint may be resumed, resumePolicy.ts's.
  */
 
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { RunConfig } from '../shared/config';
-import { listRuns } from '../shared/node/runDirectory';
+import { listRuns, readRunInfo } from '../shared/node/runDirectory';
 import { deleteCheckpoint } from './checkpointDeletion';
 import { isCheckpointNode, isRunNode, type CheckpointNode, type RunsTreeProvider } from './checkpointTree';
 import { CommandTargets, describeStates, selectedCheckpoints, selectedRuns, type CheckpointTarget } from './commandTargets';
@@ -14,8 +15,11 @@ import type { DashboardTarget } from './dashboardPanel';
 import { Disposable } from './disposable';
 import { exportRunMetrics } from './metricsExport';
 import { cannotResumeMessage, continuingMessage, decideResume } from './resumePolicy';
-import { checkpointLabel } from './runLabels';
+import { askAboutTau, confirmIdenticalRun, identicalRun, openSettings, showSettingsWarnings } from './runStartChecks';
+import { checkpointTitle } from './runLabels';
 import type { ComparisonTarget } from './runComparison';
+import { RUN_LOG_FILE } from './socketTrainer';
+import { isTerminal } from './runHistory';
 import type { EvaluationResult, EvaluationSession, LiveRunSummary, RunManager } from './runManager';
 import { evaluationEpisodes, readRunConfig, SETTINGS_SECTION } from './settings';
 import type { VSCode } from './vscodeApi';
@@ -42,10 +46,12 @@ export const COMMAND_IDS = {
 
 const CHECKPOINT_WAIT_MS = 60_000;
 
-/** What the commands need of the dashboard (DashboardController). */
+/** What the commands need of the dashboard panels (DashboardPanels). */
 export interface DashboardView {
   readonly currentTarget: DashboardTarget | undefined;
   readonly visibleRunId: string | undefined;
+  /** True when a visible panel shows the run live: it tells the user itself when the run saves. */
+  isShowingLive(runId: string): boolean;
   open(target?: DashboardTarget): { readonly currentEvaluation: EvaluationSession | undefined };
 }
 
@@ -110,14 +116,21 @@ export class DdpgCommands extends Disposable {
 
   /** Validates the settings and starts a run. Returns the run id, or undefined when nothing started. */
   async train(): Promise<string | undefined> {
-    const config = this.configFromSettings('start training');
+    const config = await this.configFromSettings('start training');
     if (!config) return undefined;
     const runsDir = this.deps.runsDirectory();
     const run = await this.startRun(runsDir, config);
-    return run.runId;
+    return run?.runId;
   }
 
-  private async startRun(runsDir: string, config: RunConfig, resumeFrom?: string): Promise<LiveRunSummary> {
+  /** Starts a run, unless it would repeat one already training and the user says no. */
+  private async startRun(runsDir: string, config: RunConfig, resumeFrom?: string): Promise<LiveRunSummary | undefined> {
+    const manager = this.deps.runManager;
+    const training = manager.liveRuns().flatMap((r) => {
+      const info = manager.history(r.runId)?.info;
+      return info ? [{ runId: r.runId, info }] : [];
+    });
+    if (!(await confirmIdenticalRun(this.api, identicalRun(training, config, resumeFrom)))) return undefined;
     let run: LiveRunSummary;
     try {
       run = await this.deps.runManager.startTraining(runsDir, config, resumeFrom ? { resumeFrom } : {});
@@ -130,18 +143,25 @@ export class DdpgCommands extends Disposable {
     return run;
   }
 
-  /** The validated settings, or undefined after telling the user which settings are wrong. */
-  private configFromSettings(action: string): RunConfig | undefined {
-    const result = readRunConfig(this.api.workspace.getConfiguration(SETTINGS_SECTION));
+  /**
+   * The validated settings, or undefined after telling the user which settings are wrong (or when
+   * they dismiss the question about tau). An empty ddpg.seed draws a fresh seed, or takes
+   * `seedWhenEmpty` (a resumed run keeps its checkpoint's).
+   */
+  private async configFromSettings(action: string, seedWhenEmpty?: number): Promise<RunConfig | undefined> {
+    const configuration = this.api.workspace.getConfiguration(SETTINGS_SECTION);
+    const result = readRunConfig(configuration, seedWhenEmpty === undefined ? {} : { drawSeed: () => seedWhenEmpty });
     if (result.errors.length > 0) {
       const count = result.errors.length === 1 ? 'an invalid setting' : `${result.errors.length} invalid settings`;
       void this.api.window.showErrorMessage(`DDPG: cannot ${action}: ${count}. ${result.errors.join('. ')}.`, 'Edit Hyperparameters').then((choice) => {
-        if (choice) void this.editHyperparameters();
+        if (choice) void this.editHyperparameters(result.invalidSettings);
       });
       return undefined;
     }
-    for (const warning of result.warnings) void this.api.window.showWarningMessage(`DDPG: ${warning}`);
-    return result.config;
+    showSettingsWarnings(this.api, result.warnings);
+    if (!result.otherConventionTau) return result.config;
+    const tau = await askAboutTau(this.api, result.otherConventionTau);
+    return tau === undefined ? undefined : { ...result.config!, tau };
   }
 
   /**
@@ -171,6 +191,11 @@ export class DdpgCommands extends Disposable {
   }
 
   private async control(kind: 'pause' | 'resume', arg: unknown): Promise<string | undefined> {
+    // Resume on an interrupted run (its window closed under a trainer that could not outlive it)
+    // continues it in its folder from its latest checkpoint.
+    if (kind === 'resume' && isRunNode(arg) && !this.deps.runManager.isLive(arg.runId) && (await isInterrupted(arg.runDir))) {
+      return (await this.deps.runManager.resumeInterrupted(arg.runDir)).runId;
+    }
     const run = await this.targets.liveRun(kind, arg);
     if (!run) return undefined;
     const ok = kind === 'pause' ? this.deps.runManager.pause(run.runId) : this.deps.runManager.resume(run.runId);
@@ -211,7 +236,8 @@ export class DdpgCommands extends Disposable {
       clearTimeout(timer);
     });
     if (dir === undefined) throw new Error(`run ${run.runId} did not confirm the checkpoint`);
-    void this.api.window.showInformationMessage(`DDPG: saved checkpoint ${path.basename(dir)} of ${run.runId}.`);
+    // One message per action: a dashboard showing the run says it with its own toast.
+    if (!this.deps.dashboard.isShowingLive(run.runId)) void this.api.window.showInformationMessage(`DDPG: saved checkpoint ${path.basename(dir)} of ${run.runId}.`);
     return dir;
   }
 
@@ -229,14 +255,13 @@ export class DdpgCommands extends Disposable {
       dashboard.open({ runId: arg, runDir, mode: { kind: 'live' } });
       return;
     }
-    if (dashboard.currentTarget) {
-      dashboard.open();
-      return;
-    }
+    // Back to the run the user looked at last when it trains (even from one of its checkpoints),
+    // else to the live run started last, else to the run looked at last: always the run's own panel.
     const live = this.deps.runManager.liveRuns();
-    const latestLive = live[live.length - 1];
-    if (latestLive) {
-      dashboard.open({ runId: latestLive.runId, runDir: latestLive.runDir, mode: { kind: 'live' } });
+    const shown = dashboard.currentTarget;
+    const run = live.find((r) => r.runId === shown?.runId) ?? live[live.length - 1] ?? shown;
+    if (run) {
+      dashboard.open({ runId: run.runId, runDir: run.runDir, mode: { kind: 'live' } });
       return;
     }
     const newest = (await listRuns(this.deps.runsDirectory())).find((r) => r.info);
@@ -274,24 +299,25 @@ export class DdpgCommands extends Disposable {
   private async resumeFromCheckpoint(arg: unknown): Promise<string | undefined> {
     const checkpoint = await this.targets.checkpoint(arg, 'Continue training from which checkpoint?');
     if (!checkpoint) return undefined;
-    const config = this.configFromSettings('resume training');
+    const config = await this.configFromSettings('resume training', checkpoint.manifest.config.seed);
     if (!config) return undefined;
     const decision = decideResume(config, checkpoint.manifest);
     if (!decision.ok) {
       void this.api.window
         .showErrorMessage(cannotResumeMessage(checkpoint.manifest.name, checkpoint.runId, decision.reasons), 'Edit Hyperparameters')
-        .then((choice) => choice && this.editHyperparameters());
+        .then((choice) => choice && this.editHyperparameters(decision.reasons.flatMap((reason) => reason.match(/\bddpg\.\w+/g) ?? [])));
       return undefined;
     }
     const notice = continuingMessage(checkpoint.runId, checkpoint.manifest.episode, decision.changed);
     if (notice) void this.api.window.showInformationMessage(notice);
     const run = await this.startRun(this.deps.runsDirectory(), config, checkpoint.dir);
+    if (!run) return undefined;
     return run.runId;
   }
 
   private async delete(arg: unknown): Promise<boolean> {
-    const target = isCheckpointNode(arg) ? { dir: arg.dir, runId: arg.runId, runDir: arg.runDir, label: arg.manifest ? checkpointLabel(arg.manifest) : path.basename(arg.dir) } : undefined;
-    const choice = target ?? (await this.targets.checkpoint(arg, 'Delete which checkpoint?').then((c) => c && { dir: c.dir, runId: c.runId, runDir: c.runDir, label: checkpointLabel(c.manifest) }));
+    const target = isCheckpointNode(arg) ? { dir: arg.dir, runId: arg.runId, runDir: arg.runDir, label: arg.manifest ? checkpointTitle(arg.manifest) : path.basename(arg.dir) } : undefined;
+    const choice = target ?? (await this.targets.checkpoint(arg, 'Delete which checkpoint?').then((c) => c && { dir: c.dir, runId: c.runId, runDir: c.runDir, label: checkpointTitle(c.manifest) }));
     if (!choice) return false;
     const confirm = await this.api.window.showWarningMessage(
       `Delete checkpoint ${choice.label} of run ${choice.runId}?`,
@@ -358,16 +384,24 @@ export class DdpgCommands extends Disposable {
     if (copy) await api.env.clipboard.writeText(checkpoint.dir);
   }
 
-  private async editHyperparameters(): Promise<void> {
-    await this.api.commands.executeCommand('workbench.action.openSettings', `@ext:${this.deps.extensionId}`);
+  /** The Settings editor on `settingIds` (the first of them) when a problem names them, else on all of DDPG Lab's. */
+  private async editHyperparameters(settingIds: readonly string[] = []): Promise<void> {
+    await openSettings(this.api, this.deps.extensionId, settingIds);
   }
 
+  /** The run's trainer.log (written by the trainer itself, so any window has it); this window's channel for runs from before it existed. */
   private async showLog(arg: unknown): Promise<void> {
-    const runId = typeof arg === 'string' ? arg : isRunNode(arg) ? arg.runId : (await this.targets.liveRun('stop', undefined, true))?.runId;
-    if (!runId) return;
-    const log = this.deps.runManager.logOf(runId);
+    const run = await this.targets.run(arg, 'Show the log of which run?');
+    if (!run) return;
+    const file = path.join(run.runDir, RUN_LOG_FILE);
+    if (await fileExists(file)) {
+      const document = await this.api.workspace.openTextDocument(this.api.Uri.file(file));
+      await this.api.window.showTextDocument(document, { preview: true });
+      return;
+    }
+    const log = this.deps.runManager.logOf(run.runId);
     if (!log) {
-      void this.api.window.showInformationMessage(`DDPG: run ${runId} has no log in this window (it was not trained here).`);
+      void this.api.window.showInformationMessage(`DDPG: run ${run.runId} has no log (${file} does not exist).`);
       return;
     }
     log.show();
@@ -394,4 +428,13 @@ export class DdpgCommands extends Disposable {
     this.deps.comparison.open(targets);
     return targets.map((t) => t.runId);
   }
+}
+
+async function fileExists(file: string): Promise<boolean> {
+  return fs.stat(file).then((s) => s.isFile(), () => false);
+}
+
+/** Interrupted, or says it is active with no trainer to show for it (the Runs view shows both as interrupted). */
+async function isInterrupted(runDir: string): Promise<boolean> {
+  return readRunInfo(runDir).then((info) => info.status === 'interrupted' || !isTerminal(info.status), () => false);
 }

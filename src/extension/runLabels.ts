@@ -3,6 +3,7 @@
  * same words everywhere, so a run picked in a list is recognisable in the tree.
  */
 
+import { describeCheckpoint, explainCheckpointScore } from '../shared/checkpointScore';
 import type { CheckpointManifest } from '../shared/protocol';
 import { environmentOf, isEnvironmentId } from '../shared/environments';
 
@@ -39,12 +40,22 @@ export function runDescription(environment: string | undefined, episode: number,
   return parts.join(' · ');
 }
 
+/**
+ * The kind, then the evaluation it is judged by ("best · eval −141.2 ± 3.0 @ 20,000"): the label
+ * is what a narrow side bar keeps, so what tells checkpoints apart comes first.
+ */
 export function checkpointLabel(manifest: CheckpointManifest): string {
+  return describeCheckpoint(manifest);
+}
+
+/** Where in the run it was saved. */
+export function checkpointDescription(manifest: CheckpointManifest): string {
   return `ep ${manifest.episode} · step ${manifest.step.toLocaleString('en-US')}`;
 }
 
-export function checkpointDescription(manifest: CheckpointManifest): string {
-  return `return ${formatReturn(manifest.recentReturn)} · ${manifest.reason}`;
+/** Its folder name with its label, for confirmations: "ep0025-step5000 (periodic · eval −160.4 @ 5,000)". */
+export function checkpointTitle(manifest: CheckpointManifest): string {
+  return `${manifest.name} (${checkpointLabel(manifest)})`;
 }
 
 const escapeMarkdown = (s: string) => s.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
@@ -57,9 +68,10 @@ export function manifestMarkdown(manifest: CheckpointManifest, dir: string): str
     ['Environment', environmentTitle(manifest.config)],
     ['Episode', String(manifest.episode)],
     ['Step', manifest.step.toLocaleString('en-US')],
-    ['Recent return (last 10)', formatReturn(manifest.recentReturn)],
-    ['Best evaluation', formatReturn(manifest.bestEval)],
-    ['Reason', manifest.reason],
+    ['Kind', manifest.reason],
+    ['Evaluation', explainCheckpointScore(manifest)],
+    ['Recent training return (last 10)', formatReturn(manifest.recentReturn)],
+    ["Run's best evaluation when saved", formatReturn(manifest.bestEval)],
     ['Created', manifest.created],
     ['Engine', manifest.engine ? `${manifest.engine.engine} (${manifest.engine.backend})` : '–'],
     ['Replay buffer', manifest.hasReplayBuffer ? 'saved' : 'not saved'],

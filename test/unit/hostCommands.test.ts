@@ -34,6 +34,7 @@ function setup(options: { answer?: string; settings?: Partial<RunConfig> } = {})
     dashboard: {
       currentTarget: undefined,
       visibleRunId: undefined,
+      isShowingLive: () => false,
       open: (target) => {
         opened.push(target);
         return { currentEvaluation: undefined };

@@ -4,7 +4,16 @@ import assert from 'node:assert/strict';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultConfig } from '../../src/shared/config';
-import { evaluationEpisodes, readRunConfig, resolveRunsDirectory, withSettingNames, type SettingsReader } from '../../src/extension/settings';
+import {
+  editDistance,
+  evaluationEpisodes,
+  mixingFractionFor,
+  nearestSettingKey,
+  readRunConfig,
+  resolveRunsDirectory,
+  withSettingNames,
+  type SettingsReader,
+} from '../../src/extension/settings';
 
 /** A WorkspaceConfiguration stand-in: user values over the manifest defaults. */
 function settings(values: Record<string, unknown>, defaults: Record<string, unknown> = { ...defaultConfig() }): SettingsReader {
@@ -51,18 +60,64 @@ test('cross-setting errors name both settings', () => {
 });
 
 test('warnings do not block and name the setting', () => {
-  const result = readRunConfig(settings({ tau: 0.995 }));
+  const result = readRunConfig(settings({ warmupSteps: 10 }));
   assert.ok(result.config);
   assert.equal(result.warnings.length, 1);
-  assert.match(result.warnings[0], /^ddpg\.tau is 0\.995/);
-  assert.match(result.warnings[0], /0\.005/, 'suggests the mixing-fraction value');
-  assert.doesNotMatch(result.warnings[0], /ddpg\.tau·/, 'formula symbols are not rewritten');
+  assert.match(result.warnings[0], /^ddpg\.warmupSteps \(10\) is below ddpg\.batchSize/);
+  const tau = readRunConfig(settings({ tau: 0.995 })).otherConventionTau!;
+  assert.match(tau.message, /0\.005/, 'suggests the mixing-fraction value');
+  assert.doesNotMatch(tau.message, /ddpg\.tau·/, 'formula symbols are not rewritten');
 });
 
 test('a key missing from the manifest falls back to the default instead of failing the run', () => {
-  const result = readRunConfig(settings({}, {}));
+  const result = readRunConfig(settings({}, {}), { drawSeed: () => 424242 });
   assert.deepEqual(result.errors, []);
-  assert.deepEqual(result.config, defaultConfig());
+  assert.deepEqual(result.config, { ...defaultConfig(), seed: 424242 }, 'the seed, empty, is drawn like an empty setting');
+});
+
+test('an empty ddpg.seed draws a fresh seed for each run; a number is that seed', () => {
+  const empty = readRunConfig(settings({ seed: null }));
+  const again = readRunConfig(settings({ seed: null }));
+  assert.equal(empty.freshSeed, true);
+  assert.ok(Number.isInteger(empty.config!.seed) && empty.config!.seed >= 0 && empty.config!.seed <= 2 ** 31 - 1, String(empty.config!.seed));
+  assert.notEqual(empty.config!.seed, again.config!.seed, 'two default runs differ (1 in 2^31 to fail)');
+  assert.deepEqual(empty.warnings, [], 'empty is the default, not a problem');
+  assert.equal(readRunConfig(settings({ seed: '' }), { drawSeed: () => 5 }).config!.seed, 5, 'an empty string is empty too');
+  const fixed = readRunConfig(settings({ seed: 17 }));
+  assert.equal(fixed.config!.seed, 17);
+  assert.equal(fixed.freshSeed, false);
+});
+
+test('a null setting is named in a warning and its default used', () => {
+  const result = readRunConfig(settings({ batchSize: null }));
+  assert.equal(result.config!.batchSize, defaultConfig().batchSize);
+  assert.deepEqual(result.warnings, [`ddpg.batchSize is null; using the default ${defaultConfig().batchSize}`]);
+});
+
+test('a mistyped ddpg.* key is warned about with the nearest real setting', () => {
+  const configuration = Object.assign(settings({}), { batchsize: 64, critcLr: 0.001, runsDirectory: '', somethingElse: 1 });
+  const result = readRunConfig(configuration);
+  assert.deepEqual(result.warnings, [
+    'ddpg.batchsize is not a DDPG Lab setting and is ignored: did you mean ddpg.batchSize?',
+    'ddpg.critcLr is not a DDPG Lab setting and is ignored: did you mean ddpg.criticLr?',
+    'ddpg.somethingElse is not a DDPG Lab setting and is ignored',
+  ]);
+  assert.equal(nearestSettingKey('warmupStep'), 'warmupSteps');
+  assert.equal(nearestSettingKey('evalEpisode'), 'evalEpisodes');
+  assert.equal(nearestSettingKey('xyz'), undefined);
+  assert.equal(editDistance('kitten', 'sitting'), 3);
+});
+
+test('errors say which settings to open; a tau above 0.5 is a question, not one more warning', () => {
+  const invalid = readRunConfig(settings({ batchSize: 0, tau: -1 }));
+  assert.deepEqual(invalid.invalidSettings, ['ddpg.tau', 'ddpg.batchSize']);
+  const retention = readRunConfig(settings({ tau: 0.995 }));
+  assert.ok(retention.config);
+  assert.deepEqual(retention.warnings, []);
+  assert.equal(retention.otherConventionTau?.tau, 0.995);
+  assert.equal(retention.otherConventionTau?.mixing, 0.005);
+  assert.match(retention.otherConventionTau.message, /^ddpg\.tau is 0\.995/);
+  assert.equal(mixingFractionFor(0.999), 0.001);
 });
 
 test('withSettingNames rewrites whole config keys only', () => {

@@ -45,9 +45,11 @@ function fixtureRuns(): string {
     return dir;
   };
   const finished = write('2025-01-01_10-00-00', runInfoFixture({ id: '2025-01-01_10-00-00', status: 'finished', created: '2025-01-01T10:00:00.000Z', config }));
+  const judgedBy = { 'ep-10': { mean: -400, std: 20, step: 1000, episode: 5 }, 'ep-50': { mean: -160.4, std: 10, step: 10000, episode: 50 } };
   for (const [name, ep, reason, ret] of [['ep-10', 10, 'periodic', -900.25], ['ep-50', 50, 'final', -180.5]] as const) {
     mkdirSync(path.join(finished, 'checkpoints', name));
-    writeFileSync(path.join(finished, 'checkpoints', name, 'checkpoint.json'), JSON.stringify(manifest('2025-01-01_10-00-00', name, ep, reason, ret)));
+    const written = { ...manifest('2025-01-01_10-00-00', name, ep, reason, ret), evaluation: judgedBy[name] };
+    writeFileSync(path.join(finished, 'checkpoints', name, 'checkpoint.json'), JSON.stringify(written));
   }
   mkdirSync(path.join(finished, 'checkpoints', 'broken'));
   writeFileSync(path.join(finished, 'checkpoints', 'broken', 'checkpoint.json'), '{"formatVersion": 1');
@@ -119,8 +121,8 @@ test('the tree lists runs newest first, with state icons, environments and descr
     cpItems.map((i) => [i.label, i.description, i.contextValue]),
     [
       ['broken', 'unreadable', 'ddpgCheckpointBroken'],
-      ['ep 50 · step 10,000', 'return −180.5 · final', 'ddpgCheckpoint'],
-      ['ep 10 · step 2,000', 'return −900.3 · periodic', 'ddpgCheckpoint'],
+      ['final · eval −160.4 ± 10.0 @ 10,000', 'ep 50 · step 10,000', 'ddpgCheckpoint'],
+      ['periodic · eval −400.0 @ 1,000 (latest)', 'ep 10 · step 2,000', 'ddpgCheckpoint'],
     ],
   );
   assert.equal(cpItems[1].command?.command, 'ddpg.inspectCheckpoint');
@@ -172,8 +174,14 @@ test('states, icons, labels and the status bar text', () => {
   assert.equal(runDescription(undefined, 3, null, null), 'ep 3');
   assert.equal(runDescription('Pendulum', 3, null, -1), 'Pendulum · ep 3 · best −1.0');
   const m = manifest('r', 'ep-3', 3, 'best', null);
-  assert.equal(checkpointLabel(m), 'ep 3 · step 600');
-  assert.equal(checkpointDescription(m), 'return – · best');
+  assert.equal(checkpointLabel(m), 'best · eval −300.0', "a best manifest older than recorded evaluations: the run's best when saved is what made it best");
+  assert.equal(checkpointDescription(m), 'ep 3 · step 600');
+  const judged = { ...m, evaluation: { mean: -141.24, std: 3.04, step: 600, episode: 3 } };
+  assert.equal(checkpointLabel(judged), 'best · eval −141.2 ± 3.0 @ 600', 'the kind first, then the evaluation that made it best');
+  assert.equal(checkpointLabel({ ...judged, reason: 'periodic', step: 20000, evaluation: { mean: -160.44, std: 9, step: 18000, episode: 90 } }), 'periodic · eval −160.4 @ 18,000 (latest)');
+  assert.equal(checkpointLabel({ ...m, reason: 'final', evaluation: null }), 'final · not evaluated');
+  assert.equal(checkpointLabel({ ...m, reason: 'periodic' }), 'periodic · eval not recorded', 'any other older manifest has no score to show');
+  assert.match(manifestMarkdown(judged, '/x'), /the evaluation that made it the best/);
   assert.match(manifestMarkdown({ ...m, name: 'a|b' }, '/x'), /Checkpoint a\\\|b/, 'markdown in names is escaped');
   const summary = { runId: 'r', runDir: '/r', name: 'r', state: 'running' as const, episode: 12, totalEpisodes: 100, latestReturn: -812.34, bestEval: null };
   assert.equal(statusBarText(summary, 0), '$(pulse) DDPG ep 12/100 · R −812.3');

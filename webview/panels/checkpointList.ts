@@ -1,8 +1,12 @@
-/** The run's checkpoints under the controls: how many, and the most recent few with their facts. */
+/**
+ * The run's checkpoints under the controls: how many the run holds on disk, and the most recent
+ * few, each by its kind and the evaluation it is judged by (the same words as the sidebar's).
+ */
 
+import { describeCheckpointScore, explainCheckpointScore } from '../../src/shared/checkpointScore';
 import type { CheckpointManifest } from '../../src/shared/protocol';
 import { element } from '../dom';
-import { formatInteger, formatReturn } from '../format';
+import { formatInteger } from '../format';
 
 const SHOWN = 4;
 
@@ -13,6 +17,7 @@ export class CheckpointList {
     this.element = element('section', { className: 'checkpoint-list', testId: 'checkpoints-summary' });
   }
 
+  /** `checkpoints` are the run's as the shared reducer keeps them: pruned ones have left already. */
   show(checkpoints: readonly CheckpointManifest[]): void {
     const count = checkpoints.length;
     const heading = element('h3', { className: 'subsection-title' }, [
@@ -25,11 +30,10 @@ export class CheckpointList {
     }
     const newestFirst = [...checkpoints].sort((a, b) => b.step - a.step || b.created.localeCompare(a.created));
     const rows = newestFirst.slice(0, SHOWN).map((checkpoint) =>
-      element('tr', {}, [
-        element('th', { attributes: { scope: 'row' } }, [element('code', { text: checkpoint.name })]),
-        element('td', { className: 'muted', text: checkpoint.reason }),
-        element('td', { text: `ep ${formatInteger(checkpoint.episode)}` }),
-        element('td', { className: 'numeric', title: 'Best deterministic evaluation when saved', text: `best eval ${formatReturn(checkpoint.bestEval)}` }),
+      element('tr', { testId: 'checkpoint-row', title: `${explainCheckpointScore(checkpoint)}. Saved at episode ${formatInteger(checkpoint.episode)}, step ${formatInteger(checkpoint.step)}.` }, [
+        element('th', { attributes: { scope: 'row' }, testId: 'checkpoint-kind', text: checkpoint.reason }),
+        element('td', { className: 'numeric', testId: 'checkpoint-score', text: describeCheckpointScore(checkpoint) }),
+        element('td', { className: 'muted' }, [element('code', { text: checkpoint.name })]),
       ]),
     );
     const more = count > SHOWN ? [element('p', { className: 'muted empty-note', text: `and ${count - SHOWN} older (see the DDPG sidebar)` })] : [];

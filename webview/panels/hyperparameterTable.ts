@@ -71,7 +71,9 @@ export class HyperparameterTable {
       .filter((key) => appliesToRun(CONFIG_SPEC[key], environment, algorithm))
       .map((key) => {
         const spec = CONFIG_SPEC[key];
-        return { key, value: config[key], spec, changed: key in config && !sameValue(config[key], spec.default) };
+        // A seed drawn for the run (ddpg.seed empty, the default) is no change the user made.
+        const drawn = (spec.type === 'number' || spec.type === 'integer') && spec.freshWhenEmpty === true;
+        return { key, value: config[key], spec, changed: key in config && !drawn && !sameValue(config[key], spec.default) };
       });
     // Keys this version does not know (a run from a newer build) are still shown, never dropped.
     for (const key of Object.keys(config)) {

@@ -4,6 +4,7 @@
  * checkpoint and lists its manifest.
  */
 
+import { describeCheckpointScore } from '../../src/shared/checkpointScore';
 import type { CheckpointManifest, DashboardMode } from '../../src/shared/protocol';
 import { element } from '../dom';
 import { formatDateTime, formatInteger, formatReturn } from '../format';
@@ -20,8 +21,10 @@ function manifestFacts(checkpoint: CheckpointManifest): HTMLElement {
     ['Reason', REASONS[checkpoint.reason] ?? checkpoint.reason],
     ['Episode', formatInteger(checkpoint.episode)],
     ['Step', formatInteger(checkpoint.step)],
+    // Its own score first: the run's best when it was saved is another checkpoint's score.
+    ['Evaluation', describeCheckpointScore(checkpoint)],
     ['Recent return', formatReturn(checkpoint.recentReturn)],
-    ['Best eval', formatReturn(checkpoint.bestEval)],
+    ["Run's best eval then", formatReturn(checkpoint.bestEval)],
     ['Created', formatDateTime(checkpoint.created)],
   ];
   return element(
@@ -36,7 +39,8 @@ function manifestFacts(checkpoint: CheckpointManifest): HTMLElement {
 export class ModeBanner {
   readonly element: HTMLElement;
 
-  constructor() {
+  /** @param onWatch "Watch this policy" while inspecting: the host evaluates the checkpoint with frames. */
+  constructor(private readonly onWatch: () => void = () => {}) {
     this.element = element('section', { className: 'mode-banner', testId: 'mode-banner', attributes: { 'aria-live': 'polite' } });
     this.element.hidden = true;
   }
@@ -50,7 +54,7 @@ export class ModeBanner {
     const kind = mode.kind === 'inspect' ? 'Inspecting checkpoint' : 'Evaluating checkpoint';
     const note =
       mode.kind === 'inspect'
-        ? 'The curves end where this checkpoint was saved. Nothing is running, so there are no controls.'
+        ? 'The curves end where this checkpoint was saved. Nothing is running; Watch this policy plays its deterministic episodes.'
         : `The policy plays ${mode.episodes} deterministic episode${mode.episodes === 1 ? '' : 's'} (no exploration noise, evenly spaced fixed starts).`;
     this.element.append(
       element('div', { className: 'banner-heading' }, [
@@ -60,5 +64,10 @@ export class ModeBanner {
       manifestFacts(checkpoint),
       element('p', { className: 'banner-note muted', text: note }),
     );
+    if (mode.kind === 'inspect') {
+      const watch = element('button', { className: 'button primary watch-policy', testId: 'btn-watch-policy', text: 'Watch this policy', title: 'Runs deterministic episodes of this checkpoint and plays them' });
+      watch.addEventListener('click', () => this.onWatch(), { once: true });
+      this.element.append(watch);
+    }
   }
 }

@@ -55,7 +55,7 @@ export class RunControls {
       this.pending.delete('pause');
       this.pending.delete('resume');
     }
-    if (!next.live || ['stopping', 'stopped', 'finished', 'crashed'].includes(next.state)) this.pending.delete('stop');
+    if (!next.live || ['stopping', 'stopped', 'finished', 'crashed', 'interrupted'].includes(next.state)) this.pending.delete('stop');
     if (!next.live) this.pending.delete('checkpoint');
     this.render();
   }
@@ -88,7 +88,7 @@ export class RunControls {
     this.pauseResume.title = paused ? 'Continue training where it paused' : 'Pause training (all state stays in memory)';
     this.setEnabled(this.pauseResume, steerable && !this.isPending('pause', 'resume', 'stop'), this.isPending('pause', 'resume'));
     this.setEnabled(this.checkpoint, steerable && !this.isPending('checkpoint', 'stop'), this.isPending('checkpoint'));
-    const stoppable = live && !['stopping', 'stopped', 'finished', 'crashed'].includes(state);
+    const stoppable = live && !['stopping', 'stopped', 'finished', 'crashed', 'interrupted'].includes(state);
     this.setEnabled(this.stop, stoppable && !this.isPending('stop'), this.isPending('stop') || state === 'stopping');
   }
 

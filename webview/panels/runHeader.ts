@@ -40,10 +40,15 @@ export class RunHeader {
     const facts = [`Run ${run.id}`, `started ${formatDateTime(run.created)}`, `seed ${run.seed}`];
     const { algorithm } = run.config as { algorithm?: unknown };
     if (typeof algorithm === 'string') facts.unshift(algorithm.toUpperCase());
-    if (run.resumedFrom) {
-      facts.push(`resumed from ${run.resumedFrom.runId} / ${run.resumedFrom.checkpoint} (episode ${run.resumedFrom.episode})`);
+    // The checkpoint is stored as its absolute folder, which wrapped over two lines: its name says
+    // enough here, the folder is in the tooltip.
+    const resumed = run.resumedFrom;
+    if (resumed) {
+      const checkpointName = resumed.checkpoint.split(/[\\/]/).filter((part) => part !== '').pop() ?? resumed.checkpoint;
+      facts.push(`resumed from ${resumed.runId} / ${checkpointName} (episode ${resumed.episode})`);
     }
     setText(this.facts, facts.map((fact) => ` · ${fact}`).join(''));
+    this.facts.title = resumed ? `Resumed from checkpoint ${resumed.checkpoint}` : '';
 
     this.engine.replaceChildren();
     if (run.engine) {
