@@ -10,13 +10,14 @@
  * SAC's rows (bench/sacBenchmark.ts) likewise: {"algorithm":"sac",…,"msPerStep",…}.
  *
  * Flags: --solve  also the (minutes-long) CLI runs
- *        --algorithm ddpg,td3 which algorithms' rows (default all)
+ *        --algorithm ddpg,td3 which algorithms' rows (default all; 'environments': the MuJoCo environments' steps/s rows)
  *        --reference          also time the PyTorch references (bench/reference/td3_reference.py, sac_reference.py), one thread
  *        --only <name>        only one engine ("wasm", "tfjs") or one "engine backend" pair
  *        --hidden 64,128      hidden widths (both networks [H, H]); default 64,128,256
  *        --batch 64,128       batch sizes; default 64,128,256
  *        --solve-only         the CLI runs without the engine table
  */
+import { benchmarkMujocoEnvironments } from './mujocoEnvironments';
 import type { Engine, EngineOptions } from '../src/agent/engine/engine';
 import { createTfjsEngine } from '../src/agent/engine/tfjs/tfjsEngine';
 import { enableRelaxedSimd } from '../src/agent/engine/wasm/relaxedSimd';
@@ -105,7 +106,7 @@ async function benchmarkEngines(argv: string[]): Promise<void> {
 async function main(argv: string[]): Promise<void> {
   log(`node ${process.version}, V8 ${process.versions.v8}, ${process.platform}/${process.arch}`);
   enableRelaxedSimdForThisProcess();
-  const algorithms = argv.includes('--algorithm') ? (argv[argv.indexOf('--algorithm') + 1] ?? '').split(',') : ['ddpg', 'td3', 'sac'];
+  const algorithms = argv.includes('--algorithm') ? (argv[argv.indexOf('--algorithm') + 1] ?? '').split(',') : ['ddpg', 'td3', 'sac', 'environments'];
   if (!argv.includes('--solve-only')) {
     if (algorithms.includes('ddpg')) await benchmarkEngines(argv);
     if (algorithms.includes('td3')) {
@@ -118,6 +119,8 @@ async function main(argv: string[]): Promise<void> {
       const sizes = { hiddens: listFlag(argv, '--hidden', [64, 128, 256]), batches: listFlag(argv, '--batch', [64, 128, 256]) };
       await benchmarkSac({ ...sizes, only, reference: argv.includes('--reference') }, log);
     }
+    // Each MuJoCo environment's step against frame_skip raw mj_step calls on the same model.
+    if (algorithms.includes('environments')) await benchmarkMujocoEnvironments({}, log);
   }
   if (argv.includes('--solve') || argv.includes('--solve-only')) await runSolveBenchmark(log);
 }

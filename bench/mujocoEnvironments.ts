@@ -94,18 +94,19 @@ function flag(name: string): string | undefined {
   return at >= 0 ? process.argv[at + 1] : undefined;
 }
 
-async function main(): Promise<void> {
-  const seconds = Number(flag('seconds') ?? 0.5);
-  const rounds = Number(flag('rounds') ?? 9);
-  const requested = flag('env')?.split(',');
-  const ids = ENVIRONMENT_IDS.filter((id) => ENVIRONMENTS[id].mujoco && (!requested || requested.includes(id)));
+/** One JSON row per MuJoCo environment (all, or those named): npm run bench prints them too. */
+export async function benchmarkMujocoEnvironments(options: { seconds?: number; rounds?: number; only?: string[] } = {}, log: (line: string) => void = console.log): Promise<void> {
+  const ids = ENVIRONMENT_IDS.filter((id) => ENVIRONMENTS[id].mujoco && (!options.only || options.only.includes(id)));
   for (const id of ids) {
-    const row = await benchmarkMujocoEnvironment(id, seconds, rounds);
-    console.log(JSON.stringify({ ...row, envStepsPerSecond: Math.round(row.envStepsPerSecond), rawStepsPerSecond: Math.round(row.rawStepsPerSecond), overheadPercent: Number(row.overheadPercent.toFixed(1)) }));
+    const row = await benchmarkMujocoEnvironment(id, options.seconds ?? 0.5, options.rounds ?? 9);
+    log(JSON.stringify({ ...row, envStepsPerSecond: Math.round(row.envStepsPerSecond), rawStepsPerSecond: Math.round(row.rawStepsPerSecond), overheadPercent: Number(row.overheadPercent.toFixed(1)) }));
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+// Run on its own (node --import tsx bench/mujocoEnvironments.ts), not when bench.ts imports it.
+if (process.argv[1]?.endsWith('mujocoEnvironments.ts')) {
+  benchmarkMujocoEnvironments({ seconds: Number(flag('seconds') ?? 0.5), rounds: Number(flag('rounds') ?? 9), only: flag('env')?.split(',') }).catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

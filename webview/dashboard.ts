@@ -32,7 +32,7 @@ export class Dashboard {
   private model: RunModel | null = null;
   private readonly emptyState = new EmptyState();
   private readonly header = new RunHeader();
-  private readonly banner = new ModeBanner();
+  private readonly banner = new ModeBanner(() => this.bridge.post({ type: 'watchCheckpoint' }));
   private readonly animation: EnvironmentPanel;
   private readonly status: StatusPanel;
   private readonly charts: ChartsPanel;
@@ -58,7 +58,7 @@ export class Dashboard {
       (speed) => updateView({ speed }),
       (phase, episode) => this.status.showPlayingEpisode(phase, episode),
     );
-    this.charts = new ChartsPanel(palette, view, updateView);
+    this.charts = new ChartsPanel(palette, view, updateView, (name, dataUrl) => this.bridge.post({ type: 'exportChart', name, dataUrl }));
     this.hyperparameters = new HyperparameterTable(view.hyperparametersOpen, view.onlyChangedHyperparameters, updateView);
     this.topGrid = element('div', { className: 'top-grid' }, [this.animation.element, this.status.element]);
     this.content = element('main', { className: 'dashboard' }, [
@@ -110,8 +110,13 @@ export class Dashboard {
     const previous = this.model;
     const model = new RunModel(snapshot, rawMode);
     this.model = model;
-    // The host re-sends the whole history when the panel is revealed; the animation may go on.
-    if (!previous || previous.runId !== model.runId || !sameMode(previous.mode, model.mode)) this.animation.reset();
+    // The host re-sends the whole history when the panel is revealed; the animation may go on, and
+    // the page stays where the user scrolled. New content starts at its top (its banner and
+    // evaluation results), not wherever the previous content was scrolled to.
+    if (!previous || previous.runId !== model.runId || !sameMode(previous.mode, model.mode)) {
+      this.animation.reset();
+      window.scrollTo(0, 0);
+    }
 
     this.emptyState.element.hidden = true;
     this.content.hidden = false;
@@ -122,8 +127,10 @@ export class Dashboard {
     this.header.showState(model.status.state);
     this.banner.show(model.mode);
     this.showEnvironment(model);
-    this.animation.setPolicy(model.mode.kind === 'evaluate' ? 'play-all' : 'keep-up');
+    this.animation.showScene(model.scene ?? null);
+    this.animation.setMode(model.mode);
     this.status.showRun(model);
+    this.charts.setRun(model.run);
     this.charts.setRows(model.episodes, model.evals, model.mode.kind === 'live' ? null : model.mode.checkpoint.step);
     this.hyperparameters.show(model.run.config as unknown as Record<string, unknown>);
     this.updateAnimationNote();
@@ -151,6 +158,7 @@ export class Dashboard {
     if (changes.has('run')) {
       this.header.showRun(model.run);
       this.showEnvironment(model);
+      this.charts.setRun(model.run);
       this.hyperparameters.show(model.run.config as unknown as Record<string, unknown>);
     }
     if (changes.has('status')) {
@@ -164,18 +172,14 @@ export class Dashboard {
     if (changes.has('checkpoint')) {
       this.status.showCheckpoints(model);
       this.status.controls.checkpointSaved();
-      // Events arrive in batches: a manual checkpoint and an automatic one can land together, and
-      // the one the user asked for must not be hidden behind the other. Automatic ones share one
-      // toast that shows the newest.
+      // Quiet by default: only a checkpoint the user asked for gets a toast. Automatic ones (a
+      // best one every few episodes) show in the checkpoint list, not over the charts.
       for (const checkpoint of model.takeAnnouncedCheckpoints()) {
-        const automatic = checkpoint.reason === 'best' || checkpoint.reason === 'periodic';
-        this.toasts.show(
-          `Checkpoint saved: ${checkpoint.name}`,
-          `${checkpoint.reason} · episode ${formatInteger(checkpoint.episode)}`,
-          automatic ? 'automatic-checkpoint' : undefined,
-        );
+        if (checkpoint.reason !== 'manual') continue;
+        this.toasts.show(`Checkpoint saved: ${checkpoint.name}`, `manual · episode ${formatInteger(checkpoint.episode)}`);
       }
     }
+    if (changes.has('scene')) this.animation.showScene(model.scene ?? null);
     if (changes.has('evaluation')) this.status.showEvaluation(model);
     if (changes.has('problem')) this.status.showProblem(model);
   }
@@ -200,7 +204,7 @@ export class Dashboard {
     let note: string | null = null;
     let idle = 'Waiting for the first frames…';
     if (model.mode.kind === 'inspect') {
-      note = 'No animation while inspecting a checkpoint: evaluate it to watch the policy act.';
+      note = 'No animation while inspecting a checkpoint: Watch this policy plays its deterministic episodes.';
     } else if (model.mode.kind === 'evaluate') {
       idle = 'Loading the checkpoint for evaluation…';
     } else if (model.status.state === 'paused') {
@@ -210,8 +214,10 @@ export class Dashboard {
       if (model.status.state === 'finished') note = 'Training finished.';
       else if (model.status.state === 'crashed') note = 'The trainer crashed; see the error beside.';
       else if (model.status.state === 'stopped') note = 'Training stopped.';
+      else if (model.status.state === 'interrupted') note = 'Training was interrupted when its window closed; Resume in the Runs view continues it.';
     }
     this.animation.setNotes(note, idle);
+    this.animation.showRunProgress({ state: model.status.state, ended: !model.live, completedEpisodes: model.completedEpisodes, evals: model.evals });
   }
 
   /** The host streams frames only while the panel is visible and has something to play. */

@@ -15,6 +15,8 @@ import type {
   RunStatus,
   StatusSnapshot,
 } from '../src/shared/protocol';
+import { MUJOCO_POSE_FIELDS } from '../src/shared/mujocoEnvironments';
+import { MUJOCO_GEOM_TYPES, type MujocoScene } from '../src/shared/mujocoScene';
 
 type UnknownRecord = Record<string, unknown>;
 
@@ -24,7 +26,7 @@ const isFiniteNumber = (value: unknown): value is number => typeof value === 'nu
 const isNumberOrNull = (value: unknown): value is number | null => value === null || isFiniteNumber(value);
 const isString = (value: unknown): value is string => typeof value === 'string';
 
-const RUN_STATUSES: readonly string[] = ['starting', 'running', 'paused', 'stopping', 'stopped', 'finished', 'crashed'];
+const RUN_STATUSES: readonly string[] = ['starting', 'running', 'paused', 'stopping', 'stopped', 'finished', 'crashed', 'interrupted'];
 
 export function isRunStatus(value: unknown): value is RunStatus {
   return isString(value) && RUN_STATUSES.includes(value);
@@ -95,21 +97,72 @@ export function isRunInfo(value: unknown): value is RunInfo {
   );
 }
 
-/** Numbers per step a frame batch may carry: far more than any environment's frame() needs. */
-export const MAX_FRAME_STRIDE = 64;
+/** Bodies and geoms a scene may have: several times what Gymnasium's largest model (Ant: 14 bodies, 20 geoms) has. */
+export const MAX_SCENE_BODIES = 512;
+export const MAX_SCENE_GEOMS = 2048;
+const MAX_SCENE_NAME = 200;
+const MAX_ACTION_SIZE = 64;
+
+/** Numbers per step a frame batch may carry: every moving body's pose of the largest scene, and its actions. */
+export const MAX_FRAME_STRIDE = (MAX_SCENE_BODIES - 1) * MUJOCO_POSE_FIELDS.length + MAX_ACTION_SIZE;
+
+const isCount = (value: unknown, min: number): value is number => typeof value === 'number' && Number.isInteger(value) && value >= min;
+
+/** "Evaluation at step 40,000, start 3 of 10": a start within its count, when the count is known. */
+function isFrameEvaluationLabel(value: unknown): boolean {
+  return isRecord(value) && isCount(value.step, 0) && isCount(value.index, 1) && isCount(value.count, 0) && (value.count === 0 || value.index <= value.count);
+}
 
 /**
  * A frame batch holds whole steps of `stride` numbers each (Pendulum: [θ, torque], MountainCar:
- * [position, force]), so its data is a multiple of a sane stride, and only finite numbers.
+ * [position, force]), so its data is a multiple of a sane stride, and only finite numbers. The
+ * labels are optional (older trainers send none) but, when present, must make sense: an
+ * episode's length is at least the steps it has sent, evaluation labels only on evaluation frames.
  */
 export function isFrameBatch(value: unknown): value is FrameBatch {
   if (!isRecord(value)) return false;
   const { data, stride } = value;
-  if (!isFiniteNumber(value.episode) || !isFiniteNumber(value.firstStep)) return false;
+  if (!isCount(value.episode, 0) || !isCount(value.firstStep, 0)) return false;
   if (value.phase !== 'train' && value.phase !== 'eval') return false;
+  if (value.evaluation !== undefined && (value.phase !== 'eval' || !isFrameEvaluationLabel(value.evaluation))) return false;
+  if (value.episodeLength !== undefined && !(isCount(value.episodeLength, 1) && Array.isArray(data) && typeof stride === 'number' && value.episodeLength >= value.firstStep + data.length / stride)) return false;
   const validStride = typeof stride === 'number' && Number.isInteger(stride) && stride >= 1 && stride <= MAX_FRAME_STRIDE;
   if (!validStride || !Array.isArray(data) || data.length % stride !== 0) return false;
   return data.every(isFiniteNumber);
+}
+
+const isName = (value: unknown): value is string => isString(value) && value.length <= MAX_SCENE_NAME;
+const isFiniteTuple = (value: unknown, length: number): boolean => Array.isArray(value) && value.length === length && value.every(isFiniteNumber);
+
+/**
+ * A MuJoCo scene the renderer can build without surprises: bounded counts, every parent an earlier
+ * body (the world, body 0, its own), every geom on a body that exists, of a known type, with
+ * finite sizes, poses and colours.
+ */
+export function isMujocoScene(value: unknown): value is MujocoScene {
+  if (!isRecord(value) || !isName(value.model)) return false;
+  const { bodies, geoms } = value;
+  if (!Array.isArray(bodies) || bodies.length < 1 || bodies.length > MAX_SCENE_BODIES) return false;
+  if (!Array.isArray(geoms) || geoms.length > MAX_SCENE_GEOMS) return false;
+  const bodiesValid = bodies.every(
+    (body: unknown, index) => isRecord(body) && isName(body.name) && isCount(body.parent, 0) && (index === 0 ? body.parent === 0 : body.parent < index),
+  );
+  return (
+    bodiesValid &&
+    geoms.every(
+      (geom: unknown) =>
+        isRecord(geom) &&
+        isName(geom.name) &&
+        isCount(geom.body, 0) &&
+        geom.body < bodies.length &&
+        (MUJOCO_GEOM_TYPES as readonly unknown[]).includes(geom.type) &&
+        isFiniteTuple(geom.size, 3) &&
+        isFiniteTuple(geom.pos, 3) &&
+        isFiniteTuple(geom.quat, 4) &&
+        isFiniteTuple(geom.rgba, 4) &&
+        isName(geom.material),
+    )
+  );
 }
 
 export function isDashboardMode(value: unknown): value is DashboardMode {
@@ -142,6 +195,7 @@ export function readSnapshot(value: unknown): RunSnapshot | null {
     evals: increasingBy(evals, (row) => row.step),
     checkpoints,
     live: value.live === true,
+    ...(isMujocoScene(value.scene) ? { scene: value.scene } : {}),
   };
 }
 

@@ -16,17 +16,19 @@ import type {
   StatusSnapshot,
   TrainerToHost,
 } from '../src/shared/protocol';
+import type { MujocoScene } from '../src/shared/mujocoScene';
 import { applyTrainerEvent, isTerminal, runStateFromSnapshot, type RunState, type RunStateChange } from '../src/shared/runState';
 import {
   isCheckpointManifest,
   isEpisodeRow,
   isEvalRow,
+  isMujocoScene,
   isRunInfo,
   isRunStatus,
   isStatusSnapshot,
 } from './messageValidation';
 
-export type ModelChange = 'run' | 'status' | 'episodes' | 'evals' | 'checkpoint' | 'evaluation' | 'problem';
+export type ModelChange = 'run' | 'status' | 'episodes' | 'evals' | 'checkpoint' | 'evaluation' | 'problem' | 'scene';
 
 export interface EvaluationResult {
   returns: number[];
@@ -45,7 +47,7 @@ function modelChanges(change: RunStateChange): ModelChange[] {
   if (change.status || change.episodes || change.evals) changes.push('status');
   if (change.episodes) changes.push('episodes');
   if (change.evals) changes.push('evals');
-  if (change.checkpoints.length > 0) changes.push('checkpoint');
+  if (change.checkpoints.length > 0 || change.deletedCheckpoints.length > 0) changes.push('checkpoint');
   return changes;
 }
 
@@ -93,6 +95,11 @@ export class RunModel {
     return this.state.info.id;
   }
 
+  /** A MuJoCo run's bodies and geoms, once its trainer (or the evaluation's) has sent them. */
+  get scene(): MujocoScene | undefined {
+    return this.state.scene;
+  }
+
   /** Episodes completed: the reducer keeps the status's count level with the newest episode row. */
   get completedEpisodes(): number {
     return this.state.status.episode;
@@ -120,6 +127,12 @@ export class RunModel {
    * lifecycle (started, status, exiting) says nothing about the run and is not applied.
    */
   apply(event: TrainerToHost): ModelChange[] {
+    // The same model's scene whoever sends it: the run's trainer, or the process evaluating its checkpoint.
+    if (event.type === 'scene') {
+      if (!isMujocoScene(event.scene)) return [];
+      applyTrainerEvent(this.state, event);
+      return ['scene'];
+    }
     if (this.mode.kind !== 'live' && event.type !== 'evaluation' && event.type !== 'log' && event.type !== 'error') return [];
     if (event.type === 'exiting' && !isRunStatus(event.status)) {
       // A trainer that says it exits has exited, whatever it calls its state.

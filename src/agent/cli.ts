@@ -12,10 +12,13 @@ import { CONFIG_KEYS, CONFIG_SPEC, describeRange, resolveConfig, type ConfigKey,
 import { enableRelaxedSimd } from './engine/wasm/relaxedSimd';
 import { evaluateCheckpoint } from './evaluation';
 import { ENVIRONMENT_IDS, ENVIRONMENTS } from '../shared/environments';
+import { freshSeed } from '../shared/node/freshSeed';
 import { createRunDirectory } from '../shared/node/runDirectory';
 import { findPreset, PRESETS } from '../shared/presets';
 import { checkResumeCompatibility } from '../shared/resumeCompatibility';
 import { Trainer } from './trainer';
+import { RunLog } from './trainer/runLog';
+import { TrainerServer } from './trainerServer';
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
@@ -43,6 +46,8 @@ interface CliOptions {
   runsDir: string;
   resume?: string;
   untilSolved: boolean;
+  /** Train with a tau above 0.5 as given instead of refusing it. */
+  keepTau: boolean;
   name?: string;
   checkpoint?: string;
   episodes?: number;
@@ -94,10 +99,10 @@ function expectedValue(flag: string): string {
 export function parseArgs(argv: string[]): CliOptions {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    return { command: 'help', overrides: {}, json: false, runsDir: '', untilSolved: false };
+    return { command: 'help', overrides: {}, json: false, runsDir: '', untilSolved: false, keepTau: false };
   }
   if (command !== 'train' && command !== 'evaluate') throw new UsageError(`unknown command "${command}" (expected train or evaluate)`);
-  const options: CliOptions = { command, overrides: {}, json: false, runsDir: path.resolve('.ddpg', 'runs'), untilSolved: false };
+  const options: CliOptions = { command, overrides: {}, json: false, runsDir: path.resolve('.ddpg', 'runs'), untilSolved: false, keepTau: false };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (!arg.startsWith('--')) {
@@ -121,6 +126,7 @@ export function parseArgs(argv: string[]): CliOptions {
     };
     if (flag === 'json') options.json = inline === undefined ? true : parseBoolean(flag, inline);
     else if (flag === 'until-solved') options.untilSolved = inline === undefined ? true : parseBoolean(flag, inline);
+    else if (flag === 'keep-tau' && command === 'train') options.keepTau = inline === undefined ? true : parseBoolean(flag, inline);
     else if (flag === 'runs-dir') options.runsDir = takePath();
     else if (flag === 'resume') options.resume = takePath();
     else if (flag === 'name') options.name = takeValue();
@@ -163,6 +169,8 @@ function usage(): string {
     '  --json              one JSON object per line instead of progress lines',
     '  --until-solved      stop at the first deterministic eval that solves the task (' +
       ENVIRONMENT_IDS.map((id) => `${id}: mean ≥ ${ENVIRONMENTS[id].solved.threshold}`).join(', ') + ')',
+    '  --keep-tau          train with a --tau above 0.5 as given; without it such a tau is refused, as it reads like',
+    "                      the other convention's τ (the retention factor, e.g. 0.995 for this project's 0.005)",
     '  --preset NAME       start from recommended settings (flags given with it override them):',
     ...PRESETS.map((p) => `                        ${p.id.padEnd(18)} ${p.environment}, ${p.algorithm.toUpperCase()}`),
     '                      an environment id picks its preset (e.g. --preset MountainCarContinuous-v0)',
@@ -173,7 +181,8 @@ function usage(): string {
   for (const key of CONFIG_KEYS) {
     const spec = CONFIG_SPEC[key];
     const names = [`--${kebab(key)}`, ...aliasOf(key)].join(', ');
-    const def = Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default);
+    const fresh = (spec.type === 'number' || spec.type === 'integer') && spec.freshWhenEmpty === true;
+    const def = fresh ? 'a fresh one per run, printed' : Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default);
     lines.push(`  ${names.padEnd(40)} ${describeRange(spec)}; default ${def}`);
   }
   return lines.join('\n');
@@ -191,12 +200,19 @@ class ProgressPrinter {
   private barShown = false;
   private rate = 0;
 
-  constructor(private readonly config: RunConfig) {}
+  constructor(
+    private readonly config: RunConfig,
+    /** The seed was drawn for this run (no --seed): say how to repeat it. */
+    private readonly seedDrawn = false,
+  ) {}
 
   onEvent(event: TrainerToHost): void {
     switch (event.type) {
       case 'started':
-        this.line(`run ${event.run.id}  engine ${event.engine.engine}/${event.engine.backend}  seed ${event.run.seed}`);
+        this.line(
+          `run ${event.run.id}  engine ${event.engine.engine}/${event.engine.backend}  seed ${event.run.seed}` +
+            (this.seedDrawn ? ` (drawn for this run; --seed ${event.run.seed} repeats it)` : ''),
+        );
         break;
       case 'episode':
         this.episode(event.row);
@@ -270,13 +286,23 @@ async function train(options: CliOptions): Promise<number> {
   const resumed = options.resume ? (await loadCheckpoint(options.resume)).manifest : undefined;
   // A resumed run keeps the checkpoint's hyperparameters unless flags override them.
   if (resumed) overrides = { ...resumed.config, ...overrides };
+  // Without --seed (or a checkpoint's) every run draws its own: two runs of one command differ, and the seed printed repeats either.
+  const seedDrawn = overrides.seed === undefined;
+  if (seedDrawn) overrides = { ...overrides, seed: freshSeed() };
   const { config, errors, warnings } = resolveConfig(overrides);
+  const tauWarning = warnings.find((w) => w.key === 'tau');
+  const refuseTau = config !== undefined && tauWarning !== undefined && !options.keepTau;
   for (const w of warnings) {
     if (options.json) process.stdout.write(JSON.stringify({ type: 'warning', setting: w.key, message: w.message }) + '\n');
-    else process.stderr.write(`warning: ${w.message}\n`);
+    else if (!(refuseTau && w === tauWarning)) process.stderr.write(`warning: ${w.message}\n`);
   }
   if (!config) {
     for (const e of errors) process.stderr.write(`error: ${e.message}\n`);
+    return 2;
+  }
+  if (refuseTau) {
+    // The article this project started from writes "tau close to 1": that run would barely learn.
+    process.stderr.write(`error: ${tauWarning.message}. Pass --tau ${+(1 - config.tau).toPrecision(6)} for that, or --keep-tau to train with ${config.tau} as it is.\n`);
     return 2;
   }
   if (resumed) {
@@ -287,33 +313,46 @@ async function train(options: CliOptions): Promise<number> {
     }
   }
   const { dir } = await createRunDirectory(options.runsDir);
-  const printer = options.json ? null : new ProgressPrinter(config);
+  const printer = options.json ? null : new ProgressPrinter(config, seedDrawn);
+  const runLog = new RunLog(dir);
+  let trainer: Trainer | undefined;
+  const server = await serveRun(dir, runLog, () => trainer);
   const emit = (event: TrainerToHost) => {
+    runLog.onEvent(event);
+    server?.broadcast(event);
     if (printer) printer.onEvent(event);
     else if (event.type === 'episode' || event.type === 'eval') process.stdout.write(JSON.stringify(event.row) + '\n');
-    else if (event.type === 'started') process.stdout.write(JSON.stringify({ type: 'started', runDir: dir, engine: event.engine, config }) + '\n');
+    else if (event.type === 'started') process.stdout.write(JSON.stringify({ type: 'started', runDir: dir, engine: event.engine, config, seedDrawn }) + '\n');
     else if (event.type === 'checkpoint') process.stdout.write(JSON.stringify({ type: 'checkpoint', dir: event.dir, reason: event.manifest.reason, step: event.manifest.step }) + '\n');
     else if (event.type === 'log') process.stderr.write(`${event.level}: ${event.message}\n`);
   };
-  const trainer = await Trainer.create({ runDir: dir, config, emit, resumeFrom: options.resume, stopWhenSolved: options.untilSolved, name: options.name, preset });
+  trainer = await Trainer.create({ runDir: dir, config, emit, resumeFrom: options.resume, stopWhenSolved: options.untilSolved, name: options.name, preset });
+  const training = trainer;
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
     if (interrupts > 1) process.exit(130);
     process.stderr.write('\nstopping: saving a final checkpoint (Ctrl-C again to quit at once)\n');
-    trainer.stop(true);
+    training.stop(true);
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
-  const summary = await trainer.run();
+  const summary = await training.run().catch((err: Error) => {
+    // The terminal shows the error; the run's log keeps it for whoever opens the run later.
+    runLog.onEvent({ type: 'error', message: err.message, stack: err.stack });
+    throw err;
+  });
   process.off('SIGINT', onSigint);
   process.off('SIGTERM', onSigint);
+  emit({ type: 'exiting', status: summary.status });
+  await server?.close();
+  runLog.close();
   const result = {
     type: 'summary',
     status: summary.status,
     runDir: dir,
-    engine: trainer.engineInfo,
-    ...(trainer.engineThreadUsage ? { threads: trainer.engineThreadUsage } : {}),
+    engine: training.engineInfo,
+    ...(training.engineThreadUsage ? { threads: training.engineThreadUsage } : {}),
     episodes: summary.episodes,
     steps: summary.steps,
     wallTimeSeconds: summary.wallTime,
@@ -333,6 +372,43 @@ async function train(options: CliOptions): Promise<number> {
     );
   }
   return 0;
+}
+
+/**
+ * Serves the run's socket while the CLI trains, so that a VS Code window shows the run live and
+ * can pause, resume, checkpoint and stop it (the same protocol as the detached trainer). Where no
+ * socket can be served the run still trains, unattached.
+ */
+async function serveRun(runDir: string, runLog: RunLog, current: () => Trainer | undefined): Promise<TrainerServer | undefined> {
+  try {
+    return await TrainerServer.open({
+      runDir,
+      origin: 'cli',
+      onCommand: (command) => {
+        const trainer = current();
+        switch (command.type) {
+          case 'pause':
+            return trainer?.pause();
+          case 'resume':
+            return trainer?.resume();
+          case 'checkpoint':
+            return trainer?.requestCheckpoint(command.requestId);
+          case 'stop':
+            return trainer?.stop(command.saveCheckpoint);
+          case 'setFrameStreaming':
+            return trainer?.setFrameStreaming(command.enabled);
+          case 'start':
+          case 'evaluate':
+            return runLog.note(`ignored "${command.type}" from a host: this run is trained by the CLI`);
+        }
+      },
+      onFramesWanted: (enabled) => current()?.setFrameStreaming(enabled),
+      log: (message) => runLog.note(message),
+    });
+  } catch (err) {
+    process.stderr.write(`warning: VS Code windows cannot attach to this run: ${(err as Error).message}\n`);
+    return undefined;
+  }
 }
 
 async function evaluate(options: CliOptions): Promise<number> {

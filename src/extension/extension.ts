@@ -11,28 +11,31 @@ import { RunsTreeProvider, RUNS_VIEW_ID } from './checkpointTree';
 import { DdpgCommands } from './commands';
 import { ComparisonController } from './comparisonPanel';
 import { CONTEXT_KEYS, ContextKeys } from './contextKeys';
-import { DashboardController } from './dashboardPanel';
+import { DashboardPanels } from './dashboardPanels';
 import { PresetOffers } from './presets';
 import { registerExtensionTestCommand } from './extensionTestCommand';
+import { LiveRunWatcher } from './liveRuns';
 import { RunIndex } from './runIndex';
 import { RunManager, type RunLog } from './runManager';
-import { resolveRunsDirectory, RUNS_DIRECTORY_SETTING, SETTINGS_SECTION } from './settings';
+import { RunNotifications } from './runNotifications';
+import { resolveRunsDirectory, RUNS_DIRECTORY_SETTING, SETTINGS_SECTION, WHEN_WINDOW_CLOSES_SETTING, windowClosePolicy } from './settings';
 import { TrainingStatusBar } from './statusBar';
 
-/** How long deactivation waits for trainers to save a final checkpoint and exit before killing them. */
+/** How long deactivation waits for trainers that stop with the window to save a final checkpoint and exit before killing them. */
 const DEACTIVATE_STOP_MS = 4000;
 
 /** What activate() returns: used by the in-extension-host test suite. */
 export interface DdpgLabApi {
   runManager: RunManager;
   tree: RunsTreeProvider;
-  dashboard: DashboardController;
+  dashboard: DashboardPanels;
   comparison: ComparisonController;
   runsDirectory(): string;
 }
 
 /** Kept for deactivate(), which VS Code calls without arguments. */
 let activeRunManager: RunManager | undefined;
+let closePolicy = (): 'keepTraining' | 'stopWithCheckpoint' => 'keepTraining';
 
 function runLog(channel: vscode.LogOutputChannel): RunLog {
   return {
@@ -61,6 +64,11 @@ export function activate(context: vscode.ExtensionContext): DdpgLabApi {
     createLog: (name) => runLog(vscode.window.createOutputChannel(name, { log: true })),
   });
   context.subscriptions.push(runManager);
+  // Trainers outlive windows: attach to the live runs of the runs directory (this window's before
+  // a reload, another window's, the CLI's), now and whenever one appears.
+  const liveRuns = new LiveRunWatcher({ runManager, runsDirectory, log: mainLog });
+  context.subscriptions.push(liveRuns);
+  void liveRuns.scan();
 
   const contextKeys = new ContextKeys(vscode, runManager);
   context.subscriptions.push(contextKeys);
@@ -78,13 +86,14 @@ export function activate(context: vscode.ExtensionContext): DdpgLabApi {
   );
 
   let commands: DdpgCommands | undefined;
-  const dashboard = new DashboardController(vscode, {
+  const dashboard = new DashboardPanels(vscode, {
     runManager,
     extensionUri: context.extensionUri,
     locateRun: (runId) => commands!.locateRun(runId),
     log: mainLog,
   });
   context.subscriptions.push(dashboard);
+  contextKeys.followTitleBarRun(dashboard);
 
   const comparison = new ComparisonController(vscode, {
     runManager,
@@ -95,26 +104,35 @@ export function activate(context: vscode.ExtensionContext): DdpgLabApi {
   });
   context.subscriptions.push(comparison);
 
-  commands = new DdpgCommands(vscode, { extensionId: context.extension.id, runManager, dashboard, comparison, tree, runsDirectory, mainLog });
+  // Refresh also looks for live trainers again.
+  const refreshable = { refresh: () => (tree.refresh(), void liveRuns.scan()), scheduleRefresh: tree.scheduleRefresh.bind(tree) };
+  commands = new DdpgCommands(vscode, { extensionId: context.extension.id, runManager, dashboard, comparison, tree: refreshable, runsDirectory, mainLog });
   context.subscriptions.push(commands);
 
-  context.subscriptions.push(new TrainingStatusBar(vscode, runManager, () => dashboard.visibleRunId));
+  const statusBar = new TrainingStatusBar(vscode, runManager, () => dashboard.visibleRunId);
+  // Another panel in front may mean another run to show, even while no run changes.
+  context.subscriptions.push(statusBar, dashboard.onDidChangeTitleBarRun(() => statusBar.update()));
 
   context.subscriptions.push(
-    runManager.onDidCrash((crash) => {
-      const last = crash.stderrTail.filter((l) => l.trim() !== '').slice(-3).join(' ⏎ ');
-      const detail = last ? ` Last output: ${last}` : '';
-      void vscode.window.showErrorMessage(`DDPG: run ${crash.runId} crashed: ${crash.reason}. Its files are kept in ${crash.runDir}.${detail}`, 'Show Log').then((choice) => {
-        if (choice) crash.log.show();
-      });
+    new RunNotifications(vscode, {
+      runManager,
+      isShowing: (runId) => dashboard.isShowingLive(runId),
+      open: ({ runId, runDir }) => dashboard.open({ runId, runDir, mode: { kind: 'live' } }),
+      showLog: (runId) => void vscode.commands.executeCommand('ddpg.showLog', runId),
     }),
   );
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${SETTINGS_SECTION}.${RUNS_DIRECTORY_SETTING}`)) tree.setRunsDirectory(runsDirectory());
+      if (e.affectsConfiguration(`${SETTINGS_SECTION}.${RUNS_DIRECTORY_SETTING}`)) {
+        tree.setRunsDirectory(runsDirectory());
+        void liveRuns.scan();
+      }
     }),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => tree.setRunsDirectory(runsDirectory())),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      tree.setRunsDirectory(runsDirectory());
+      void liveRuns.scan();
+    }),
   );
 
   // A run started while the Runs view is closed still makes the checkpoint commands meaningful.
@@ -131,13 +149,18 @@ export function activate(context: vscode.ExtensionContext): DdpgLabApi {
   if (testCommand) context.subscriptions.push(testCommand);
 
   activeRunManager = runManager;
+  closePolicy = () => windowClosePolicy(vscode.workspace.getConfiguration(SETTINGS_SECTION).get(WHEN_WINDOW_CLOSES_SETTING));
   mainLog.info(`activated; runs directory ${runsDirectory()}`);
   return { runManager, tree, dashboard, comparison, runsDirectory };
 }
 
-/** Stops every trainer with a final checkpoint (bounded), before VS Code disposes the subscriptions. */
+/**
+ * Lets trainers go on without the window (ddpg.whenWindowCloses: keepTraining) or stops them with
+ * a final checkpoint (stopWithCheckpoint, and always for child trainers where sockets are
+ * impossible), before VS Code disposes the subscriptions.
+ */
 export async function deactivate(): Promise<void> {
   const runManager = activeRunManager;
   activeRunManager = undefined;
-  await runManager?.stopAll(DEACTIVATE_STOP_MS);
+  await runManager?.closeWindow(closePolicy(), DEACTIVATE_STOP_MS);
 }

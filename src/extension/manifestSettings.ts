@@ -43,8 +43,9 @@ export function settingSchema(key: ConfigKey, order: number): Record<string, unk
     case 'number':
     case 'integer':
       return {
-        type: spec.type,
-        default: spec.default,
+        // Nullable: the Settings editor then offers an empty box, and empty (null) means "fresh each run".
+        type: spec.freshWhenEmpty ? [spec.type, 'null'] : spec.type,
+        default: spec.freshWhenEmpty ? null : spec.default,
         minimum: spec.minimum,
         maximum: spec.maximum,
         // JSON Schema (draft 6+) numeric exclusive bounds: the Settings editor enforces them too.
@@ -80,9 +81,29 @@ export const RUNS_DIRECTORY_SCHEMA = {
     'Ignored in untrusted workspaces.',
 };
 
+export const WHEN_WINDOW_CLOSES_SCHEMA = {
+  type: 'string',
+  default: 'keepTraining',
+  enum: ['keepTraining', 'stopWithCheckpoint'],
+  enumDescriptions: [
+    'Training goes on without the window; reopening or reloading it (or any window on the same runs directory) attaches to the run again.',
+    'Every run the window shows live stops with a final checkpoint when the window closes or reloads (runs started with the CLI in a terminal go on).',
+  ],
+  order: 1,
+  markdownDescription:
+    'What happens to training runs when the window closes or reloads. Where trainers cannot outlive the window ' +
+    '(no local sockets where the workspace lives) they always stop with a final checkpoint, and the run is marked interrupted, ready to Resume.',
+};
+
+/** Settings of the extension itself, not of a run: not in CONFIG_SPEC, not RunConfig keys. */
+export const EXTENSION_ONLY_SETTINGS: Readonly<Record<string, Record<string, unknown>>> = {
+  'ddpg.runsDirectory': RUNS_DIRECTORY_SCHEMA,
+  'ddpg.whenWindowCloses': WHEN_WINDOW_CLOSES_SCHEMA,
+};
+
 export function configurationContribution(): ConfigurationSection[] {
   const sections: ConfigurationSection[] = [
-    { id: 'ddpg-runs', title: 'Runs', order: 0, properties: { 'ddpg.runsDirectory': { ...RUNS_DIRECTORY_SCHEMA } } },
+    { id: 'ddpg-runs', title: 'Runs', order: 0, properties: Object.fromEntries(Object.entries(EXTENSION_ONLY_SETTINGS).map(([key, schema]) => [key, { ...schema }])) },
   ];
   GROUP_ORDER.forEach((group, index) => {
     const keys = CONFIG_KEYS.filter((k) => CONFIG_SPEC[k].group === group);

@@ -30,7 +30,7 @@ export interface HistoryChange {
 }
 
 export function historyChange(change: RunStateChange): HistoryChange {
-  return { status: change.progress, episodes: change.episodes || change.evals, checkpoints: change.checkpoints.length > 0 };
+  return { status: change.progress, episodes: change.episodes || change.evals, checkpoints: change.checkpoints.length > 0 || change.deletedCheckpoints.length > 0 };
 }
 
 export class RunHistory {

@@ -72,6 +72,11 @@ export interface NumberSpec extends BaseSpec {
   /** When true the bound itself is not allowed. */
   exclusiveMinimum?: boolean;
   exclusiveMaximum?: boolean;
+  /**
+   * Left empty (a null setting, no CLI flag), each run draws a fresh value and records it; the
+   * default is then only what defaultConfig() holds, never what a run gets.
+   */
+  freshWhenEmpty?: boolean;
 }
 export interface IntegerArraySpec extends BaseSpec {
   type: 'integerArray';
@@ -203,7 +208,7 @@ export const CONFIG_SPEC: { readonly [K in ConfigKey]: SettingSpec } = {
   maxEpisodeSteps: {
     group: 'Environment', type: 'integer', default: 0, minimum: 0, maximum: 100000,
     description:
-      "Time limit of an episode in steps (0 = the environment's own: 200 for Pendulum-v1, 999 for MountainCarContinuous-v0). " +
+      "Time limit of an episode in steps (0 = the environment's own: 200 for Pendulum-v1, 999 for MountainCarContinuous-v0, 1000 for the MuJoCo tasks but Reacher-v5's 50). " +
       'A time limit truncates an episode; it is not a terminal state, so TD targets bootstrap through it.',
   },
   gravity: {
@@ -245,8 +250,10 @@ export const CONFIG_SPEC: { readonly [K in ConfigKey]: SettingSpec } = {
     description: 'Store the replay buffer in checkpoints, so that resuming reproduces the uninterrupted run exactly.',
   },
   seed: {
-    group: 'Runtime', type: 'integer', default: 1, minimum: 0, maximum: 2147483647,
-    description: 'Random seed: the same seed and settings give the same run.',
+    group: 'Runtime', type: 'integer', default: 1, minimum: 0, maximum: 2147483647, freshWhenEmpty: true,
+    description:
+      'Random seed. Empty (the default): every run draws a fresh seed, recorded in run.json and shown in the dashboard, so that two runs differ. ' +
+      'A number: that seed; the same seed and settings give the same run.',
   },
   engine: {
     group: 'Runtime', type: 'enum', default: 'auto', enum: ['auto', 'wasm', 'tfjs'],
@@ -455,7 +462,16 @@ export function resolveConfig(overrides: Partial<Record<string, unknown>>): Vali
 
 /** Stable short hash of a configuration (FNV-1a over canonical JSON), stored in checkpoints. */
 export function configHash(config: RunConfig): string {
-  const canonical = JSON.stringify(CONFIG_KEYS.map((k) => [k, config[k]]));
+  return storedConfigHash(Object.fromEntries(CONFIG_KEYS.map((k) => [k, config[k]])));
+}
+
+/**
+ * The hash of a configuration as it was stored, in its stored key order: what configHash gave
+ * when it was written (every version wrote CONFIG_KEYS in order), so a manifest whose config was
+ * changed afterwards is recognised even after settings were added to the table.
+ */
+export function storedConfigHash(stored: Record<string, unknown>): string {
+  const canonical = JSON.stringify(Object.entries(stored));
   let h = 0x811c9dc5;
   for (let i = 0; i < canonical.length; i++) {
     h ^= canonical.charCodeAt(i);

@@ -12,11 +12,16 @@
 
 import type { AlgorithmId, RunConfig } from './config';
 import type { EnvironmentId } from './environments';
+import type { MujocoScene } from './mujocoScene';
 import type { EnvironmentRef, StoredNetwork } from './runFormat';
 
 // ─── Shared records (also the on-disk format of metrics.jsonl and checkpoint.json) ────────────
 
-export type RunStatus = 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'finished' | 'crashed';
+/**
+ * 'interrupted': the window closed under a trainer that could not outlive it (no sockets where the
+ * workspace lives); it stopped with a final checkpoint and the run can be resumed in place.
+ */
+export type RunStatus = 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'finished' | 'crashed' | 'interrupted';
 
 /** Which numeric engine ran a run, and on which backend. */
 export interface EngineInfo {
@@ -32,7 +37,11 @@ export interface EpisodeRow {
   step: number;
   return: number;
   length: number;
-  /** Means over the updates made during the episode; null while still warming up. */
+  /**
+   * Means over the updates made during the episode; null while still warming up. An algorithm's
+   * other statistics (TD3's q1/q2, SAC's alpha, entropy, alphaLoss) follow as further numeric
+   * fields of the same row, named as the algorithm declares them.
+   */
   criticLoss: number | null;
   actorLoss: number | null;
   meanQ: number | null;
@@ -55,6 +64,15 @@ export type MetricsRow = EpisodeRow | EvalRow;
 
 export type CheckpointReason = 'manual' | 'periodic' | 'final' | 'best';
 
+/** The deterministic evaluation a checkpoint is judged by (see CheckpointManifest.evaluation). */
+export interface CheckpointEvaluation {
+  mean: number;
+  std: number;
+  /** The step the evaluation ran at: the checkpoint's own, or earlier for "the latest before it". */
+  step: number;
+  episode: number;
+}
+
 /**
  * checkpoints/<name>/checkpoint.json, format version 2 (readers upgrade version 1 in memory:
  * src/shared/runFormat.ts).
@@ -71,7 +89,14 @@ export interface CheckpointManifest {
   step: number;
   /** Mean return of the last (up to) 10 training episodes. */
   recentReturn: number | null;
+  /** The run's best evaluation when it was saved (not this checkpoint's own score: see `evaluation`). */
   bestEval: number | null;
+  /**
+   * The evaluation this checkpoint is judged by: for a best checkpoint the one that made it best,
+   * for any other the latest at or before its step. null: no evaluation had run yet. Absent:
+   * written before checkpoints recorded it.
+   */
+  evaluation?: CheckpointEvaluation | null;
   reason: CheckpointReason;
   created: string; // ISO 8601
   configHash: string;
@@ -98,6 +123,8 @@ export interface RunInfo {
   resumedFrom?: { runId: string; checkpoint: string; episode: number; step: number };
   /** Last error, for crashed runs. */
   error?: string;
+  /** What the configuration's checks warned about when the run started (a tau above 0.5 kept on purpose, …). */
+  warnings?: string[];
 }
 
 export interface StatusSnapshot {
@@ -126,6 +153,22 @@ export interface FrameBatch {
   /** Numbers per step; data.length is a multiple of it. */
   stride: number;
   data: number[];
+  /**
+   * The episode's number of steps, on the batch that ends it: the episode is then complete (every
+   * step from 0 was sent). Absent on the batches before, and from trainers that send fragments.
+   */
+  episodeLength?: number;
+  /** On evaluation batches: which evaluation (the training step it ran at) and which of its fixed starts (1-based, of `count`). */
+  evaluation?: FrameEvaluationLabel;
+}
+
+/** What a batch of evaluation frames belongs to: "evaluation at step 40,000, start 3 of 10". */
+export interface FrameEvaluationLabel {
+  /** Training steps taken when the evaluation ran (a checkpoint's step when a checkpoint is evaluated). */
+  step: number;
+  /** The start state, 1-based; equals the batch's `episode`. */
+  index: number;
+  count: number;
 }
 
 // ─── host → trainer ───────────────────────────────────────────────────────────────────────────
@@ -166,6 +209,8 @@ export interface StatusEvent { type: 'status'; status: StatusSnapshot }
 export interface EpisodeEvent { type: 'episode'; row: EpisodeRow }
 export interface EvalEvent { type: 'eval'; row: EvalRow }
 export interface FramesEvent { type: 'frames'; frames: FrameBatch }
+/** A MuJoCo environment's bodies and geoms, sent once after `started` (and before an evaluation's first frames): frames then only move the bodies. */
+export interface SceneEvent { type: 'scene'; scene: MujocoScene }
 export interface CheckpointEvent {
   type: 'checkpoint';
   dir: string;
@@ -173,6 +218,8 @@ export interface CheckpointEvent {
   /** Echoes SaveCheckpointCommand.requestId for manual checkpoints. */
   requestId?: number;
 }
+/** A checkpoint the trainer deleted (a periodic one pruned beyond keepPeriodicCheckpoints): it is no longer on disk. */
+export interface CheckpointDeletedEvent { type: 'checkpointDeleted'; name: string; dir: string }
 export interface LogEvent { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
 export interface ErrorEvent { type: 'error'; message: string; stack?: string }
 /** Result of an EvaluateCommand; the trainer exits after sending it. */
@@ -192,7 +239,9 @@ export type TrainerToHost =
   | EpisodeEvent
   | EvalEvent
   | FramesEvent
+  | SceneEvent
   | CheckpointEvent
+  | CheckpointDeletedEvent
   | LogEvent
   | ErrorEvent
   | EvaluationEvent
@@ -219,6 +268,8 @@ export interface RunSnapshot {
   checkpoints: CheckpointManifest[];
   /** True when this run has a live trainer process that accepts commands. */
   live: boolean;
+  /** A MuJoCo run's scene, when its trainer sent one this session. */
+  scene?: MujocoScene;
 }
 
 export type DashboardMode =
@@ -248,9 +299,19 @@ export interface ReadyMessage { type: 'ready' }
 export interface DashboardCommandMessage { type: 'command'; runId: string; command: DashboardCommand }
 /** The webview asks for animation frames only while it can show them. */
 export interface FramesWantedMessage { type: 'framesWanted'; enabled: boolean }
+/** "Watch this policy" while inspecting a checkpoint: run its deterministic episodes and play them. */
+export interface WatchCheckpointMessage { type: 'watchCheckpoint' }
 export interface WebviewErrorMessage { type: 'webviewError'; message: string }
+/** A chart as a PNG (`data:image/png;base64,…`) for the host to save where the user chooses; `name` is the suggested file name. */
+export interface ExportChartMessage { type: 'exportChart'; name: string; dataUrl: string }
 
-export type WebviewToHost = ReadyMessage | DashboardCommandMessage | FramesWantedMessage | WebviewErrorMessage;
+export type WebviewToHost =
+  | ReadyMessage
+  | DashboardCommandMessage
+  | FramesWantedMessage
+  | WatchCheckpointMessage
+  | WebviewErrorMessage
+  | ExportChartMessage;
 
 // ─── host ⇄ comparison webview (webview/compare/) ─────────────────────────────────────────────
 
@@ -360,12 +421,21 @@ const dashboardCommands: readonly string[] = ['pause', 'resume', 'stop', 'checkp
 const MAX_EVALUATION_EPISODES = 1000;
 const isPositiveInteger = (v: unknown, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max;
 
+export const PNG_DATA_URL_PREFIX = 'data:image/png;base64,';
+/** A chart at 4× device pixels is a few MB at most: anything larger is not a chart. */
+export const MAX_CHART_DATA_URL_CHARS = 16 * 1024 * 1024;
+const MAX_CHART_FILE_NAME = 200;
+const isPngDataUrl = (v: unknown): v is string =>
+  isString(v) && v.length <= MAX_CHART_DATA_URL_CHARS && v.length > PNG_DATA_URL_PREFIX.length && v.startsWith(PNG_DATA_URL_PREFIX);
+
 /** Narrows a message from the webview; anything else (wrong shape, unknown type) is rejected. */
 export const isWebviewToHost = guardFrom<WebviewToHost>({
   ready: always,
   command: (m) => isString(m.runId) && isString(m.command) && dashboardCommands.includes(m.command),
   framesWanted: (m) => isBoolean(m.enabled),
+  watchCheckpoint: always,
   webviewError: (m) => isString(m.message),
+  exportChart: (m) => isString(m.name) && m.name.length <= MAX_CHART_FILE_NAME && isPngDataUrl(m.dataUrl),
 });
 
 /** Narrows a message from the trainer process. Checks the envelope and the fields the host uses. */
@@ -375,7 +445,9 @@ export const isTrainerToHost = guardFrom<TrainerToHost>({
   episode: (m) => isRecord(m.row) && m.row.type === 'episode' && isFiniteNumber(m.row.episode),
   eval: (m) => isRecord(m.row) && m.row.type === 'eval' && isFiniteNumber(m.row.mean),
   frames: (m) => isRecord(m.frames) && Array.isArray(m.frames.data),
+  scene: (m) => isRecord(m.scene) && Array.isArray(m.scene.bodies) && Array.isArray(m.scene.geoms),
   checkpoint: (m) => isString(m.dir) && isRecord(m.manifest),
+  checkpointDeleted: (m) => isString(m.name) && isString(m.dir),
   log: (m) => isString(m.message) && isString(m.level),
   error: (m) => isString(m.message),
   evaluation: (m) => Array.isArray(m.returns) && isFiniteNumber(m.mean),

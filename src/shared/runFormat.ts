@@ -6,16 +6,24 @@
  * reads and writes the files is src/shared/node/runDirectory.ts.
  */
 
-import { upgradeStoredConfig, type AlgorithmId, type RunConfig } from './config';
+import { storedConfigHash, upgradeStoredConfig, type AlgorithmId, type RunConfig } from './config';
 import { ENVIRONMENTS, isEnvironmentId, type EnvironmentId } from './environments';
 
 export const RUN_FORMAT_VERSION = 2;
+
+/**
+ * What a stored network is: 'actor' and 'critic' as DDPG's; 'gaussianActor' SAC's actor (its folder
+ * holds the mean action's LayersModel, and log_std/ the log-std head's); 'scalar' one number
+ * (SAC's log α) as a one-weight LayersModel.
+ */
+export type StoredNetworkKind = 'actor' | 'critic' | 'gaussianActor' | 'scalar';
+const STORED_NETWORK_KINDS: readonly string[] = ['actor', 'critic', 'gaussianActor', 'scalar'];
 
 /** A network stored in a checkpoint: its role in the algorithm, the folder of its LayersModel, and its kind. */
 export interface StoredNetwork {
   name: string;
   folder: string;
-  kind: 'actor' | 'critic';
+  kind: StoredNetworkKind;
 }
 
 /** DDPG's networks, in the order their optimizers' moments are laid out in optimizer.bin. */
@@ -24,6 +32,26 @@ export const DDPG_NETWORKS: readonly StoredNetwork[] = [
   { name: 'critic', folder: 'critic', kind: 'critic' },
   { name: 'targetActor', folder: 'target_actor', kind: 'actor' },
   { name: 'targetCritic', folder: 'target_critic', kind: 'critic' },
+];
+
+/** TD3's networks (twin critics, three targets), in the order their optimizers' moments are laid out in optimizer.bin. */
+export const TD3_NETWORKS: readonly StoredNetwork[] = [
+  { name: 'actor', folder: 'actor', kind: 'actor' },
+  { name: 'critic1', folder: 'critic1', kind: 'critic' },
+  { name: 'critic2', folder: 'critic2', kind: 'critic' },
+  { name: 'targetActor', folder: 'target_actor', kind: 'actor' },
+  { name: 'targetCritic1', folder: 'target_critic1', kind: 'critic' },
+  { name: 'targetCritic2', folder: 'target_critic2', kind: 'critic' },
+];
+
+/** SAC's networks: the squashed Gaussian actor, twin critics and their targets, and log α. */
+export const SAC_NETWORKS: readonly StoredNetwork[] = [
+  { name: 'actor', folder: 'actor', kind: 'gaussianActor' },
+  { name: 'critic1', folder: 'critic1', kind: 'critic' },
+  { name: 'critic2', folder: 'critic2', kind: 'critic' },
+  { name: 'targetCritic1', folder: 'target_critic1', kind: 'critic' },
+  { name: 'targetCritic2', folder: 'target_critic2', kind: 'critic' },
+  { name: 'logAlpha', folder: 'log_alpha', kind: 'scalar' },
 ];
 
 export interface EnvironmentRef {
@@ -51,8 +79,20 @@ function isStoredNetwork(v: unknown): v is StoredNetwork {
     typeof v.name === 'string' &&
     typeof v.folder === 'string' &&
     /^[A-Za-z0-9_-]+$/.test(v.folder) &&
-    (v.kind === 'actor' || v.kind === 'critic')
+    typeof v.kind === 'string' &&
+    STORED_NETWORK_KINDS.includes(v.kind)
   );
+}
+
+function isCheckpointEvaluation(v: unknown): boolean {
+  return isObject(v) && ['mean', 'std', 'step', 'episode'].every((key) => typeof v[key] === 'number' && Number.isFinite(v[key]));
+}
+
+/** A score that cannot be read is not worth refusing the checkpoint over: it goes unlabelled. */
+function withReadableEvaluation(manifest: Record<string, unknown>): Record<string, unknown> {
+  if (!('evaluation' in manifest) || manifest.evaluation === null || isCheckpointEvaluation(manifest.evaluation)) return manifest;
+  const { evaluation: _unreadable, ...rest } = manifest;
+  return rest;
 }
 
 /**
@@ -69,9 +109,14 @@ export function parseCheckpointManifest<M extends { formatVersion: number; confi
     if (typeof value[key] !== 'number') throw new Error(`checkpoint manifest lacks a numeric "${key}": ${file}`);
   }
   if (!isObject(value.config)) throw new Error(`checkpoint manifest lacks "config": ${file}`);
+  if (typeof value.configHash === 'string' && value.configHash !== storedConfigHash(value.config)) {
+    throw new Error(
+      `checkpoint manifest's config was changed after the checkpoint was written (configHash ${value.configHash}; the config hashes to ${storedConfigHash(value.config)}): ${file}`,
+    );
+  }
   const config = upgradeStoredConfig(value.config) as RunConfig;
   if (value.formatVersion === 1) {
-    return { ...value, formatVersion: 2, config, algorithm: 'ddpg', environment: environmentRefOf(config), networks: [...DDPG_NETWORKS] } as unknown as M;
+    return { ...withReadableEvaluation(value), formatVersion: 2, config, algorithm: 'ddpg', environment: environmentRefOf(config), networks: [...DDPG_NETWORKS] } as unknown as M;
   }
   if (typeof value.algorithm !== 'string') throw new Error(`checkpoint manifest lacks "algorithm": ${file}`);
   if (!isObject(value.environment) || !isEnvironmentId(value.environment.id)) {
@@ -85,7 +130,7 @@ export function parseCheckpointManifest<M extends { formatVersion: number; confi
       `checkpoint manifest says ${value.algorithm} on ${value.environment.id} but its config says ${config.algorithm} on ${config.environment}: ${file}`,
     );
   }
-  return { ...value, config } as unknown as M;
+  return { ...withReadableEvaluation(value), config } as unknown as M;
 }
 
 /** run.json read from disk, upgraded to version 2 in memory (v1: DDPG on Pendulum-v1). */
@@ -96,7 +141,9 @@ export function parseRunInfo<R extends { id: string; config: RunConfig }>(value:
   const config = upgradeStoredConfig(value.config) as RunConfig;
   const algorithm = typeof value.algorithm === 'string' ? value.algorithm : config.algorithm;
   const environment = isObject(value.environment) && isEnvironmentId(value.environment.id) ? value.environment : environmentRefOf(config);
-  return { ...value, config, algorithm, environment } as unknown as R;
+  const { warnings, ...rest } = value;
+  const readableWarnings = Array.isArray(warnings) ? warnings.filter((w): w is string => typeof w === 'string') : [];
+  return { ...rest, ...(readableWarnings.length > 0 ? { warnings: readableWarnings } : {}), config, algorithm, environment } as unknown as R;
 }
 
 /** The algorithm and environment fields run.json and manifests carry from version 2 on. */

@@ -9,6 +9,7 @@
  * also keep their identity for the whole life of a state, because the dashboard's charts hold them.
  */
 
+import type { MujocoScene } from './mujocoScene';
 import type {
   CheckpointManifest,
   EpisodeRow,
@@ -40,6 +41,8 @@ export interface RunState {
   readonly checkpoints: CheckpointRecord[];
   /** Set once a stop was sent: status events still in flight must not flip the run back to 'running'. */
   stopRequested: boolean;
+  /** A MuJoCo run's bodies and geoms (its trainer's `scene` event): what a page needs to draw its frames in 3D. */
+  scene?: MujocoScene;
 }
 
 /** What an event (or a batch of them) changed, so that views redraw only what they show. */
@@ -56,14 +59,21 @@ export interface RunStateChange {
   evals: boolean;
   /** Checkpoints saved (new or replacing one of the same name), in the order they came. */
   checkpoints: CheckpointRecord[];
+  /** Names of checkpoints that left the run (pruned by the trainer), in the order they went. */
+  deletedCheckpoints: string[];
+  /** The run's 3D scene arrived. */
+  scene: boolean;
 }
 
 export function noChange(): RunStateChange {
-  return { info: false, error: false, status: false, progress: false, episodes: false, evals: false, checkpoints: [] };
+  return { info: false, error: false, status: false, progress: false, episodes: false, evals: false, checkpoints: [], deletedCheckpoints: [], scene: false };
 }
 
 export function hasChanged(change: RunStateChange): boolean {
-  return change.info || change.error || change.status || change.progress || change.episodes || change.evals || change.checkpoints.length > 0;
+  return (
+    change.info || change.error || change.status || change.progress || change.episodes || change.evals ||
+    change.checkpoints.length > 0 || change.deletedCheckpoints.length > 0 || change.scene
+  );
 }
 
 function mergeChange(into: RunStateChange, other: RunStateChange): RunStateChange {
@@ -74,10 +84,12 @@ function mergeChange(into: RunStateChange, other: RunStateChange): RunStateChang
   into.episodes ||= other.episodes;
   into.evals ||= other.evals;
   into.checkpoints.push(...other.checkpoints);
+  into.deletedCheckpoints.push(...other.deletedCheckpoints);
+  into.scene ||= other.scene;
   return into;
 }
 
-export const TERMINAL_STATES: readonly RunStatus[] = ['stopped', 'finished', 'crashed'];
+export const TERMINAL_STATES: readonly RunStatus[] = ['stopped', 'finished', 'crashed', 'interrupted'];
 
 export function isTerminal(state: RunStatus): boolean {
   return TERMINAL_STATES.includes(state);
@@ -129,7 +141,9 @@ export function runStateFromRows(
 }
 
 export function runStateFromSnapshot(snapshot: RunSnapshot): RunState {
-  return runStateFromRows(snapshot.run, { episodes: snapshot.episodes, evals: snapshot.evals, checkpoints: snapshot.checkpoints.map((manifest) => ({ manifest })) }, snapshot.status);
+  const state = runStateFromRows(snapshot.run, { episodes: snapshot.episodes, evals: snapshot.evals, checkpoints: snapshot.checkpoints.map((manifest) => ({ manifest })) }, snapshot.status);
+  if (snapshot.scene) state.scene = snapshot.scene;
+  return state;
 }
 
 /** What the dashboard needs to draw the run from scratch (copies: the state goes on changing). */
@@ -141,6 +155,7 @@ export function runSnapshot(state: RunState, live: boolean): RunSnapshot {
     evals: [...state.evals],
     checkpoints: state.checkpoints.map((c) => c.manifest),
     live,
+    ...(state.scene ? { scene: state.scene } : {}),
   };
 }
 
@@ -272,6 +287,13 @@ export function applyTrainerEvent(state: RunState, event: TrainerToHost): RunSta
       saveCheckpoint(state, record);
       return { ...noChange(), checkpoints: [record] };
     }
+    case 'checkpointDeleted': {
+      // By name, as checkpoints are kept (see saveCheckpoint): the folder may be spelled otherwise here.
+      const known = state.checkpoints.findIndex((c) => c.manifest.name === event.name);
+      if (known < 0) return noChange();
+      state.checkpoints.splice(known, 1);
+      return { ...noChange(), deletedCheckpoints: [event.name] };
+    }
     case 'error': {
       const change = noChange();
       change.error = state.info.error !== event.message;
@@ -280,6 +302,9 @@ export function applyTrainerEvent(state: RunState, event: TrainerToHost): RunSta
     }
     case 'exiting':
       return setStatus(state, { ...state.status, state: mergeState(state, event.status, 'exiting') });
+    case 'scene':
+      state.scene = event.scene;
+      return { ...noChange(), scene: true };
     case 'frames':
     case 'log':
     case 'evaluation':
@@ -313,5 +338,6 @@ function resetRows(state: RunState): void {
   state.evals.length = 0;
   state.checkpoints.length = 0;
   state.stopRequested = false;
+  delete state.scene;
   state.status = statusFromFiles(state.info, [], []);
 }

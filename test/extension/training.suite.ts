@@ -121,4 +121,22 @@ suite('training through the commands', () => {
       subscription.dispose();
     }
   });
+  test('ddpg.environment: MountainCarContinuous-v0 trains from the palette, and the run says so', async function () {
+    this.timeout(120_000);
+    const api = await extensionApi();
+    const runsDir = tempDir('ddpg-mountaincar-');
+    await withSettings({ ...TINY_CONFIG, environment: 'MountainCarContinuous-v0', maxEpisodeSteps: 100, runsDirectory: runsDir }, async () => {
+      await waitFor('the runs directory setting', () => api.runsDirectory() === runsDir);
+      const runId = await vscode.commands.executeCommand<string | undefined>('ddpg.train');
+      assert.ok(runId, 'Train returns the new run id');
+      await waitFor('a first MountainCar episode', () => (api.runManager.history(runId)?.episodes.length ?? 0) >= 1, 60_000);
+      const episode = api.runManager.history(runId)!.episodes[0];
+      assert.ok(episode.length <= 100, `the car's episodes end at the limit or the flag (${episode.length} steps)`);
+      assert.equal(await vscode.commands.executeCommand('ddpg.stop'), runId);
+      const info = readRunJson(path.join(runsDir, runId));
+      assert.equal(info.environment.id, 'MountainCarContinuous-v0');
+      assert.deepEqual(info.environment.options, { goal_velocity: 0 });
+      assert.equal(info.algorithm, 'ddpg');
+    });
+  });
 });

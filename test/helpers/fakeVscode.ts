@@ -208,12 +208,21 @@ export function fakeVscode<Posted = unknown>(options: FakeVscodeOptions = {}): F
     },
     workspace: {
       getConfiguration: (section?: string) => ({
+        // Like VS Code's, the object carries the section's values as its own properties, keys
+        // no extension declares included (a user's typo in settings.json).
+        ...Object.fromEntries(
+          [...settings].flatMap(([full, value]) => (section && full.startsWith(`${section}.`) ? [[full.slice(section.length + 1), value]] : [])),
+        ),
         get: <T>(key: string, defaultValue?: T): T => {
           const full = section ? `${section}.${key}` : key;
           return (settings.has(full) ? settings.get(full) : defaultValue) as T;
         },
         has: (key: string) => settings.has(section ? `${section}.${key}` : key),
-        inspect: notFaked('WorkspaceConfiguration.inspect'),
+        // The fake has one scope: whatever is set is the user's.
+        inspect: <T>(key: string) => {
+          const full = section ? `${section}.${key}` : key;
+          return { key: full, ...(settings.has(full) ? { globalValue: settings.get(full) as T } : {}) };
+        },
         update: async (key: string, value: unknown, target?: unknown) => {
           const full = section ? `${section}.${key}` : key;
           fake.updates.push({ key: full, value, target });

@@ -49,13 +49,16 @@ test('evaluatePolicy runs full deterministic episodes and streams their frames w
   const strides = new Set<number>();
   const zeroTorque = () => new Float32Array([0]);
   const pendulum = config({ maxEpisodeSteps: 30 });
-  const returns = await evaluatePolicy(zeroTorque, pendulum, 3, (_e, _s, data, stride) => {
+  const labels: string[] = [];
+  const returns = await evaluatePolicy(zeroTorque, pendulum, 3, (episode, firstStep, data, stride, label) => {
     frames.push(...data);
     strides.add(stride);
-  });
+    if (label.episodeLength !== undefined) labels.push(`${episode}: ${label.evaluation.index}/${label.evaluation.count} at ${label.evaluation.step}, ${firstStep + data.length / stride} of ${label.episodeLength}`);
+  }, 1234);
   assert.equal(returns.length, 3);
   assert.equal(frames.length, 3 * 30 * 2);
   assert.deepEqual([...strides], [2]);
+  assert.deepEqual(labels, ['1: 1/3 at 1234, 30 of 30', '2: 2/3 at 1234, 30 of 30', '3: 3/3 at 1234, 30 of 30'], 'each episode ends with a batch that says so');
   assert.deepEqual(await evaluatePolicy(zeroTorque, pendulum, 3), returns, 'no randomness');
   assert.deepEqual(meanStd([1, 3]), { mean: 2, std: 1 });
 });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_KEYS, CONFIG_SPEC, defaultConfig } from '../../src/shared/config';
-import { configurationContribution } from '../../src/extension/manifestSettings';
+import { configurationContribution, EXTENSION_ONLY_SETTINGS } from '../../src/extension/manifestSettings';
 import { CONTEXT_KEYS } from '../../src/extension/contextKeys';
 import { COMMAND_IDS } from '../../src/extension/commands';
 import { DASHBOARD_VIEW_TYPE } from '../../src/extension/dashboardPanel';
@@ -40,7 +40,7 @@ const sections: Section[] = pkg.contributes.configuration;
 const properties: Record<string, Record<string, unknown>> = Object.fromEntries(sections.flatMap((s) => Object.entries(s.properties)));
 
 test('every hyperparameter of config.ts is a ddpg.* setting, and nothing else is', () => {
-  const declared = Object.keys(properties).filter((k) => k !== 'ddpg.runsDirectory').sort();
+  const declared = Object.keys(properties).filter((k) => !(k in EXTENSION_ONLY_SETTINGS)).sort();
   assert.deepEqual(declared, CONFIG_KEYS.map((k) => `ddpg.${k}`).sort());
 });
 
@@ -49,14 +49,17 @@ for (const key of CONFIG_KEYS) {
     const spec = CONFIG_SPEC[key];
     const prop = properties[`ddpg.${key}`];
     assert.ok(prop, `ddpg.${key} is declared`);
-    assert.deepEqual(prop.default, defaultConfig()[key], 'default');
+    const fresh = (spec.type === 'number' || spec.type === 'integer') && spec.freshWhenEmpty === true;
+    // Empty (null) by default: each run draws its own value (ddpg.seed).
+    assert.deepEqual(prop.default, fresh ? null : defaultConfig()[key], 'default');
     assert.equal(typeof prop.markdownDescription, 'string');
     assert.ok((prop.markdownDescription as string).startsWith(spec.description), 'description comes from config.ts');
     assert.equal(typeof prop.order, 'number', 'order');
     switch (spec.type) {
       case 'number':
       case 'integer':
-        assert.equal(prop.type, spec.type);
+        assert.deepEqual(prop.type, fresh ? [spec.type, 'null'] : spec.type);
+        if (fresh) assert.match(prop.markdownDescription as string, /Empty/, 'the description says what empty means');
         assert.equal(prop.minimum, spec.minimum, 'minimum');
         assert.equal(prop.maximum, spec.maximum, 'maximum');
         assert.equal(prop.exclusiveMinimum, spec.exclusiveMinimum ? spec.minimum : undefined, 'exclusiveMinimum');
@@ -218,6 +221,11 @@ test('.vscodeignore is an allowlist: everything excluded, then only runtime file
       'dist/*.wasm',
       'dist/compare.js',
       'dist/extension.js',
+      // MuJoCo and Gymnasium's models, loaded only by runs of a MuJoCo environment.
+      'dist/mujoco/mujoco_wasm.mjs',
+      'dist/mujoco/*.xml',
+      'dist/mujoco/LICENSE-gymnasium-models',
+      'dist/mujoco/MUJOCO-NOTICE',
       'dist/trainer.js',
       'dist/webview.js',
       'media/compare.css',

@@ -20,6 +20,13 @@ test('every guard rejects unknown types, inherited names and non-records', () =>
     }
   }
   assert.equal(isWebviewToHost({ type: 'ready' }), true);
+  assert.equal(isWebviewToHost({ type: 'watchCheckpoint' }), true, '"Watch this policy" while inspecting');
   assert.equal(isComparisonToHost({ type: 'openRun', runId: 'r' }), true);
   assert.equal(isTrainerToHost({ type: 'exiting', status: 'finished' }), true);
+});
+
+test('trainer → host: a pruned checkpoint names itself and its folder', () => {
+  assert.equal(isTrainerToHost({ type: 'checkpointDeleted', name: 'ep0005-step1000', dir: '/runs/a/checkpoints/ep0005-step1000' }), true);
+  assert.equal(isTrainerToHost({ type: 'checkpointDeleted', name: 'ep0005-step1000' }), false, 'without its folder');
+  assert.equal(isTrainerToHost({ type: 'checkpointDeleted', name: 5, dir: '/x' }), false, 'a numeric name');
 });

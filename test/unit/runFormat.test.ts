@@ -99,3 +99,20 @@ test('manifest readers name the file and what is wrong', () => {
   assert.deepEqual(info.environment, { id: 'MountainCarContinuous-v0', options: { goal_velocity: 0.01 } });
   assert.throws(() => parseRunInfo({ id: 'r' }, '/runs/r/run.json'), /run\.json lacks id, status or config: \/runs\/r\/run\.json/);
 });
+
+test('a checkpoint’s evaluation and a run’s warnings are optional: older files lack them, unreadable ones are dropped', () => {
+  const file = '/runs/r/checkpoints/x/checkpoint.json';
+  const { config } = resolveConfig({});
+  assert.ok(config);
+  const v2 = { formatVersion: 2, algorithm: 'ddpg', environment: { id: 'Pendulum-v1', options: { g: 10 } }, networks: DDPG_NETWORKS, episode: 1, step: 200, config };
+  const evaluation = { mean: -150, std: 3, step: 200, episode: 1 };
+  assert.deepEqual(parseCheckpointManifest<CheckpointManifest>({ ...v2, evaluation }, file).evaluation, evaluation);
+  assert.equal(parseCheckpointManifest<CheckpointManifest>({ ...v2, evaluation: null }, file).evaluation, null, 'null: none had run');
+  assert.equal('evaluation' in parseCheckpointManifest<CheckpointManifest>(v2, file), false, 'absent stays absent');
+  const unreadable = parseCheckpointManifest<CheckpointManifest>({ ...v2, evaluation: { mean: 'high', step: 200 } }, file);
+  assert.equal('evaluation' in unreadable, false, 'an unreadable score does not cost the checkpoint');
+  const run = { id: 'r', status: 'finished', config };
+  assert.deepEqual(parseRunInfo<RunInfo>({ ...run, warnings: ['tau is 0.995', 7] }, '/runs/r/run.json').warnings, ['tau is 0.995']);
+  assert.equal('warnings' in parseRunInfo<RunInfo>({ ...run, warnings: 'tau' }, '/runs/r/run.json'), false);
+  assert.equal('warnings' in parseRunInfo<RunInfo>(run, '/runs/r/run.json'), false);
+});

@@ -324,3 +324,29 @@ describe('the host’s history and the dashboard’s model', () => {
     assert.deepEqual(evaluating.apply({ type: 'evaluation', checkpointDir: '/c', returns: [-150, -160], mean: -155, std: 5 }), ['evaluation']);
   });
 });
+
+describe('checkpointDeleted', () => {
+  it('a pruned checkpoint leaves the run, by name; one the state never had changes nothing', () => {
+    const state = fresh();
+    applyTrainerEvent(state, checkpoint('ep-5', 1000));
+    applyTrainerEvent(state, checkpoint('ep-10', 2000));
+    const change = applyTrainerEvent(state, { type: 'checkpointDeleted', name: 'ep-5', dir: 'checkpoints/ep-5' });
+    assert.deepEqual(change.deletedCheckpoints, ['ep-5']);
+    assert.ok(hasChanged(change));
+    assert.deepEqual(state.checkpoints.map((c) => c.manifest.name), ['ep-10']);
+    assert.equal(hasChanged(applyTrainerEvent(state, { type: 'checkpointDeleted', name: 'ep-5', dir: 'checkpoints/ep-5' })), false, 'gone already');
+  });
+
+  it('the host’s history and the dashboard’s model both drop it, and say their checkpoints changed', () => {
+    const { history, model } = wrappers();
+    for (const event of [checkpoint('ep-5', 1000), checkpoint('ep-10', 2000)]) {
+      history.apply(event);
+      model.apply(event);
+    }
+    const deletion: TrainerToHost = { type: 'checkpointDeleted', name: 'ep-5', dir: '/runs/run-1/checkpoints/ep-5' };
+    assert.equal(history.apply(deletion).checkpoints, true);
+    assert.deepEqual(model.apply(deletion), ['checkpoint']);
+    assert.deepEqual(history.checkpoints.map((c) => c.manifest.name), ['ep-10']);
+    assert.deepEqual(model.checkpoints.map((c) => c.name), ['ep-10']);
+  });
+});

@@ -10,7 +10,7 @@ import { Trainer } from '../../src/agent/trainer';
 import { createEngine } from '../../src/agent/engine/index';
 import { shapeForConfig } from '../../src/agent/checkpoint';
 import type { Engine, NetworkParameters, OptimizerState } from '../../src/agent/engine/engine';
-import type { EpisodeRow, TrainerToHost } from '../../src/shared/protocol';
+import type { EpisodeRow, FrameBatch, TrainerToHost } from '../../src/shared/protocol';
 
 /** Small and fast, but with every moving part: warm-up, updates, evals, periodic checkpoints. */
 function tinyConfig(overrides: Partial<RunConfig> = {}): RunConfig {
@@ -92,15 +92,64 @@ test('a run writes run.json, metrics, evals, a final checkpoint, and reports fin
   const types = new Set(events.map((e) => e.type));
   for (const t of ['started', 'status', 'episode', 'eval', 'frames', 'checkpoint']) assert.ok(types.has(t as TrainerToHost['type']), t);
   const frames = events.flatMap((e) => (e.type === 'frames' ? [e.frames] : []));
-  // Batches are contiguous runs of one episode's steps; episodes that end between two batches
-  // are dropped, so there is at most one frame per env step.
-  const frameCount = frames.reduce((n, f) => n + f.data.length / 2, 0);
+  // Training episodes are recorded whole or not at all, so there is at most one frame per env step.
+  const frameCount = frames.filter((f) => f.phase === 'train').reduce((n, f) => n + f.data.length / 2, 0);
   assert.ok(frameCount > 0 && frameCount <= 400, `frames: ${frameCount}`);
   for (const f of frames) {
     assert.ok(f.firstStep >= 0 && f.firstStep + f.data.length / 2 <= 50, JSON.stringify({ ...f, data: f.data.length }));
     assert.ok(f.data.every(Number.isFinite));
     assert.ok(f.data.every((v, i) => i % 2 === 0 || Math.abs(v) <= 2), 'torques within ±2');
   }
+});
+
+/** Frame batches grouped by the episode they belong to, in arrival order. */
+function framesByEpisode(events: TrainerToHost[]): Map<string, FrameBatch[]> {
+  const episodes = new Map<string, FrameBatch[]>();
+  for (const event of events) {
+    if (event.type !== 'frames') continue;
+    const f = event.frames;
+    const key = f.phase === 'train' ? `train ${f.episode}` : `eval@${f.evaluation?.step} start ${f.evaluation?.index}/${f.evaluation?.count}`;
+    episodes.set(key, [...(episodes.get(key) ?? []), f]);
+  }
+  return episodes;
+}
+
+/** The batches of one episode cover steps 0…length−1 in order, and only the last says the length. */
+function assertWhole(key: string, batches: FrameBatch[], length: number): void {
+  let next = 0;
+  for (const [i, batch] of batches.entries()) {
+    assert.equal(batch.firstStep, next, `${key}: batch ${i} starts where the one before ended`);
+    next += batch.data.length / batch.stride;
+    assert.equal(batch.episodeLength, i === batches.length - 1 ? length : undefined, `${key}: only the last batch carries the length`);
+  }
+  assert.equal(next, length, `${key}: every step from 0 to the end`);
+}
+
+test('every training frame belongs to an episode sent whole, and every evaluation start is streamed whole', async () => {
+  const { events } = await train(tinyConfig({ episodes: 6 }));
+  const rows = new Map(episodesOf(events).map((row) => [row.episode, row]));
+  const evals = events.flatMap((e) => (e.type === 'eval' ? [e.row] : []));
+  const episodes = framesByEpisode(events);
+  const training = [...episodes].filter(([key]) => key.startsWith('train'));
+  assert.ok(training.length >= 1, 'at least the first episode is recorded');
+  for (const [key, batches] of training) assertWhole(key, batches, rows.get(batches[0].episode)!.length);
+  assert.ok(evals.length >= 3);
+  for (const row of evals) {
+    for (let start = 1; start <= 2; start++) {
+      const key = `eval@${row.step} start ${start}/2`;
+      assert.ok(episodes.has(key), `${key} was streamed`);
+      assertWhole(key, episodes.get(key)!, 50);
+      assert.ok(episodes.get(key)!.every((b) => b.episode === start));
+    }
+  }
+});
+
+test('without a dashboard that wants frames nothing is recorded, evaluations included', async () => {
+  const runDir = await newRun();
+  const events: TrainerToHost[] = [];
+  const trainer = await Trainer.create({ runDir, config: tinyConfig({ episodes: 4 }), streamFrames: false, emit: (e) => events.push(e) });
+  await trainer.run();
+  assert.equal(events.filter((e) => e.type === 'frames').length, 0);
 });
 
 test('keeps only the newest keepPeriodicCheckpoints periodic checkpoints; best, manual and final stay', async () => {

@@ -32,6 +32,7 @@ import {
   type HarnessPageOptions,
 } from './harnessBrowser';
 import { useHarnessSession } from './harnessSession';
+import { longRunMessage, PARENT_RUN_ID, resumedRunMessage } from './longRunSnapshots';
 
 const session = useHarnessSession();
 
@@ -162,19 +163,6 @@ test('with reduced motion the pendulum shows a still pose a second instead of an
   }
 });
 
-test('skips stale frames instead of lagging behind training', async () => {
-  const harness = await open();
-  const { page } = harness;
-  // 200 steps arrive at once at 1× (10 s of animation); 1.8 s later the next episode arrives.
-  await sendEvent(page, { type: 'frames', frames: frames(61, 0, 200) });
-  await page.waitForTimeout(1800);
-  await sendEvent(page, { type: 'frames', frames: frames(62, 0, 200) });
-  await waitForText(page, 'environment-caption', /Training episode 62/, 2000);
-  assert.ok((await frameCount(page)) < 100, 'most of episode 61 was skipped, not played');
-  assert.match(await page.locator('.frame-stats').innerText(), /skipped/);
-  await closeClean(harness);
-});
-
 test('Pause/Resume posts the command and follows the state the trainer reports', async () => {
   const harness = await open();
   const { page } = harness;
@@ -223,39 +211,48 @@ test('Save Checkpoint and Stop post their commands; a checkpoint event shows a t
   await closeClean(harness);
 });
 
-test('checkpoints arriving in one batch: the manual one keeps its toast, automatic ones share one', async () => {
+test('checkpoints: only a manual one gets a toast; the list leads with the kind and its own evaluation; a pruned one leaves it', async () => {
   const harness = await open();
   const { page } = harness;
   const runId = await harnessRunId(page);
-  const manifest = (name: string, reason: 'manual' | 'periodic' | 'best' | 'final', episode: number) => ({
+  type Reason = 'manual' | 'periodic' | 'best' | 'final';
+  const manifest = (name: string, reason: Reason, episode: number, evaluation?: { mean: number; std: number; step: number; episode: number } | null) => ({
     formatVersion: 2 as const, algorithm: 'ddpg' as const, environment: { id: 'Pendulum-v1' as const, options: { g: 10 } }, networks: [...DDPG_NETWORKS],
     name, runId, episode, step: episode * 200, recentReturn: -160, bestEval: -96.9, reason,
+    ...(evaluation === undefined ? {} : { evaluation }),
     created: '2025-11-23T20:16:00.000Z', configHash: '5f3a9c21', config: {} as never, engine: { engine: 'wasm' as const, backend: 'wasm-simd' }, hasReplayBuffer: true,
   });
-  const checkpoint = (name: string, reason: 'manual' | 'periodic' | 'best' | 'final', episode: number): TrainerToHost => ({
-    type: 'checkpoint', dir: `/runs/x/checkpoints/${name}`, manifest: manifest(name, reason, episode),
+  const checkpoint = (name: string, reason: Reason, episode: number, evaluation?: { mean: number; std: number; step: number; episode: number } | null): TrainerToHost => ({
+    type: 'checkpoint', dir: `/runs/x/checkpoints/${name}`, manifest: manifest(name, reason, episode, evaluation),
   });
   await sendToWebview(page, {
     type: 'runEvents', runId,
-    events: [checkpoint('manual-ep0061', 'manual', 61), checkpoint('ep0062', 'periodic', 62), checkpoint('best', 'best', 63)],
+    events: [
+      checkpoint('manual-ep9061', 'manual', 9061, null),
+      checkpoint('ep9062', 'periodic', 9062, { mean: -160.44, std: 9, step: 1_812_000, episode: 9060 }),
+      checkpoint('best', 'best', 9063, { mean: -141.24, std: 3.04, step: 1_812_600, episode: 9063 }),
+    ],
   });
-  await waitFor(async () => (await page.getByTestId('toast').count()) === 2, 'two toasts');
-  const toasts = await page.getByTestId('toast').allInnerTexts();
-  assert.match(toasts[0], /manual-ep0061/);
-  assert.match(toasts[1], /Checkpoint saved: best/, 'the automatic toast shows the newest');
+  await waitFor(async () => (await page.getByTestId('toast').count()) === 1, 'one toast');
+  // The synthetic run has a best checkpoint already: the new one replaces it, as on disk.
+  const saved = Number(await text(page, 'checkpoint-count'));
+  assert.match((await page.getByTestId('toast').allInnerTexts())[0], /manual-ep9061/, 'the checkpoint the user asked for');
+  const rows = async () => page.getByTestId('checkpoint-row').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => (c.textContent ?? '').trim())));
+  const shown = await rows();
+  assert.deepEqual(shown.slice(0, 3), [
+    ['best', 'eval −141.2 ± 3.0 @ 1,812,600', 'best'],
+    ['periodic', 'eval −160.4 @ 1,812,000 (latest)', 'ep9062'],
+    ['manual', 'not evaluated', 'manual-ep9061'],
+  ]);
+  const title = await page.getByTestId('checkpoint-row').first().getAttribute('title');
+  assert.match(title ?? '', /the evaluation that made it the best/);
 
-  // Three manual checkpoints push the automatic toast out (at most 3 are shown); the next
-  // automatic checkpoint must show again rather than replace the toast that is gone.
-  await sendToWebview(page, {
-    type: 'runEvents', runId,
-    events: [checkpoint('manual-ep0064', 'manual', 64), checkpoint('manual-ep0065', 'manual', 65)],
-  });
-  await waitFor(async () => (await page.getByTestId('toast').count()) === 3, 'three toasts');
-  assert.doesNotMatch((await page.getByTestId('toast').allInnerTexts()).join('\n'), /manual-ep0061/);
-  await sendToWebview(page, { type: 'runEvents', runId, events: [checkpoint('manual-ep0066', 'manual', 66)] });
-  await waitFor(async () => !(await page.getByTestId('toast').allInnerTexts()).join('\n').includes('Checkpoint saved: best'), 'the automatic toast pushed out');
-  await sendEvent(page, checkpoint('ep0067', 'periodic', 67));
-  await waitFor(async () => (await page.getByTestId('toast').allInnerTexts()).some((t) => t.includes('ep0067')), 'the next automatic toast shown');
+  await sendEvent(page, { type: 'checkpointDeleted', name: 'ep9062', dir: '/runs/x/checkpoints/ep9062' });
+  await waitForText(page, 'checkpoint-count', String(saved - 1));
+  assert.ok(!(await rows()).some((cells) => cells[2] === 'ep9062'), 'the pruned checkpoint is gone from the list');
+  await sendEvent(page, checkpoint('ep9067', 'periodic', 9067, { mean: -150, std: 1, step: 1_813_400, episode: 9067 }));
+  await waitForText(page, 'checkpoint-count', String(saved));
+  assert.equal(await page.getByTestId('toast').count(), 1, 'an automatic checkpoint pops no toast');
   await closeClean(harness);
 });
 
@@ -340,6 +337,20 @@ test('ignores messages that are malformed or meant for another run', async () =>
   await closeClean(harness, [/showRun carried/]);
 });
 
+test('a resumed run names its parent run and checkpoint on one line; the folder is in the tooltip', async () => {
+  const harness = await open();
+  const { page } = harness;
+  const message = resumedRunMessage(450, 600);
+  await sendToWebview(page, message);
+  await waitForText(page, 'run-name', message.snapshot.run.name);
+  const facts = page.locator('.run-facts span').first();
+  const shown = ((await facts.textContent()) ?? '').trim();
+  assert.match(shown, new RegExp(`resumed from ${PARENT_RUN_ID} / ep0450 \\(episode 450\\)$`));
+  assert.doesNotMatch(shown, /\/runs\//, 'not the absolute folder');
+  assert.equal(await facts.getAttribute('title'), `Resumed from checkpoint /runs/${PARENT_RUN_ID}/checkpoints/ep0450`);
+  await closeClean(harness);
+});
+
 test('inspect mode: the checkpoint banner, curves cut at the checkpoint, no controls', async () => {
   const harness = await open({ scenario: 'inspect' });
   const { page } = harness;
@@ -366,7 +377,7 @@ test('evaluate mode: evaluation episodes animate, then the returns with mean ± 
   assert.equal(await page.getByTestId('eval-results').locator('li').count(), 5);
   assert.match(await text(page, 'eval-summary'), /over 5 episodes/);
   await waitFor(async () => (await frameCount(page)) > 0, 'evaluation frames played');
-  assert.match(await text(page, 'environment-caption'), /Evaluation episode 1/);
+  assert.match(await text(page, 'environment-caption'), /Checkpoint best \(step [\d,]+\), start 1 of 5/);
   assert.equal(await page.getByTestId('btn-stop').isVisible(), false);
   await closeClean(harness);
 });
@@ -391,6 +402,24 @@ test('hyperparameters: grouped like the settings, changed values highlighted wit
   await page.getByTestId('hp-only-changed').check();
   assert.equal(await section.locator('tr:visible').count(), 7);
   await waitFor(async () => ((await savedViewState(page)) as { onlyChangedHyperparameters?: boolean }).onlyChangedHyperparameters === true, 'the filter saved');
+  await closeClean(harness);
+});
+
+test('hyperparameters: a seed drawn for the run is not shown as a change from the defaults', async () => {
+  const harness = await open();
+  const { page } = harness;
+  const summary = page.getByTestId('hyperparameters').locator('summary');
+  const withSeed = (seed: number) => {
+    const message = longRunMessage(60);
+    message.snapshot.run = { ...message.snapshot.run, seed, config: { ...message.snapshot.run.config, seed } };
+    return message;
+  };
+  await sendToWebview(page, withSeed(1));
+  await waitFor(async () => /changed from the defaults|all defaults/.test(await summary.innerText()), 'the table');
+  const atDefault = await summary.innerText();
+  await sendToWebview(page, withSeed(1_234_567_890));
+  await waitFor(async () => /seed 1234567890/.test((await page.locator('.run-facts').textContent()) ?? ''), 'the drawn seed in the header');
+  assert.equal(await summary.innerText(), atDefault);
   await closeClean(harness);
 });
 

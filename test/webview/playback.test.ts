@@ -53,7 +53,7 @@ test('a training episode plays whole, start to end, at the chosen speed; newer o
   await send(page, trainingEpisode(61));
   await waitForCard(page, 'playing', 'train 61');
   assert.match(await text(page, 'environment-caption'), /^Training episode 61 — training is at 61: the actor's action plus exploration noise\.$/);
-  assert.equal(await card(page, 'badge'), 'TRAINING');
+  await waitForCard(page, 'badge', 'TRAINING');
   // Two newer episodes arrive while 61 plays: neither cuts it short.
   await page.waitForTimeout(600);
   await send(page, [...trainingEpisode(62), ...trainingEpisode(63)]);
@@ -118,7 +118,7 @@ test('evaluation episodes are labelled; Watch plays a chosen start of the latest
     (await text(page, 'environment-caption')).startsWith(`Evaluation at step ${latestStep.toLocaleString('en-US')}, start 3 of 5 (return ${ownReturn}): the deterministic policy`),
     await text(page, 'environment-caption'),
   );
-  assert.equal(await card(page, 'badge'), 'EVALUATION');
+  await waitForCard(page, 'badge', 'EVALUATION');
   assert.match((await page.getByTestId('pendulum-canvas').getAttribute('aria-label')) ?? '', /evaluation, start 3 of 5/);
   // Loop off: played once, then held.
   await waitForCard(page, 'last-pass', `eval ${latestStep} 3`);
@@ -157,7 +157,7 @@ test('when the run ends its best evaluation plays on a loop, under the run\'s fi
   await waitForCard(page, 'watch', 'bestEvaluation');
   assert.equal(await page.getByTestId('watch-loop').isChecked(), true);
   await waitForCard(page, 'playing', `eval ${best.row.step} 1`);
-  assert.equal(await card(page, 'badge'), 'FINISHED', 'the badge says how the run ended, not TRAINING');
+  await waitForCard(page, 'badge', 'FINISHED'); // how the run ended, not TRAINING
   assert.match(await text(page, 'environment-caption'), /^Training finished\. Best evaluation \(step [\d,]+, mean -140\.0\), start 1 of 3.*All starts, on a loop\.$/);
   await waitForCard(page, 'playing', `eval ${best.row.step} 3`);
   await waitForCard(page, 'playing', `eval ${best.row.step} 1`);

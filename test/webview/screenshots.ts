@@ -1,7 +1,9 @@
 /**
  * Screenshots of the dashboard and comparison harnesses in VS Code's dark, light and high-contrast
  * themes, at a typical editor size (1200×800) and a narrow one (600×800), into test-results/webview/:
- * a Pendulum run in every scenario, and a MountainCar run live and evaluating.
+ * a Pendulum run in every scenario, a MountainCar run live and evaluating, and the playback states
+ * (a whole training episode with the skipped count, a chosen evaluation start, a finished run's
+ * best evaluation on a loop).
  *
  *   npm run build && node --import tsx test/webview/screenshots.ts [--only live-dark-1200]
  */
@@ -9,7 +11,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvironmentId } from '../../src/shared/environments';
-import { freezeHarness, launchChromium, openComparisonHarness, openHarness, type HarnessPageOptions } from './harnessBrowser';
+import type { Page } from 'playwright-core';
+import type { TrainerToHost } from '../../src/shared/protocol';
+import { freezeHarness, harnessRunId, launchChromium, openComparisonHarness, openHarness, sendToWebview, type HarnessPageOptions } from './harnessBrowser';
+import { evaluation, trainingEpisode } from './playbackEpisodes';
+import { SyntheticRun } from './syntheticRun';
+import { playMujocoEpisode } from './mujocoHarness';
+import { simulateMujocoEpisode } from './syntheticMujoco';
+import { ENVIRONMENTS } from '../../src/shared/environments';
+import type { MujocoEnvironmentId } from '../../src/shared/mujocoEnvironments';
 import { startHarnessServer } from './harnessServer';
 import type { HarnessScenario } from './harnessTypes';
 import type { HarnessTheme } from './themes';
@@ -33,7 +43,11 @@ interface Shot {
   streamMs?: number;
   /** false: the fake host sends its first snapshot and nothing more. */
   stream?: boolean;
+  /** Drives the page into a playback state (the fake host only sends the snapshot). */
+  playback?: PlaybackState;
 }
+
+type PlaybackState = 'training' | 'evaluation' | 'ended';
 
 const THEMES: HarnessTheme[] = ['dark', 'light', 'high-contrast'];
 
@@ -53,9 +67,55 @@ const SHOTS: Shot[] = [
   ...THEMES.map((theme): Shot => ({ scenario: 'live', environment: 'MountainCarContinuous-v0', theme, width: 1200, episodes: 30, streamMs: 2500 })),
   { scenario: 'live', environment: 'MountainCarContinuous-v0', theme: 'light', width: 600, fullPage: true, openHyperparameters: true, streamMs: 2500 },
   { scenario: 'evaluate', environment: 'MountainCarContinuous-v0', theme: 'dark', width: 1200, streamMs: 3000 },
+  ...THEMES.flatMap((theme): Shot[] =>
+    (['training', 'evaluation', 'ended'] as const).map((playback) => ({ scenario: 'live', theme, width: 1200, stream: false, playback, streamMs: 2000 })),
+  ),
+  { scenario: 'live', theme: 'dark', width: 600, fullPage: true, stream: false, playback: 'ended', streamMs: 2000 },
+  // MuJoCo runs in 3D: the fake host has no MuJoCo, so the scene and an episode's frames come from Node (syntheticMujoco.ts).
+  ...THEMES.flatMap((theme): Shot[] =>
+    (['HalfCheetah-v5', 'InvertedPendulum-v5'] as const).map((environment) => ({ scenario: 'live', environment, theme, width: 1200, stream: false, streamMs: 3000 })),
+  ),
+  ...(['Hopper-v5', 'Walker2d-v5', 'Ant-v5', 'Reacher-v5', 'Swimmer-v5', 'InvertedDoublePendulum-v5'] as const).map(
+    (environment): Shot => ({ scenario: 'live', environment, theme: 'dark', width: 1200, stream: false, streamMs: 1500 }),
+  ),
+  { scenario: 'live', environment: 'HalfCheetah-v5', theme: 'light', width: 600, fullPage: true, stream: false, streamMs: 3000 },
 ];
 
-const ENVIRONMENT_NAMES: Record<EnvironmentId, string> = { 'Pendulum-v1': '', 'MountainCarContinuous-v0': 'mountaincar' };
+async function sendEvents(page: Page, events: TrainerToHost[]): Promise<void> {
+  await sendToWebview(page, { type: 'runEvents', runId: await harnessRunId(page), events });
+}
+
+const cardData = (page: Page, key: string) => page.getByTestId('environment-card').getAttribute(`data-${key}`);
+
+async function until(page: Page, key: string, value: string): Promise<void> {
+  for (let i = 0; i < 100 && (await cardData(page, key)) !== value; i++) await page.waitForTimeout(50);
+}
+
+/** Whole episodes as the trainer sends them, played fast to reach the state, then at real time for the picture. */
+async function preparePlayback(page: Page, state: PlaybackState): Promise<void> {
+  const history = new SyntheticRun(60);
+  const afterSnapshot = history.episodes[59].step;
+  const speed = page.getByTestId('speed-select');
+  await speed.selectOption('max');
+  await sendEvents(page, trainingEpisode(61));
+  await until(page, 'playing', 'train 61');
+  const best = evaluation(90, afterSnapshot + 6000, 5, -148.6);
+  const latest = evaluation(94, afterSnapshot + 7000, 5, -171.3);
+  await sendEvents(page, [...best.events, ...latest.events, { type: 'status', status: { ...history.status('running'), episode: 96, step: afterSnapshot + 7200 } }]);
+  if (state === 'training') {
+    await sendEvents(page, trainingEpisode(95));
+    await until(page, 'playing', 'train 95');
+  } else if (state === 'evaluation') {
+    await page.getByTestId('watch-select').selectOption('latestEvaluation');
+    await page.getByTestId('watch-start-select').selectOption('3');
+  } else {
+    await sendEvents(page, [{ type: 'status', status: { ...history.status('finished'), episode: 150, stepsPerSecond: 0 } }, { type: 'exiting', status: 'finished' }]);
+    await until(page, 'playing', `eval ${best.row.step} 1`);
+  }
+  await speed.selectOption('1');
+}
+
+const ENVIRONMENT_NAMES: Partial<Record<EnvironmentId, string>> = { 'Pendulum-v1': '', 'MountainCarContinuous-v0': 'mountaincar' };
 
 /** The comparison page: single runs, and seeds averaged. */
 interface ComparisonShot {
@@ -71,8 +131,9 @@ const COMPARISON_SHOTS: ComparisonShot[] = [
 ];
 
 function shotName(shot: Shot): string {
-  const environment = ENVIRONMENT_NAMES[shot.environment ?? 'Pendulum-v1'];
-  return [environment, shot.scenario, shot.theme, shot.width, shot.fullPage ? 'full' : ''].filter(Boolean).join('-');
+  const id = shot.environment ?? 'Pendulum-v1';
+  const environment = ENVIRONMENT_NAMES[id] ?? id.toLowerCase().replace(/-v\d+$/, '');
+  return [environment, shot.playback ? `playback-${shot.playback}` : shot.scenario, shot.theme, shot.width, shot.fullPage ? 'full' : ''].filter(Boolean).join('-');
 }
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
@@ -98,6 +159,10 @@ async function main(): Promise<void> {
       const { page } = harness;
       await page.getByTestId(shot.scenario === 'none' ? 'empty-state' : 'run-name').waitFor({ state: 'visible' });
       if (shot.openHyperparameters) await page.getByTestId('hyperparameters').locator('summary').click();
+      if (shot.playback) await preparePlayback(page, shot.playback);
+      if (shot.environment && ENVIRONMENTS[shot.environment].mujoco) {
+        await playMujocoEpisode(page, await simulateMujocoEpisode(shot.environment as MujocoEnvironmentId, { maxSteps: 300 }));
+      }
       await page.waitForTimeout(shot.streamMs ?? 400);
       await freezeHarness(page);
       // Let the charts' throttled redraw and the last animation frames land.

@@ -11,6 +11,7 @@
 
 import { defaultConfig, type RunConfig } from '../../src/shared/config';
 import { ENVIRONMENTS, type EnvironmentId } from '../../src/shared/environments';
+import { MUJOCO_ENVIRONMENTS, type MujocoEnvironmentId } from '../../src/shared/mujocoEnvironments';
 import { Random } from '../../src/agent/random';
 import type { CheckpointManifest, EngineInfo, EpisodeRow, EvalRow, RunInfo, StatusSnapshot } from '../../src/shared/protocol';
 import { DDPG_NETWORKS, environmentRefOf } from '../../src/shared/runFormat';
@@ -25,10 +26,18 @@ export const SYNTHETIC_ENGINE: EngineInfo = { engine: 'wasm', backend: 'wasm-sim
 /** Simulated training throughput: steps per second of wall time. */
 export const SIMULATED_STEPS_PER_SECOND = 800;
 
+const MUJOCO_IDS = Object.keys(MUJOCO_ENVIRONMENTS) as MujocoEnvironmentId[];
+
 /** What tells the synthetic runs of each environment apart. */
 const IDENTITIES: Record<EnvironmentId, { id: string; name: string; created: string }> = {
   'Pendulum-v1': { id: '2025-11-23T20-15-00-pendulum', name: 'pendulum-ddpg · 128×128', created: '2025-11-23T20:15:00.000Z' },
   'MountainCarContinuous-v0': { id: '2025-11-23T21-40-00-mountaincar', name: 'mountaincar-ddpg · 128×128', created: '2025-11-23T21:40:00.000Z' },
+  ...(Object.fromEntries(
+    MUJOCO_IDS.map((id, index) => {
+      const slug = id.toLowerCase().replace(/-v\d+$/, '');
+      return [id, { id: `2025-11-24T0${index}-00-00-${slug}`, name: `${slug}-ddpg · 256×256`, created: `2025-11-24T0${index}:00:00.000Z` }];
+    }),
+  ) as Record<MujocoEnvironmentId, { id: string; name: string; created: string }>),
 };
 
 export function syntheticRunId(environment: EnvironmentId): string {
@@ -57,8 +66,27 @@ export function episodeLimit(config: RunConfig): number {
 
 /** One episode of the scripted policy after `trainedEpisodes`; evaluation episodes are deterministic. */
 export function simulateEpisode(trainedEpisodes: number, seed: number, phase: 'train' | 'eval', config: RunConfig): SimulatedEpisode {
+  if (ENVIRONMENTS[config.environment].mujoco) return mujocoCurveEpisode(trainedEpisodes, seed, phase, config);
   const simulate = config.environment === 'MountainCarContinuous-v0' ? simulateMountainCarEpisode : simulatePendulumEpisode;
   return simulate(trainedEpisodes, skillAt(trainedEpisodes), seed, phase, config, episodeLimit(config));
+}
+
+/**
+ * A MuJoCo episode's return and length only: the browser has no MuJoCo, so the harness page's
+ * MuJoCo runs carry their learning curve and no frames (stream them from Node: syntheticMujoco.ts).
+ */
+function mujocoCurveEpisode(trainedEpisodes: number, seed: number, phase: 'train' | 'eval', config: RunConfig): SimulatedEpisode {
+  const environment = ENVIRONMENTS[config.environment];
+  const skill = skillAt(trainedEpisodes);
+  const random = new Random(seed);
+  const spread = phase === 'train' ? 0.08 : 0.03;
+  const limit = episodeLimit(config);
+  const length = environment.canTerminate ? Math.max(1, Math.round(limit * Math.min(1, 0.04 + skill * (1 + spread * random.normal())))) : limit;
+  const share = environment.canTerminate ? length / limit : 0.05 + 0.9 * skill * (1 + spread * random.normal());
+  // A negative threshold (Reacher's distance penalty) is approached from below.
+  const threshold = environment.solved.threshold;
+  const value = threshold >= 0 ? threshold * share : threshold / Math.max(0.1, share);
+  return { return: value, length, stride: environment.frameLabels.length, frames: [] };
 }
 
 /**
@@ -107,7 +135,10 @@ export function checkpointManifest(
 ): CheckpointManifest {
   const last = episodes[episodes.length - 1];
   const recent = episodes.slice(-10);
-  const bestEval = evals.filter((e) => e.step <= last.step).reduce<number | null>((best, e) => (best === null || e.mean > best ? e.mean : best), null);
+  const before = evals.filter((e) => e.step <= last.step);
+  const bestEval = before.reduce<number | null>((best, e) => (best === null || e.mean > best ? e.mean : best), null);
+  // Judged as the trainer judges it: a best checkpoint by the evaluation that made it best, any other by the latest.
+  const judgedBy = reason === 'best' ? before.find((e) => e.mean === bestEval) : before[before.length - 1];
   return {
     formatVersion: 2,
     algorithm: config.algorithm,
@@ -119,6 +150,7 @@ export function checkpointManifest(
     step: last.step,
     recentReturn: recent.reduce((a, r) => a + r.return, 0) / recent.length,
     bestEval,
+    evaluation: judgedBy ? { mean: judgedBy.mean, std: judgedBy.std, step: judgedBy.step, episode: judgedBy.episode } : null,
     reason,
     created: new Date(Date.parse(IDENTITIES[config.environment].created) + last.wallTime * 1000).toISOString(),
     configHash: '5f3a9c21',

@@ -9,10 +9,11 @@
  */
 
 import * as path from 'node:path';
-import { configHash, type RunConfig } from '../../shared/config';
+import { configHash, validateConfig, type RunConfig } from '../../shared/config';
 import { ENVIRONMENTS } from '../../shared/environments';
+import { sweepRunLeftovers } from '../../shared/node/leftovers';
 import { CHECKPOINTS_DIR, MetricsWriter, readMetrics, writeRunInfo } from '../../shared/node/runDirectory';
-import type { CheckpointManifest, CheckpointReason, EngineInfo, EpisodeRow, EvalRow, MetricsRow, RunInfo, RunStatus, StatusSnapshot, TrainerToHost } from '../../shared/protocol';
+import type { CheckpointEvaluation, CheckpointManifest, CheckpointReason, EngineInfo, EpisodeRow, EvalRow, MetricsRow, RunInfo, RunStatus, StatusSnapshot, TrainerToHost } from '../../shared/protocol';
 import { checkResumeCompatibility } from '../../shared/resumeCompatibility';
 import { matchingPreset } from '../../shared/presets';
 import { taskFieldsOf } from '../../shared/runFormat';
@@ -22,9 +23,11 @@ import { loadCheckpoint, saveCheckpoint, shapeForConfig, type LoadedCheckpoint, 
 import type { Engine, ThreadUsage } from '../engine/engine';
 import { createEngine } from '../engine/index';
 import type { Environment } from '../env/environment';
+import { prepareEnvironment } from '../env/index';
 import { environmentFor } from '../environmentFor';
+import { sceneEventOf } from '../sceneEvent';
 import { evaluatePolicy, meanStd, yieldToEventLoop } from '../evaluation';
-import { checkpointName, PeriodicCheckpoints, sweepCheckpointLeftovers } from './checkpointPolicy';
+import { checkpointName, PeriodicCheckpoints } from './checkpointPolicy';
 import { EvaluationSchedule } from './evaluationSchedule';
 import { FrameRecorder } from './frameRecorder';
 import { freshProgress, restoreSnapshot, takeSnapshot, type ResumableParts, type TrainingProgress } from './resumeState';
@@ -84,6 +87,9 @@ export class Trainer {
   private readonly periodic: PeriodicCheckpoints;
   private readonly frames: FrameRecorder;
   private readonly solvedThreshold: number;
+  /** What checkpoints are judged by. Not in the resume state: a resumed run reads them back from the history it copies. */
+  private latestEvaluation: CheckpointEvaluation | null = null;
+  private bestEvaluation: CheckpointEvaluation | null = null;
   /** Training seconds before this process started (resumed runs). */
   private wallTimeOffset = 0;
   private stepsAtProcessStart = 0;
@@ -114,8 +120,17 @@ export class Trainer {
     this.progress = freshProgress(this.env.spec.observationSize);
     this.schedule = new EvaluationSchedule(options.config);
     this.episodeStats = new UpdateAccumulator(algorithmSpec(options.config.algorithm).statistics);
-    this.periodic = new PeriodicCheckpoints(options.config.keepPeriodicCheckpoints, (message) => this.emit({ type: 'log', level: 'warn', message }));
-    this.frames = new FrameRecorder(this.env.spec.frameLabels.length, (frames) => this.emit({ type: 'frames', frames }), options.streamFrames ?? false);
+    this.periodic = new PeriodicCheckpoints(
+      options.config.keepPeriodicCheckpoints,
+      (message) => this.emit({ type: 'log', level: 'warn', message }),
+      (dir) => this.emit({ type: 'checkpointDeleted', name: path.basename(dir), dir }),
+    );
+    this.frames = new FrameRecorder({
+      stride: this.env.spec.frameLabels.length,
+      stepSeconds: this.env.spec.dt,
+      send: (frames) => this.emit({ type: 'frames', frames }),
+      enabled: options.streamFrames ?? false,
+    });
     this.solvedThreshold = ENVIRONMENTS[options.config.environment].solved.threshold;
   }
 
@@ -135,6 +150,8 @@ export class Trainer {
         options.emit({ type: 'log', level: 'warn', message }),
       ));
     const created = new Date().toISOString();
+    // Kept in run.json: a tau above 0.5 trained on purpose is still worth a word next to its results.
+    const warnings = validateConfig(config).warnings.map((w) => w.message);
     const runInfo: RunInfo = {
       id: path.basename(options.runDir),
       name: options.name ?? path.basename(options.runDir),
@@ -146,6 +163,7 @@ export class Trainer {
       engine: engine.info,
       seed: config.seed,
       status: 'starting',
+      ...(warnings.length > 0 ? { warnings } : {}),
       ...(resume
         ? {
             resumedFrom: {
@@ -157,12 +175,17 @@ export class Trainer {
           }
         : {}),
     };
+    await prepareEnvironment(config.environment);
     const trainer = new Trainer(options, engine, runInfo);
-    await sweepCheckpointLeftovers(path.join(options.runDir, CHECKPOINTS_DIR));
+    // A killed writer's leftovers go when a run starts: in its own folder and in the folder it resumes from.
+    await sweepRunLeftovers(options.runDir);
+    if (options.resumeFrom) await sweepRunLeftovers(path.dirname(path.dirname(options.resumeFrom)));
     if (resume) await trainer.restore(resume, options.resumeFrom!);
     else trainer.agent.initialiseNetworks(config.seed);
     await writeRunInfo(options.runDir, runInfo);
     options.emit({ type: 'started', engine: engine.info, run: runInfo });
+    const scene = sceneEventOf(trainer.env);
+    if (scene) options.emit(scene);
     return trainer;
   }
 
@@ -218,7 +241,7 @@ export class Trainer {
       const stopped = this.stopRequested !== null;
       if (!stopped) await this.finalEvaluation();
       if (!stopped || this.stopRequested!.saveCheckpoint) await this.checkpoint('final');
-      this.frames.flush(this.progress.episode + 1);
+      this.frames.flush();
       await this.setState(stopped ? 'stopped' : 'finished');
     } catch (err) {
       await this.setState('crashed', (err as Error).message).catch(() => {});
@@ -261,13 +284,13 @@ export class Trainer {
       p.episodeReturn = 0;
       this.episodeStats.reset();
       p.inEpisode = true;
-      this.frames.startEpisode();
+      this.frames.startEpisode(p.episode + 1);
     }
     const action = this.agent.trainingAction(p.obs, p.totalSteps);
     const result = this.env.step(action);
     p.totalSteps++;
     p.episodeReturn += result.reward;
-    if (this.frames.enabled) this.frames.record(this.env.frame());
+    if (this.frames.isRecording) this.frames.record(this.env.frame());
     // Bootstrap through truncation: only true termination cuts the TD target.
     this.agent.observe(p.obs, action, result.reward, result.observation, result.terminated, p.totalSteps, this.episodeStats);
     p.obs = result.observation;
@@ -276,19 +299,22 @@ export class Trainer {
 
   private async finishEpisode(): Promise<void> {
     const p = this.progress;
-    this.frames.endEpisode(p.episode + 1);
+    this.frames.endEpisode();
     p.episode++;
-    const losses = this.episodeStats.means();
+    const { criticLoss = null, actorLoss = null, meanQ = null, ...algorithmStatistics } = this.episodeStats.means();
+    const losses = { criticLoss, actorLoss, meanQ };
     const row: EpisodeRow = {
       type: 'episode',
       episode: p.episode,
       step: p.totalSteps,
       return: p.episodeReturn,
       length: this.env.state.elapsedSteps,
-      criticLoss: losses.criticLoss,
-      actorLoss: losses.actorLoss,
-      meanQ: losses.meanQ,
+      criticLoss,
+      actorLoss,
+      meanQ,
       wallTime: this.wallTime(),
+      // The algorithm's own statistics (TD3's q1 and q2, SAC's alpha and entropy) as further fields.
+      ...algorithmStatistics,
     };
     p.recentReturns.push(row.return);
     if (p.recentReturns.length > RECENT_EPISODES) p.recentReturns.shift();
@@ -312,12 +338,15 @@ export class Trainer {
 
   private async runEvaluation(): Promise<EvalRow> {
     const p = this.progress;
-    const returns = await evaluatePolicy((obs) => this.agent.greedyAction(obs), this.config, this.config.evalEpisodes);
+    const returns = await evaluatePolicy((obs) => this.agent.greedyAction(obs), this.config, this.config.evalEpisodes, this.frames.evaluationSink(), p.totalSteps);
     const { mean, std } = meanStd(returns);
     const row: EvalRow = { type: 'eval', episode: p.episode, step: p.totalSteps, mean, std, returns, wallTime: this.wallTime() };
     p.latestEval = mean;
     p.lastEvalStep = p.totalSteps;
     if (p.bestEval === null || mean > p.bestEval) p.bestEval = mean;
+    this.latestEvaluation = { mean, std, step: row.step, episode: row.episode };
+    // The same test that saves a best checkpoint (finishEpisode): this evaluation is what makes it best.
+    if (mean === p.bestEval) this.bestEvaluation = this.latestEvaluation;
     if (p.solved === null && mean >= this.solvedThreshold) p.solved = { step: p.totalSteps, wallTime: row.wallTime };
     this.emit({ type: 'eval', row });
     return row;
@@ -334,12 +363,12 @@ export class Trainer {
 
   /** Pause, manual checkpoints, frames and status: everything that happens between steps. */
   private async serviceControl(): Promise<void> {
-    this.frames.flushIfDue(this.progress.episode + 1);
+    this.frames.flushIfDue();
     this.maybeStatus(false);
     await this.saveRequestedCheckpoints();
     if (this.pauseRequested && !this.stopRequested) {
       this.pauseRequested = false;
-      this.frames.flush(this.progress.episode + 1);
+      this.frames.flush();
       this.resumeSignalled = false;
       await this.setState('paused');
       while (!this.stopRequested && !this.resumeSignalled) {
@@ -377,6 +406,7 @@ export class Trainer {
       step: p.totalSteps,
       recentReturn: p.recentReturns.length > 0 ? p.recentReturns.reduce((a, b) => a + b, 0) / p.recentReturns.length : null,
       bestEval: p.bestEval,
+      evaluation: (reason === 'best' ? this.bestEvaluation : this.latestEvaluation) ?? null,
       reason,
       created: new Date().toISOString(),
       configHash: configHash(this.config),
@@ -412,21 +442,30 @@ export class Trainer {
     if (!restored.hadReplayBuffer) {
       this.emit({ type: 'log', level: 'warn', message: `checkpoint ${checkpointDir} has no replay buffer: training continues with an empty buffer` });
     }
-    await this.copyHistoryFrom(path.dirname(path.dirname(checkpointDir)), this.progress.totalSteps);
+    const evals = await this.copyHistoryFrom(path.dirname(path.dirname(checkpointDir)), this.progress.totalSteps);
+    for (const row of evals) {
+      this.latestEvaluation = { mean: row.mean, std: row.std, step: row.step, episode: row.episode };
+      if (this.bestEvaluation === null || row.mean > this.bestEvaluation.mean) this.bestEvaluation = this.latestEvaluation;
+    }
   }
 
-  /** A resumed run starts with the source run's curve up to the checkpoint, so its charts are whole. */
-  private async copyHistoryFrom(sourceRunDir: string, step: number): Promise<void> {
+  /**
+   * A resumed run starts with the source run's curve up to the checkpoint, so its charts are
+   * whole. Returns the evaluations it kept, in step order.
+   */
+  private async copyHistoryFrom(sourceRunDir: string, step: number): Promise<EvalRow[]> {
     if (path.resolve(sourceRunDir) === path.resolve(this.runDir)) {
       await this.metrics.truncateAfter(step);
-      return;
+      const kept = await readMetrics(this.runDir).catch(() => null);
+      return (kept?.evals ?? []).filter((r) => r.step <= step);
     }
     const history = await readMetrics(sourceRunDir).catch(() => null);
-    if (!history) return;
+    if (!history) return [];
     const rows: MetricsRow[] = [...history.episodes, ...history.evals]
       .filter((r) => r.step <= step)
       .sort((a, b) => a.step - b.step || (a.type === 'episode' ? -1 : 1));
     await this.metrics.append(rows);
+    return rows.filter((r): r is EvalRow => r.type === 'eval');
   }
 
   // ─── events ──────────────────────────────────────────────────────────────────────────────────

@@ -2,8 +2,10 @@
  * A fake VS Code for the dashboard harness page: `acquireVsCodeApi` (once per page, state kept in
  * sessionStorage across reloads as VS Code keeps it across panel revivals) and a simulated
  * extension host that answers `ready` with a run snapshot and then streams a synthetic run the way
- * the real host and trainer do: frame batches every ~100 ms faster than real time, episode rows,
- * evaluations every 5 episodes, checkpoints, status, and answers to Pause/Resume/Save/Stop.
+ * the real host and trainer do: faster than real time, whole training episodes at the rate the
+ * page plays them (in ~100 ms batches, the last one saying the episode's length), every
+ * evaluation's starts whole, episode rows, evaluations every 5 episodes, checkpoints, status,
+ * answers to Pause/Resume/Save/Stop, and "Watch this policy" while inspecting.
  *
  * Query parameters: scenario (see HarnessScenario), environment (an EnvironmentId; Pendulum-v1 by
  * default), theme (dark|light|high-contrast), stream=0 (send the snapshot only), respond=0 (do not answer commands), episodes=N (episodes
@@ -14,12 +16,13 @@ import type {
   CheckpointManifest,
   DashboardMode,
   EvaluationEvent,
+  FrameBatch,
   HostToWebview,
   RunSnapshot,
   RunStatus,
   TrainerToHost,
 } from '../../../src/shared/protocol';
-import { DEFAULT_ENVIRONMENT, isEnvironmentId } from '../../../src/shared/environments';
+import { DEFAULT_ENVIRONMENT, ENVIRONMENTS, isEnvironmentId } from '../../../src/shared/environments';
 import type { HarnessHandle, HarnessScenario } from '../harnessTypes';
 import { simulateEpisode, SYNTHETIC_ENGINE, SyntheticRun, type SimulatedEpisode } from '../syntheticRun';
 import { applyTheme, applyThemeFromQuery, collectCspViolations, installFakeVsCodeApi } from './fakeVsCode.mjs';
@@ -57,7 +60,7 @@ class FakeHost {
   private state: RunStatus;
   private live: boolean;
   private engineKnown: boolean;
-  private readonly mode: DashboardMode;
+  private mode: DashboardMode;
   private framesWanted = false;
   private ready = false;
   private frozen = false;
@@ -66,6 +69,10 @@ class FakeHost {
   private stepsSent = 0;
   private batches = 0;
   private evaluationStarted = false;
+  /** The episode in progress is sent to the page (whole), as the trainer's frame recorder decides. */
+  private recording = false;
+  private recordingStartedAt = 0;
+  private nextRecordingAt = -Infinity;
   private readonly replayedEvaluationEvents: TrainerToHost[] = [];
 
   constructor(private readonly scenario: HarnessScenario) {
@@ -101,6 +108,7 @@ class FakeHost {
       if (type === 'ready') this.onReady();
       else if (type === 'framesWanted') this.framesWanted = (message as { enabled?: unknown }).enabled === true;
       else if (type === 'command' && answersCommands) this.onCommand((message as { command?: unknown }).command);
+      else if (type === 'watchCheckpoint' && answersCommands) this.watchCheckpoint();
     }, 0);
   }
 
@@ -160,21 +168,29 @@ class FakeHost {
 
   private trainBatch(): void {
     if (this.state !== 'running') return;
-    this.episodeInProgress ??= this.run.simulateNextEpisode();
+    if (!this.episodeInProgress) {
+      this.episodeInProgress = this.run.simulateNextEpisode();
+      // Like the trainer: an episode is recorded whole once the one sent before has played at real time.
+      this.recording = this.framesWanted && performance.now() >= this.nextRecordingAt;
+      if (this.recording) this.recordingStartedAt = performance.now();
+    }
     const { length: steps, stride, frames } = this.episodeInProgress;
     const count = Math.min(stepsPerBatch, steps - this.stepsSent);
-    if (this.framesWanted) {
+    if (this.recording && this.framesWanted) {
       const data = frames.slice(stride * this.stepsSent, stride * (this.stepsSent + count));
-      this.event({ type: 'frames', frames: { episode: this.run.nextEpisode, firstStep: this.stepsSent, phase: 'train', stride, data } });
+      const last = this.stepsSent + count >= steps;
+      this.event({ type: 'frames', frames: { episode: this.run.nextEpisode, firstStep: this.stepsSent, phase: 'train', stride, data, ...(last ? { episodeLength: steps } : {}) } });
     }
     this.stepsSent += count;
     if (++this.batches % STATUS_EVERY_BATCHES === 0) this.event({ type: 'status', status: this.run.status('running', this.stepsSent) });
     if (this.stepsSent < steps) return;
 
+    if (this.recording) this.nextRecordingAt = this.recordingStartedAt + steps * ENVIRONMENTS[environment].dt * 1000 - BATCH_INTERVAL_MS;
     const { row, evaluation, checkpoints } = this.run.finishEpisode(this.episodeInProgress);
     this.episodeInProgress = null;
     this.stepsSent = 0;
     this.event({ type: 'episode', row });
+    if (evaluation && this.framesWanted) this.streamEvaluation(row.episode, row.step, this.run.config.evalEpisodes);
     if (evaluation) this.event({ type: 'eval', row: evaluation });
     for (const manifest of checkpoints) this.event({ type: 'checkpoint', dir: this.checkpointDir(manifest.name), manifest });
     if (this.run.finished) this.finish('finished');
@@ -216,35 +232,57 @@ class FakeHost {
     }
   }
 
+  /** An evaluation's starts, each whole and labelled, as the trainer streams them before its row. */
+  private streamEvaluation(trainedEpisodes: number, step: number, count: number): void {
+    for (let index = 1; index <= count; index++) {
+      const { length, stride, frames } = simulateEpisode(trainedEpisodes, 100_000 + index - 1, 'eval', this.run.config);
+      for (let first = 0; first < length; first += 100) {
+        const data = frames.slice(stride * first, stride * (first + 100));
+        const last = first + 100 >= length;
+        this.event({ type: 'frames', frames: { episode: index, firstStep: first, phase: 'eval', stride, data, evaluation: { step, index, count }, ...(last ? { episodeLength: length } : {}) } });
+      }
+    }
+  }
+
+  /** "Watch this policy": like the host, the inspected checkpoint is evaluated in the same panel. */
+  private watchCheckpoint(): void {
+    if (this.mode.kind !== 'inspect') return;
+    this.mode = { kind: 'evaluate', checkpoint: this.mode.checkpoint, checkpointDir: this.mode.checkpointDir, episodes: EVALUATION_EPISODES };
+    this.send({ type: 'showRun', snapshot: this.snapshot(), mode: this.mode });
+    this.runEvaluation();
+  }
+
   /**
    * Evaluates the checkpoint as the trainer process does: deterministic episodes from fixed seeds
-   * at full speed (all frames within a second), then the result, then exit.
+   * at full speed (all frames within a second), each whole and labelled, then the result, then exit.
    */
   private runEvaluation(): void {
     if (this.evaluationStarted || this.mode.kind !== 'evaluate') return;
     this.evaluationStarted = true;
-    const checkpoint = this.mode.checkpoint;
+    const { checkpoint, checkpointDir } = this.mode;
     const episodes = Array.from({ length: this.mode.episodes }, (_, i) =>
       simulateEpisode(checkpoint.episode, 100_000 + i, 'eval', this.run.config),
     );
-    const batches: { episode: number; firstStep: number; stride: number; data: number[] }[] = [];
+    const batches: FrameBatch[] = [];
+    const count = episodes.length;
     episodes.forEach(({ length, stride, frames }, index) => {
       for (let first = 0; first < length; first += 100) {
-        batches.push({ episode: index + 1, firstStep: first, stride, data: frames.slice(stride * first, stride * (first + 100)) });
+        const labels = { evaluation: { step: checkpoint.step, index: index + 1, count }, ...(first + 100 >= length ? { episodeLength: length } : {}) };
+        batches.push({ episode: index + 1, firstStep: first, phase: 'eval', stride, data: frames.slice(stride * first, stride * (first + 100)), ...labels });
       }
     });
     let next = 0;
     const timer = window.setInterval(() => {
       const batch = batches[next++];
       if (batch) {
-        this.event({ type: 'frames', frames: { ...batch, phase: 'eval' } });
+        this.event({ type: 'frames', frames: batch });
         return;
       }
       window.clearInterval(timer);
       const returns = episodes.map((e) => e.return);
       const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
       const std = Math.sqrt(returns.reduce((a, r) => a + (r - mean) ** 2, 0) / returns.length);
-      const result: EvaluationEvent = { type: 'evaluation', checkpointDir: this.checkpointDir('best'), returns, mean, std };
+      const result: EvaluationEvent = { type: 'evaluation', checkpointDir, returns, mean, std };
       this.replayedEvaluationEvents.push(result);
       this.event(result);
       this.event({ type: 'exiting', status: 'finished' });
