@@ -81,6 +81,42 @@ export const PRESETS: readonly Preset[] = [
       episodes: 100, totalSteps: 0, maxEpisodeSteps: 0, evalEverySteps: 1000, evalEveryEpisodes: 0,
     },
   },
+  {
+    id: 'invertedpendulum-td3',
+    environment: 'InvertedPendulum-v5',
+    algorithm: 'td3',
+    summary: "TD3 with this project's Pendulum networks and rates: the maximum evaluation (1000) within 11–17k steps on 5 of 5 seeds (BENCHMARKS.md).",
+    settings: {
+      environment: 'InvertedPendulum-v5', algorithm: 'td3', actorHidden: [64, 64], criticHidden: [64, 64], actorLr: 1e-3, criticLr: 2e-3,
+      gamma: 0.99, tau: 0.01, batchSize: 128, bufferSize: 50000, warmupSteps: 1000, noiseType: 'gaussian', noiseStd: 0.1,
+      policyDelay: 2, targetPolicyNoise: 0.2, targetNoiseClip: 0.5,
+      episodes: 0, totalSteps: 30000, maxEpisodeSteps: 0, evalEverySteps: 1000, evalEveryEpisodes: 0, evalEpisodes: 10,
+    },
+  },
+  {
+    id: 'invertedpendulum-sac',
+    environment: 'InvertedPendulum-v5',
+    algorithm: 'sac',
+    summary: 'SAC with the same networks and rates: the maximum evaluation (1000) within 5–10k steps on 5 of 5 seeds (BENCHMARKS.md).',
+    settings: {
+      environment: 'InvertedPendulum-v5', algorithm: 'sac', actorHidden: [64, 64], criticHidden: [64, 64], actorLr: 1e-3, criticLr: 2e-3,
+      gamma: 0.99, tau: 0.01, batchSize: 128, bufferSize: 50000, warmupSteps: 1000,
+      initialAlpha: 1, autotuneAlpha: true, targetEntropyPerAction: -1, alphaLr: 1e-3,
+      episodes: 0, totalSteps: 30000, maxEpisodeSteps: 0, evalEverySteps: 1000, evalEveryEpisodes: 0, evalEpisodes: 10,
+    },
+  },
+  {
+    id: 'inverteddoublependulum-td3',
+    environment: 'InvertedDoublePendulum-v5',
+    algorithm: 'td3',
+    summary: "TD3 with the TD3 paper's rates (3e-4, τ 0.005) on small networks: Gymnasium's threshold 9,100 within 26–41k steps on 3 of 3 seeds (BENCHMARKS.md).",
+    settings: {
+      environment: 'InvertedDoublePendulum-v5', algorithm: 'td3', actorHidden: [64, 64], criticHidden: [64, 64], actorLr: 3e-4, criticLr: 3e-4,
+      gamma: 0.99, tau: 0.005, batchSize: 128, bufferSize: 200000, warmupSteps: 5000, noiseType: 'gaussian', noiseStd: 0.1,
+      policyDelay: 2, targetPolicyNoise: 0.2, targetNoiseClip: 0.5,
+      episodes: 0, totalSteps: 150000, maxEpisodeSteps: 0, evalEverySteps: 5000, evalEveryEpisodes: 0, evalEpisodes: 5,
+    },
+  },
 ];
 
 export function presetById(id: string): Preset | undefined {

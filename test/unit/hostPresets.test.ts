@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { PresetOffers } from '../../src/extension/presets';
-import { defaultConfig } from '../../src/shared/config';
-import { matchingPreset, presetById } from '../../src/shared/presets';
+import { defaultConfig, resolveConfig } from '../../src/shared/config';
+import { matchingPreset, presetById, PRESETS } from '../../src/shared/presets';
 import { fakeVscode } from '../helpers/fakeVscode';
 
 test('choosing MountainCarContinuous offers its preset once; Apply writes only what differs, to the workspace', async () => {
@@ -47,4 +47,13 @@ test('"Not now" changes nothing; the command applies a preset picked by id', asy
 
 test('the default configuration is the Pendulum preset', () => {
   assert.equal(matchingPreset(defaultConfig())?.id, 'pendulum-ddpg');
+});
+
+test('every preset is a valid configuration for its own environment and algorithm', () => {
+  for (const preset of PRESETS) {
+    const { config, errors } = resolveConfig(preset.settings);
+    assert.ok(config, `${preset.id}: ${errors.map((e) => e.message).join('; ')}`);
+    assert.equal(config.environment, preset.environment, preset.id);
+    assert.equal(config.algorithm, preset.algorithm, preset.id);
+  }
 });
