@@ -101,7 +101,7 @@ ${line}
   Open in your browser:  ${server.folderUrl}
 
   Then press F1 and run "DDPG: Train".
-  Workspace: ${relative(ROOT, workspace)}/   Server log: ${relative(ROOT, logFile)}
+  Workspace: ${workspace}/   Server log: ${relative(ROOT, logFile)}
   Listening on 127.0.0.1 only (from another machine: ssh -L ${port}:127.0.0.1:${port} <host>).
   Press Ctrl-C to stop (training runs of the workspace stop too, with a final checkpoint).
 ${line}
