@@ -129,6 +129,30 @@ export const PRESETS: readonly Preset[] = [
       episodes: 0, totalSteps: 150000, maxEpisodeSteps: 0, evalEverySteps: 5000, evalEveryEpisodes: 0, evalEpisodes: 5,
     },
   },
+  {
+    id: 'halfcheetah-td3',
+    environment: 'HalfCheetah-v5',
+    algorithm: 'td3',
+    summary: "TD3 with the TD3 paper's rates on 128×128 networks: 3,959 at 100,000 steps, mean of 3 seeds (BENCHMARKS.md).",
+    settings: {
+      environment: 'HalfCheetah-v5', algorithm: 'td3', actorHidden: [128, 128], criticHidden: [128, 128], actorLr: 3e-4, criticLr: 3e-4,
+      gamma: 0.99, tau: 0.005, batchSize: 128, bufferSize: 200000, warmupSteps: 5000, noiseType: 'gaussian', noiseStd: 0.1,
+      policyDelay: 2, targetPolicyNoise: 0.2, targetNoiseClip: 0.5,
+      episodes: 0, totalSteps: 100000, maxEpisodeSteps: 0, evalEverySteps: 5000, evalEveryEpisodes: 0, evalEpisodes: 5,
+    },
+  },
+  {
+    id: 'halfcheetah-sac',
+    environment: 'HalfCheetah-v5',
+    algorithm: 'sac',
+    summary: 'SAC with the same rates and networks: 4,433 at 100,000 steps, mean of 3 seeds (BENCHMARKS.md).',
+    settings: {
+      environment: 'HalfCheetah-v5', algorithm: 'sac', actorHidden: [128, 128], criticHidden: [128, 128], actorLr: 3e-4, criticLr: 3e-4,
+      gamma: 0.99, tau: 0.005, batchSize: 128, bufferSize: 200000, warmupSteps: 5000,
+      initialAlpha: 1, autotuneAlpha: true, targetEntropyPerAction: -1, alphaLr: 1e-3,
+      episodes: 0, totalSteps: 100000, maxEpisodeSteps: 0, evalEverySteps: 5000, evalEveryEpisodes: 0, evalEpisodes: 5,
+    },
+  },
 ];
 
 export function presetById(id: string): Preset | undefined {
