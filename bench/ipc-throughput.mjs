@@ -66,8 +66,8 @@ function processCpuSeconds(pid) {
 async function measureOnce(buildDir, options) {
   const { tsImport } = await import('tsx/esm/api');
   const { TrainerProcess } = await tsImport(join(buildDir, 'src', 'extension', 'trainerProcess.ts'), import.meta.url);
-  const { resolveConfig } = await tsImport(join(ROOT, 'src', 'agent', 'config.ts'), import.meta.url);
-  const { createRunDirectory } = await tsImport(join(ROOT, 'src', 'agent', 'runDirectory.ts'), import.meta.url);
+  const { resolveConfig } = await tsImport(join(ROOT, 'src', 'shared', 'config.ts'), import.meta.url);
+  const { createRunDirectory } = await tsImport(join(ROOT, 'src', 'shared', 'node', 'runDirectory.ts'), import.meta.url);
 
   const { config, errors } = resolveConfig({
     actorHidden: [16, 16],
