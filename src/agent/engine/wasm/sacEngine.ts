@@ -17,9 +17,9 @@ import {
   type SacTrained,
 } from '../sacParameters';
 import { instantiateEngine, type ModuleFiles, type WasmGlobal, type WasmMemory, type WasmSimdLevel } from './engineModule';
+import { checkEngineOptions, MIN_ACT_CAPACITY, resolveThreads } from './engineOptions';
 import { BACKEND_SUFFIX, EngineThreads, type HelperExports } from './engineThreads';
 import type { ThreadPolicyOptions } from './threadPolicy';
-import { autoThreads } from './wasmEngine';
 
 export const SAC_MODULE_FILES: ModuleFiles = { 'relaxed-simd': 'sac-engine-relaxed.wasm', simd: 'sac-engine.wasm' };
 
@@ -42,30 +42,9 @@ interface SacExports extends HelperExports {
   [name: string]: unknown;
 }
 
-/** act() handles this many observations per wasm call at least (more when the batch is larger). */
-const MIN_ACT_CAPACITY = 256;
-
-function checkOptions({ shape, batchSize, hyper }: EngineOptions): void {
-  const positiveInteger = (name: string, n: number) => {
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name} must be a positive integer, got ${n}`);
-  };
-  positiveInteger('obsDim', shape.obsDim);
-  positiveInteger('actDim', shape.actDim);
-  positiveInteger('batchSize', batchSize);
-  shape.actorHidden.forEach((w, i) => positiveInteger(`actorHidden[${i}]`, w));
-  shape.criticHidden.forEach((w, i) => positiveInteger(`criticHidden[${i}]`, w));
-  if (!(shape.actionBound > 0)) throw new RangeError(`actionBound must be positive, got ${shape.actionBound}`);
-  sacHyperparametersOf(hyper);
-}
-
 export async function createSacWasmEngine(options: EngineOptions, load: SacWasmLoadOptions = {}): Promise<SacWasmEngine> {
-  checkOptions(options);
-  const requested = load.threads ?? 'auto';
-  if (requested !== 1 && requested !== 2 && requested !== 'adaptive' && requested !== 'auto') {
-    throw new RangeError(`threads must be 1, 2, 'adaptive' or 'auto', got ${String(requested)}`);
-  }
-  // SAC's update has about twice DDPG's work on the same shape, so DDPG's threshold is conservative.
-  const threads = requested === 'auto' ? autoThreads(options) : requested;
+  checkEngineOptions(options, sacHyperparametersOf);
+  const threads = resolveThreads(load.threads ?? 'auto', options);
   const { exports, memory, module, level } = await instantiateEngine<SacExports>(load.simd ?? 'auto', SAC_MODULE_FILES);
   const engine = new SacWasmEngine(exports, memory, options, `wasm-${level}${BACKEND_SUFFIX[threads]}`);
   if (threads !== 1) await engine.threads.start(threads, module, memory, (exports.helperMailboxPointer as WasmGlobal).value, load.threadPolicy);

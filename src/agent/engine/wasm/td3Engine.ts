@@ -9,9 +9,9 @@
 import type { AdamState, Batch, Engine, EngineInfo, EngineOptions, NetworkParameters, NetworkShape, OptimizerState, ThreadUsage, UpdateHyperparameters, UpdateSchedule, UpdateStats } from '../engine';
 import { assertTd3OptimizerState, assertTd3ParameterSizes, td3ParameterCount, TD3_TARGET_OF, TD3_TRAINED_NETWORKS, type Td3TrainedNetwork } from '../td3Parameters';
 import { instantiateEngine, type ModuleFiles, type WasmGlobal, type WasmMemory, type WasmSimdLevel } from './engineModule';
+import { checkEngineOptions, checkHyperparameters, MIN_ACT_CAPACITY, resolveThreads } from './engineOptions';
 import { BACKEND_SUFFIX, EngineThreads, type HelperExports } from './engineThreads';
 import type { ThreadPolicyOptions } from './threadPolicy';
-import { autoThreads } from './wasmEngine';
 
 export const TD3_MODULE_FILES: ModuleFiles = { 'relaxed-simd': 'td3-engine-relaxed.wasm', simd: 'td3-engine.wasm' };
 
@@ -47,36 +47,9 @@ interface Td3Exports extends HelperExports {
   [pointerOrCounter: string]: unknown;
 }
 
-/** act() handles this many observations per wasm call at least (more when the batch is larger). */
-const MIN_ACT_CAPACITY = 256;
-
-function checkOptions({ shape, batchSize, hyper }: EngineOptions): void {
-  const positiveInteger = (name: string, n: number) => {
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name} must be a positive integer, got ${n}`);
-  };
-  positiveInteger('obsDim', shape.obsDim);
-  positiveInteger('actDim', shape.actDim);
-  positiveInteger('batchSize', batchSize);
-  shape.actorHidden.forEach((w, i) => positiveInteger(`actorHidden[${i}]`, w));
-  shape.criticHidden.forEach((w, i) => positiveInteger(`criticHidden[${i}]`, w));
-  if (!(shape.actionBound > 0)) throw new RangeError(`actionBound must be positive, got ${shape.actionBound}`);
-  checkHyperparameters(hyper);
-}
-
-function checkHyperparameters(hyper: UpdateHyperparameters): void {
-  for (const key of ['gamma', 'tau', 'actorLr', 'criticLr'] as const) {
-    if (!Number.isFinite(hyper[key])) throw new RangeError(`${key} must be a finite number, got ${hyper[key]}`);
-  }
-}
-
 export async function createTd3WasmEngine(options: EngineOptions, load: Td3WasmLoadOptions = {}): Promise<Td3WasmEngine> {
-  checkOptions(options);
-  const requested = load.threads ?? 'auto';
-  if (requested !== 1 && requested !== 2 && requested !== 'adaptive' && requested !== 'auto') {
-    throw new RangeError(`threads must be 1, 2, 'adaptive' or 'auto', got ${String(requested)}`);
-  }
-  // TD3's update has more work than DDPG's on the same shape, so DDPG's threshold is conservative.
-  const threads = requested === 'auto' ? autoThreads(options) : requested;
+  checkEngineOptions(options);
+  const threads = resolveThreads(load.threads ?? 'auto', options);
   const { exports, memory, module, level } = await instantiateEngine<Td3Exports>(load.simd ?? 'auto', TD3_MODULE_FILES);
   const engine = new Td3WasmEngine(exports, memory, options, `wasm-${level}${BACKEND_SUFFIX[threads]}`);
   if (threads !== 1) await engine.threads.start(threads, module, memory, exports.helperMailboxPointer.value, load.threadPolicy);

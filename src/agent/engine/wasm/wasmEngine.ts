@@ -4,10 +4,11 @@
  * typed-array views, so the batch is sampled straight into wasm memory and an update is one call.
  */
 
-import { availableParallelism } from 'node:os';
 import type { AdamState, Batch, Engine, EngineInfo, EngineOptions, NetworkParameters, NetworkShape, OptimizerState, ThreadUsage, UpdateHyperparameters, UpdateStats } from '../engine';
 import { actorLayers, assertParameterSizes, criticLayers, parameterCount } from '../parameters';
 import { instantiateEngine, type EngineExports, type WasmGlobal, type WasmMemory, type WasmSimdLevel } from './engineModule';
+import { checkEngineOptions, checkHyperparameters, MIN_ACT_CAPACITY, resolveThreads } from './engineOptions';
+import { BACKEND_SUFFIX } from './engineThreads';
 import { startHelperThread, type HelperThread } from './helperThread';
 import { AdaptiveThreadPolicy, type ThreadPolicyOptions } from './threadPolicy';
 
@@ -29,54 +30,16 @@ export interface WasmEngineLoadOptions {
   threadPolicy?: Partial<ThreadPolicyOptions>;
 }
 
-export type ThreadMode = 1 | 2 | 'adaptive';
-
-/** 'auto' threads: cores the machine must have. */
-const AUTO_THREADS_MIN_CORES = 2;
-/** 'auto' threads: batch × (actor + critic parameters) from which a second thread pays (hidden 128, batch 64). */
-const AUTO_THREADS_MIN_WORK = 2_000_000;
-
-/** The thread mode 'auto' resolves to for these options on this machine. */
-export function autoThreads(options: EngineOptions, cores = availableParallelism()): 1 | 'adaptive' {
-  const work = options.batchSize * (parameterCount(actorLayers(options.shape)) + parameterCount(criticLayers(options.shape)));
-  return cores >= AUTO_THREADS_MIN_CORES && work >= AUTO_THREADS_MIN_WORK ? 'adaptive' : 1;
-}
-
-const BACKEND_SUFFIX: Record<ThreadMode, string> = { 1: '', 2: '-2threads', adaptive: '-adaptive-threads' };
-
-/** act() handles this many observations per wasm call at least (more when the batch is larger). */
-const MIN_ACT_CAPACITY = 256;
+export type { ThreadMode } from './engineThreads';
+export { autoThreads } from './engineOptions';
 
 /** Ends the helper thread of an engine that was garbage-collected without dispose(). */
 const abandonedHelpers = new FinalizationRegistry<HelperThread>((helper) => helper.stop());
 
-function checkOptions({ shape, batchSize, hyper }: EngineOptions): void {
-  const positiveInteger = (name: string, n: number) => {
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name} must be a positive integer, got ${n}`);
-  };
-  positiveInteger('obsDim', shape.obsDim);
-  positiveInteger('actDim', shape.actDim);
-  positiveInteger('batchSize', batchSize);
-  shape.actorHidden.forEach((w, i) => positiveInteger(`actorHidden[${i}]`, w));
-  shape.criticHidden.forEach((w, i) => positiveInteger(`criticHidden[${i}]`, w));
-  if (!(shape.actionBound > 0)) throw new RangeError(`actionBound must be positive, got ${shape.actionBound}`);
-  checkHyperparameters(hyper);
-}
-
-function checkHyperparameters(hyper: UpdateHyperparameters): void {
-  for (const key of ['gamma', 'tau', 'actorLr', 'criticLr'] as const) {
-    if (!Number.isFinite(hyper[key])) throw new RangeError(`${key} must be a finite number, got ${hyper[key]}`);
-  }
-}
-
 /** Creates a wasm engine; rejects with an Error saying why when the module cannot be loaded. */
 export async function createWasmEngine(options: EngineOptions, load: WasmEngineLoadOptions = {}): Promise<WasmEngine> {
-  checkOptions(options);
-  const requested = load.threads ?? 'auto';
-  if (requested !== 1 && requested !== 2 && requested !== 'adaptive' && requested !== 'auto') {
-    throw new RangeError(`threads must be 1, 2, 'adaptive' or 'auto', got ${String(requested)}`);
-  }
-  const threads = requested === 'auto' ? autoThreads(options) : requested;
+  checkEngineOptions(options);
+  const threads = resolveThreads(load.threads ?? 'auto', options);
   const { exports, memory, module, level } = await instantiateEngine(load.simd ?? 'auto');
   const engine = new WasmEngine(exports, memory, options, `wasm-${level}${BACKEND_SUFFIX[threads]}`);
   if (threads !== 1) {
