@@ -3,7 +3,7 @@
  * same words everywhere, so a run picked in a list is recognisable in the tree.
  */
 
-import { describeCheckpoint, explainCheckpointScore } from '../shared/checkpointScore';
+import { describeCheckpoint, describeCheckpointEvaluation } from '../shared/checkpointScore';
 import type { CheckpointManifest } from '../shared/protocol';
 import { environmentOf, isEnvironmentId } from '../shared/environments';
 
@@ -69,7 +69,7 @@ export function manifestMarkdown(manifest: CheckpointManifest, dir: string): str
     ['Episode', String(manifest.episode)],
     ['Step', manifest.step.toLocaleString('en-US')],
     ['Kind', manifest.reason],
-    ['Evaluation', explainCheckpointScore(manifest)],
+    ['Evaluation', describeCheckpointEvaluation(manifest)],
     ['Recent training return (last 10)', formatReturn(manifest.recentReturn)],
     ["Run's best evaluation when saved", formatReturn(manifest.bestEval)],
     ['Created', manifest.created],

@@ -1,9 +1,10 @@
 /**
  * A checkpoint in words, the same in the Runs view, the quick picks and the dashboard: its kind
  * first (the part that must survive a narrow side bar), then the deterministic evaluation it is
- * judged by — "best · eval −141.2 ± 3.0 @ 20,000", "periodic · eval −160.4 @ 18,000 (latest)",
+ * judged by — "best · eval −141.2 ± 3.0 @ 20,000", "periodic · eval −160.4 @ 18,000",
  * "final · not evaluated". A training return is never shown as the score: a best checkpoint read
- * "return −276.8" next to periodic ones at −140.2 (issue #10).
+ * "return −276.8" next to periodic ones at −140.2 (issue #10). Beside an "Evaluation" label (the
+ * dashboard's banner, the Runs view's hover) the value says it without the word again.
  */
 
 import type { CheckpointEvaluation, CheckpointManifest } from './protocol';
@@ -28,17 +29,22 @@ export function formatScore(value: number): string {
 
 const formatStep = (step: number) => Math.round(step).toLocaleString('en-US');
 
+/** ± 3.0: a spread has no sign. */
+const formatSpread = (std: number) => formatScore(Math.abs(std));
+
 /**
  * The score part. An evaluation at the checkpoint's own step scored this very policy (± its std);
- * an earlier one is the latest the run had, said so. A manifest written before checkpoints
- * recorded their evaluation has none to show, except a best one: the run's best when it was
- * saved is the evaluation that made it best.
+ * an earlier one is the latest the run had when it was saved, and its step (before the
+ * checkpoint's own) says so. No "(latest)" mark: every checkpoint saved between two evaluations
+ * has the same latest one, so several rows of a run read "(latest)" and it looked like the
+ * newest checkpoint's. A manifest written before checkpoints recorded their evaluation has none
+ * to show, except a best one: the run's best when it was saved is the evaluation that made it best.
  */
 export function describeCheckpointScore(manifest: ScoredManifest): string {
   const evaluation = checkpointEvaluationOf(manifest);
   if (evaluation) {
-    if (evaluation.step === manifest.step) return `eval ${formatScore(evaluation.mean)} ± ${formatScore(evaluation.std).replace('−', '')} @ ${formatStep(evaluation.step)}`;
-    return `eval ${formatScore(evaluation.mean)} @ ${formatStep(evaluation.step)} (latest)`;
+    if (evaluation.step === manifest.step) return `eval ${formatScore(evaluation.mean)} ± ${formatSpread(evaluation.std)} @ ${formatStep(evaluation.step)}`;
+    return `eval ${formatScore(evaluation.mean)} @ ${formatStep(evaluation.step)}`;
   }
   if (manifest.evaluation === null) return 'not evaluated';
   if (manifest.reason === 'best' && isFiniteNumber(manifest.bestEval)) return `eval ${formatScore(manifest.bestEval)}`;
@@ -50,14 +56,18 @@ export function describeCheckpoint(manifest: ScoredManifest): string {
   return `${manifest.reason} · ${describeCheckpointScore(manifest)}`;
 }
 
-/** One sentence for tooltips: what the score is and where it comes from. */
-export function explainCheckpointScore(manifest: ScoredManifest & Pick<CheckpointManifest, 'episode'>): string {
+/**
+ * The value of an "Evaluation" row: the score and whose it is, in full ("−141.2 ± 3.0 at step
+ * 20,000 (this policy)"). The label says "evaluation" already.
+ */
+export function describeCheckpointEvaluation(manifest: ScoredManifest): string {
   const evaluation = checkpointEvaluationOf(manifest);
   if (evaluation) {
-    const what = `${formatScore(evaluation.mean)} ± ${formatScore(evaluation.std).replace('−', '')}, deterministic evaluation at step ${formatStep(evaluation.step)} (episode ${evaluation.episode})`;
-    if (manifest.reason === 'best') return `${what}: the evaluation that made it the best`;
-    return evaluation.step === manifest.step ? `${what}: this checkpoint's policy` : `${what}: the latest before this checkpoint (step ${formatStep(manifest.step)})`;
+    const score = `${formatScore(evaluation.mean)} ± ${formatSpread(evaluation.std)} at step ${formatStep(evaluation.step)}`;
+    if (manifest.reason === 'best') return `${score} (the one that made it the best)`;
+    return evaluation.step === manifest.step ? `${score} (this policy)` : `${score} (the latest before this checkpoint)`;
   }
-  if (manifest.evaluation === null) return 'No deterministic evaluation had run when it was saved';
-  return 'Saved before checkpoints recorded their evaluation';
+  if (manifest.evaluation === null) return 'none had run when it was saved';
+  if (manifest.reason === 'best' && isFiniteNumber(manifest.bestEval)) return `${formatScore(manifest.bestEval)} (the run's best when it was saved)`;
+  return 'not recorded (saved before checkpoints recorded their evaluation)';
 }

@@ -74,7 +74,7 @@ function fixtureRuns(): string {
 /** The Runs view as extension.ts wires it, on the fake API; `changes` is what it asked VS Code to redraw. */
 function runsView(manager: RunManager, runsDir: string, options: { onRunCount?: (n: number) => void; clock?: ThrottleClock } = {}) {
   const fake = fakeVscode();
-  const index = new RunIndex(fake.api, manager.onDidReceiveEvent, runsDir);
+  const index = new RunIndex(fake.api, manager, runsDir);
   const tree = new RunsTreeProvider(fake.api, manager, index, options.onRunCount ?? (() => undefined), options.clock);
   const changes: Array<RunsTreeNode | RunsTreeNode[] | undefined | void> = [];
   tree.onDidChangeTreeData((change) => changes.push(change));
@@ -122,7 +122,7 @@ test('the tree lists runs newest first, with state icons, environments and descr
     [
       ['broken', 'unreadable', 'ddpgCheckpointBroken'],
       ['final · eval −160.4 ± 10.0 @ 10,000', 'ep 50 · step 10,000', 'ddpgCheckpoint'],
-      ['periodic · eval −400.0 @ 1,000 (latest)', 'ep 10 · step 2,000', 'ddpgCheckpoint'],
+      ['periodic · eval −400.0 @ 1,000', 'ep 10 · step 2,000', 'ddpgCheckpoint'],
     ],
   );
   assert.equal(cpItems[1].command?.command, 'ddpg.inspectCheckpoint');
@@ -178,10 +178,21 @@ test('states, icons, labels and the status bar text', () => {
   assert.equal(checkpointDescription(m), 'ep 3 · step 600');
   const judged = { ...m, evaluation: { mean: -141.24, std: 3.04, step: 600, episode: 3 } };
   assert.equal(checkpointLabel(judged), 'best · eval −141.2 ± 3.0 @ 600', 'the kind first, then the evaluation that made it best');
-  assert.equal(checkpointLabel({ ...judged, reason: 'periodic', step: 20000, evaluation: { mean: -160.44, std: 9, step: 18000, episode: 90 } }), 'periodic · eval −160.4 @ 18,000 (latest)');
+  // Every checkpoint saved since the last evaluation has it as its latest: none is marked as if it were the run's newest.
+  const sinceEvaluation = { ...judged, reason: 'periodic' as const, evaluation: { mean: -160.44, std: 9, step: 18000, episode: 90 } };
+  assert.deepEqual(
+    [19000, 20000].map((step) => checkpointLabel({ ...sinceEvaluation, step })),
+    ['periodic · eval −160.4 @ 18,000', 'periodic · eval −160.4 @ 18,000'],
+  );
   assert.equal(checkpointLabel({ ...m, reason: 'final', evaluation: null }), 'final · not evaluated');
   assert.equal(checkpointLabel({ ...m, reason: 'periodic' }), 'periodic · eval not recorded', 'any other older manifest has no score to show');
-  assert.match(manifestMarkdown(judged, '/x'), /the evaluation that made it the best/);
+  // Beside the hover's "Evaluation" label, the value does not say "evaluation" again.
+  const evaluationRow = (md: string) => md.match(/^\| Evaluation \| (.*) \|$/m)?.[1];
+  assert.equal(evaluationRow(manifestMarkdown(judged, '/x')), '−141.2 ± 3.0 at step 600 (the one that made it the best)');
+  assert.equal(evaluationRow(manifestMarkdown({ ...sinceEvaluation, step: 20000 }, '/x')), '−160.4 ± 9.0 at step 18,000 (the latest before this checkpoint)');
+  assert.equal(evaluationRow(manifestMarkdown({ ...sinceEvaluation, step: 18000 }, '/x')), '−160.4 ± 9.0 at step 18,000 (this policy)');
+  assert.equal(evaluationRow(manifestMarkdown({ ...m, reason: 'final', evaluation: null }, '/x')), 'none had run when it was saved');
+  assert.equal(evaluationRow(manifestMarkdown(m, '/x')), "−300.0 (the run's best when it was saved)");
   assert.match(manifestMarkdown({ ...m, name: 'a|b' }, '/x'), /Checkpoint a\\\|b/, 'markdown in names is escaped');
   const summary = { runId: 'r', runDir: '/r', name: 'r', state: 'running' as const, episode: 12, totalEpisodes: 100, latestReturn: -812.34, bestEval: null };
   assert.equal(statusBarText(summary, 0), '$(pulse) DDPG ep 12/100 · R −812.3');

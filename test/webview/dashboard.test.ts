@@ -241,11 +241,11 @@ test('checkpoints: only a manual one gets a toast; the list leads with the kind 
   const shown = await rows();
   assert.deepEqual(shown.slice(0, 3), [
     ['best', 'eval −141.2 ± 3.0 @ 1,812,600', 'best'],
-    ['periodic', 'eval −160.4 @ 1,812,000 (latest)', 'ep9062'],
+    ['periodic', 'eval −160.4 @ 1,812,000', 'ep9062'],
     ['manual', 'not evaluated', 'manual-ep9061'],
   ]);
   const title = await page.getByTestId('checkpoint-row').first().getAttribute('title');
-  assert.match(title ?? '', /the evaluation that made it the best/);
+  assert.match(title ?? '', /^Evaluation −141\.2 ± 3\.0 at step 1,812,600 \(the one that made it the best\)\. Saved at episode 9,063/);
 
   await sendEvent(page, { type: 'checkpointDeleted', name: 'ep9062', dir: '/runs/x/checkpoints/ep9062' });
   await waitForText(page, 'checkpoint-count', String(saved - 1));
@@ -358,6 +358,8 @@ test('inspect mode: the checkpoint banner, curves cut at the checkpoint, no cont
   await banner.waitFor({ state: 'visible' });
   assert.match(await banner.innerText(), /Inspecting checkpoint\s+ep0075/);
   assert.match(await banner.innerText(), /Reason\s+periodic/);
+  const evaluationFact = banner.locator('.manifest-item', { hasText: /^Evaluation/ });
+  assert.match((await evaluationFact.locator('dd').textContent()) ?? '', /^−?[\d,]+\.\d ± [\d,]+\.\d at step 15,000 \(this policy\)$/, 'the label says "evaluation" once');
   await waitForText(page, 'episode-points', '75');
   assert.match(await text(page, 'mode-banner'), /15,000/);
   assert.equal(await page.getByTestId('btn-pause-resume').isVisible(), false);

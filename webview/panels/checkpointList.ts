@@ -3,7 +3,7 @@
  * few, each by its kind and the evaluation it is judged by (the same words as the sidebar's).
  */
 
-import { describeCheckpointScore, explainCheckpointScore } from '../../src/shared/checkpointScore';
+import { describeCheckpointEvaluation, describeCheckpointScore } from '../../src/shared/checkpointScore';
 import type { CheckpointManifest } from '../../src/shared/protocol';
 import { element } from '../dom';
 import { formatInteger } from '../format';
@@ -30,7 +30,7 @@ export class CheckpointList {
     }
     const newestFirst = [...checkpoints].sort((a, b) => b.step - a.step || b.created.localeCompare(a.created));
     const rows = newestFirst.slice(0, SHOWN).map((checkpoint) =>
-      element('tr', { testId: 'checkpoint-row', title: `${explainCheckpointScore(checkpoint)}. Saved at episode ${formatInteger(checkpoint.episode)}, step ${formatInteger(checkpoint.step)}.` }, [
+      element('tr', { testId: 'checkpoint-row', title: `Evaluation ${describeCheckpointEvaluation(checkpoint)}. Saved at episode ${formatInteger(checkpoint.episode)}, step ${formatInteger(checkpoint.step)}.` }, [
         element('th', { attributes: { scope: 'row' }, testId: 'checkpoint-kind', text: checkpoint.reason }),
         element('td', { className: 'numeric', testId: 'checkpoint-score', text: describeCheckpointScore(checkpoint) }),
         element('td', { className: 'muted' }, [element('code', { text: checkpoint.name })]),

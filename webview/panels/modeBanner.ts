@@ -4,7 +4,7 @@
  * checkpoint and lists its manifest.
  */
 
-import { describeCheckpointScore } from '../../src/shared/checkpointScore';
+import { describeCheckpointEvaluation } from '../../src/shared/checkpointScore';
 import type { CheckpointManifest, DashboardMode } from '../../src/shared/protocol';
 import { element } from '../dom';
 import { formatDateTime, formatInteger, formatReturn } from '../format';
@@ -22,7 +22,7 @@ function manifestFacts(checkpoint: CheckpointManifest): HTMLElement {
     ['Episode', formatInteger(checkpoint.episode)],
     ['Step', formatInteger(checkpoint.step)],
     // Its own score first: the run's best when it was saved is another checkpoint's score.
-    ['Evaluation', describeCheckpointScore(checkpoint)],
+    ['Evaluation', describeCheckpointEvaluation(checkpoint)],
     ['Recent return', formatReturn(checkpoint.recentReturn)],
     ["Run's best eval then", formatReturn(checkpoint.bestEval)],
     ['Created', formatDateTime(checkpoint.created)],
