@@ -326,6 +326,7 @@ export class DdpgCommands extends Disposable {
     );
     if (confirm !== 'Delete') return false;
     await deleteCheckpoint(this.runsRootFor(choice.runDir), choice.dir);
+    this.deps.runManager.forgetDeletedCheckpoint(choice.runId, choice.runDir, choice.dir);
     this.deps.mainLog.info(`deleted checkpoint ${choice.dir}`);
     this.deps.tree.scheduleRefresh();
     return true;
@@ -344,6 +345,7 @@ export class DdpgCommands extends Disposable {
     for (const checkpoint of checkpoints) {
       try {
         await deleteCheckpoint(this.runsRootFor(checkpoint.runDir), checkpoint.dir);
+        this.deps.runManager.forgetDeletedCheckpoint(checkpoint.runId, checkpoint.runDir, checkpoint.dir);
         this.deps.mainLog.info(`deleted checkpoint ${checkpoint.dir}`);
       } catch (err) {
         failures.push((err as Error).message);

@@ -73,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): DdpgLabApi {
   const contextKeys = new ContextKeys(vscode, runManager);
   context.subscriptions.push(contextKeys);
 
-  const runIndex = new RunIndex(vscode, runManager.onDidReceiveEvent, runsDirectory());
+  const runIndex = new RunIndex(vscode, runManager, runsDirectory());
   context.subscriptions.push(runIndex);
   const tree = new RunsTreeProvider(vscode, runManager, runIndex, (count) => contextKeys.set(CONTEXT_KEYS.hasRuns, count > 0));
   context.subscriptions.push(tree);

@@ -1,10 +1,12 @@
 /**
  * What the run manager holds for a run with a trainer attached in this window (started here or
- * attached to), and the summary of it that views show.
+ * attached to): its history, its log, and the conversation with its trainer (commands held until
+ * it has started, what each event means for the trainer and the log). And the summary of it that
+ * views show.
  */
 
-import type { HostToTrainer, RunStatus } from '../shared/protocol';
-import type { RunHistory } from './runHistory';
+import type { EngineInfo, HostToTrainer, RunStatus, TrainerToHost } from '../shared/protocol';
+import { isTerminal, type HistoryChange, type RunHistory } from './runHistory';
 import type { TrainerHandle } from './trainerProcess';
 
 /** A run's log (a LogOutputChannel in VS Code). */
@@ -37,6 +39,46 @@ export class LiveRun {
     this.trainer = trainer;
     this.log = log;
   }
+
+  /** Sends a command to the trainer, or holds it until the trainer has started; false once the run has ended. */
+  command(command: HostToTrainer): boolean {
+    if (isTerminal(this.history.state)) return false;
+    if (!this.started && command.type !== 'stop') {
+      this.pending.push(command);
+      return true;
+    }
+    return this.trainer.send(command);
+  }
+
+  /** A validated event of the trainer: acted on, logged, then folded into the history. */
+  receive(event: TrainerToHost): HistoryChange {
+    switch (event.type) {
+      case 'started':
+        this.started = true;
+        // Commands given while the trainer was building its engine, then the current frame wish.
+        for (const command of this.pending.splice(0)) if (command.type !== 'setFrameStreaming') this.trainer.send(command);
+        if (this.framesWanted) this.trainer.send({ type: 'setFrameStreaming', enabled: true });
+        this.log.info(`started: engine ${describeEngine(event.engine)}`);
+        break;
+      case 'log':
+        this.log[event.level](event.message);
+        break;
+      case 'error':
+        this.lastError = event.message;
+        this.log.error(event.stack ?? event.message);
+        break;
+      case 'checkpoint':
+        this.log.info(`checkpoint ${event.manifest.name} (${event.manifest.reason}) at episode ${event.manifest.episode}, step ${event.manifest.step}`);
+        break;
+      default:
+        break;
+    }
+    return this.history.apply(event);
+  }
+}
+
+function describeEngine(engine: EngineInfo): string {
+  return `${engine.engine} (${engine.backend})`;
 }
 
 export interface LiveRunSummary {

@@ -8,6 +8,10 @@
  * its folder is listed again only when something said it changed, and then only new folders and
  * those named by a change are read; a manifest that a trainer's checkpoint event carries is not
  * read back at all. Metrics are summarised again only when metrics.jsonl changed.
+ *
+ * A checkpoint that a listing had and the next one of its folder lacks was deleted without its
+ * trainer saying so (outside VS Code): the run manager is told, so that the run's history in
+ * memory, and the dashboard showing it, forget it too.
  */
 
 import { promises as fs } from 'node:fs';
@@ -19,8 +23,11 @@ import { CHECKPOINTS_DIR, listRuns, METRICS_FILE, parseMetrics, readCheckpointMa
 import { segmentsInside } from './checkpointDeletion';
 import { Disposable } from './disposable';
 import { Emitter, type Event } from './events';
-import type { RunEvent } from './runManager';
+import type { RunManager } from './runManager';
 import type { VSCode } from './vscodeApi';
+
+/** What the index hears from the run manager, and tells it. */
+export type RunIndexRuns = Pick<RunManager, 'onDidReceiveEvent' | 'forgetDeletedCheckpoint'>;
 
 /** The part of the vscode API the index needs: a file watcher. */
 export type RunIndexApi = Pick<VSCode, 'Uri' | 'RelativePattern'> & { workspace: Pick<VSCode['workspace'], 'createFileSystemWatcher'> };
@@ -73,15 +80,16 @@ export class RunIndex extends Disposable {
 
   constructor(
     private readonly api: RunIndexApi,
-    /** A trainer's checkpoint event carries the manifest just written: no need to read it back. */
-    trainerEvents: Event<RunEvent>,
+    private readonly runManager: RunIndexRuns,
     runsDir: string,
   ) {
     super();
     this.runsDir = runsDir;
     this._register(
-      trainerEvents(({ event }) => {
+      runManager.onDidReceiveEvent(({ event }) => {
+        // A checkpoint event carries the manifest just written: no need to read it back.
         if (event.type === 'checkpoint') this.checkpointWritten(event.dir, event.manifest);
+        else if (event.type === 'checkpointDeleted') this.checkpointDeleted(event.dir);
       }),
     );
     this.watch();
@@ -104,7 +112,10 @@ export class RunIndex extends Disposable {
 
   /** Everything is read from disk again (the Refresh command). */
   invalidate(): void {
-    this.listings.clear();
+    // Each run's folder is read afresh but against what it held, so that checkpoints deleted outside VS Code are found gone.
+    for (const [key, listing] of this.listings) {
+      this.listings.set(key, { entries: new Map(listing.entries), relist: true, reread: new Set(listing.entries.keys()) });
+    }
   }
 
   /** A run folder that is no longer listed: its cached state goes. */
@@ -196,6 +207,13 @@ export class RunIndex extends Disposable {
     this.listings.get(path.dirname(parent))?.entries.set(path.basename(folder), { manifest });
   }
 
+  private checkpointDeleted(dir: string): void {
+    const folder = path.resolve(dir);
+    const parent = path.dirname(folder);
+    if (path.basename(parent) !== CHECKPOINTS_DIR) return;
+    this.listings.get(path.dirname(parent))?.entries.delete(path.basename(folder));
+  }
+
   /** `name` is a checkpoint folder known to have changed. */
   private invalidateCheckpoints(runDir: string, name?: string): void {
     const listing = this.listings.get(runDir);
@@ -207,6 +225,7 @@ export class RunIndex extends Disposable {
   private async relistCheckpoints(parent: string, listing: CheckpointListing): Promise<void> {
     // Cleared before reading: a change that lands meanwhile marks it again for the next redraw.
     listing.relist = false;
+    const listed = new Map(listing.entries);
     const reread = new Set(listing.reread);
     listing.reread.clear();
     // Opening a run is when a killed writer's leftovers go (a live writer's never: the sweep checks its pid).
@@ -222,7 +241,15 @@ export class RunIndex extends Disposable {
       names = [];
     }
     const present = new Set(names);
-    for (const name of [...listing.entries.keys()]) if (!present.has(name)) listing.entries.delete(name);
+    const gone: Array<{ dir: string; manifest: CheckpointManifest }> = [];
+    for (const [name, entry] of [...listing.entries]) {
+      if (present.has(name)) continue;
+      listing.entries.delete(name);
+      // One written while the folder was read (a best checkpoint replaced) is not the one found missing.
+      if (entry.manifest && listed.get(name) === entry) gone.push({ dir: path.join(parent, name), manifest: entry.manifest });
+    }
+    const runDir = path.dirname(parent);
+    for (const { dir, manifest } of gone) this.runManager.forgetDeletedCheckpoint(manifest.runId, runDir, dir, manifest);
     const toRead = names.filter((name) => reread.has(name) || listing.entries.get(name)?.manifest === undefined);
     const results = await Promise.all(
       toRead.map(async (name) => {

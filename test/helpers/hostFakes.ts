@@ -33,13 +33,19 @@ export class ManualClock implements ThrottleClock {
   }
 }
 
-/** A trainer that records what it is sent and emits what the test gives it; it never exits. */
+/** A trainer that records what it is sent and emits what the test gives it; it exits only when the test says. */
 export class FakeTrainer implements TrainerHandle {
   readonly pid = 1;
   readonly sent: HostToTrainer[] = [];
-  readonly exited = new Promise<TrainerExit>(() => undefined);
+  readonly exited: Promise<TrainerExit>;
   readonly isRunning = true;
-  constructor(readonly listeners: TrainerListeners) {}
+  private resolveExit!: (exit: TrainerExit) => void;
+  constructor(readonly listeners: TrainerListeners) {
+    this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+  }
+  exit(exit: TrainerExit) {
+    this.resolveExit(exit);
+  }
   send(command: HostToTrainer) {
     this.sent.push(command);
     return true;
