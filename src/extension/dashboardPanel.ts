@@ -39,6 +39,11 @@ export interface DashboardDependencies {
 
 /** Live events are posted to the webview at most this often (a change of state at once). */
 const LIVE_BATCH_MS = 100;
+/**
+ * The evaluation steps a panel keeps to replay: ten 1000-step MuJoCo episodes. A longer evaluation
+ * still plays live; a page that comes late or reloads gets its first episodes.
+ */
+const MAX_REPLAYED_EVALUATION_FRAMES = 10_000;
 
 /** One webview panel and the conversation with the script inside it. */
 export class DashboardPanel extends Disposable {
@@ -50,8 +55,9 @@ export class DashboardPanel extends Disposable {
   private evaluation: EvaluationSession | undefined;
   /** How the evaluation shown ended; a deterministic one that succeeded is not worth running again. */
   private evaluationOutcome: 'running' | 'succeeded' | 'failed' = 'running';
-  /** Evaluation results and errors, replayed after each `ready` (frames are not: they are live only). */
+  /** The evaluation's events, frames included up to a budget, replayed after each `ready`. */
   private evaluationEvents: TrainerToHost[] = [];
+  private evaluationFramesKept = 0;
   private disposedByUser = false;
   /** Thins out statuses of the live run shown (see RunEventThrottle), then batches its events. */
   private readonly liveEvents = this._register(new RunEventThrottle((event) => this.batchLiveEvent(event)));
@@ -180,6 +186,7 @@ export class DashboardPanel extends Disposable {
     void this.evaluation?.cancel();
     this.evaluation = undefined;
     this.evaluationEvents = [];
+    this.evaluationFramesKept = 0;
     // A batch is labelled with the target when it leaves: events of the previous run must not go out as this one's.
     this.discardLiveEvents();
     this.target = target;
@@ -303,6 +310,13 @@ export class DashboardPanel extends Disposable {
     const session = this.deps.runManager.evaluate(manifest, checkpointDir, episodes, (event) => {
       if (this.evaluation !== session) return;
       if (event.type === 'frames') {
+        // Kept as well as sent: a short evaluation (five HalfCheetah episodes take ~2 s) can be over
+        // before a new panel's page says `ready`, and a page that reloads has lost what it played.
+        const steps = event.frames.data.length / event.frames.stride;
+        if (this.evaluationFramesKept + steps <= MAX_REPLAYED_EVALUATION_FRAMES) {
+          this.evaluationEvents.push(event);
+          this.evaluationFramesKept += steps;
+        }
         this.channel.send({ type: 'runEvent', runId: target.runId, event }, true);
         return;
       }

@@ -294,6 +294,34 @@ test('inspecting a checkpoint while the run trains opens a second panel; the liv
   assert.equal(dashboards.isShowingLive(run.runId), true, 'the run tells the user itself: no notification needed');
 });
 
+test('an evaluation over before its page says ready still plays: its scene, frames and result come after ready, in order', async () => {
+  const { dashboards, panels, manager, run, checkpoint } = await setup();
+  const emitted: TrainerToHost[] = [
+    { type: 'scene', scene: { model: 'half_cheetah', bodies: [], geoms: [] } },
+    { type: 'frames', frames: { episode: 1, firstStep: 0, phase: 'eval', stride: 2, data: [0, 1, 2, 3] } },
+    { type: 'frames', frames: { episode: 2, firstStep: 0, phase: 'eval', stride: 2, data: [4, 5] } },
+    { type: 'evaluation', result: { returns: [1, 2], mean: 1.5, std: 0.5 } } as never,
+  ];
+  manager.evaluate = (manifest, checkpointDir, _episodes, onEvent) => {
+    // The whole evaluation is over at once, as a short MuJoCo one is before a new page has loaded.
+    setImmediate(() => emitted.forEach(onEvent));
+    return { runId: manifest.runId, checkpointDir, result: Promise.resolve({ returns: [1, 2], mean: 1.5, std: 0.5 }), cancel: async () => undefined };
+  };
+  const best = checkpoint('best', 2);
+  dashboards.open({ runId: run.runId, runDir: run.runDir, mode: { kind: 'evaluate', checkpoint: best.manifest, checkpointDir: best.dir, episodes: 2 } });
+  const panel = panels.at(-1)!;
+  await tick();
+  assert.equal(panel.posted.length, 0, 'nothing reaches a page that is not listening');
+  panel.fromWebview({ type: 'ready' });
+  await tick();
+  const replayed = panel.posted.flatMap((m) => (m.type === 'runEvent' ? [m.event] : []));
+  assert.deepEqual(replayed, emitted, 'every event of the evaluation, frames included, in the order they came');
+
+  panel.fromWebview({ type: 'ready' }); // the page reloads (hidden and shown again)
+  await tick();
+  assert.deepEqual(panel.posted.flatMap((m) => (m.type === 'runEvent' ? [m.event] : [])), [...emitted, ...emitted], 'and again after a reload');
+});
+
 test('the same checkpoint in the same mode reuses its panel; another mode or checkpoint gets its own', async () => {
   const { dashboards, panels, manager, run, checkpoint, live, inspect } = await setup();
   const evaluations: Array<{ settle: { resolve(r: EvaluationResult): void; reject(e: Error): void }; episodes: number }> = [];
