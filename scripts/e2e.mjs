@@ -2,7 +2,11 @@
 // (code-server) and driven through Chromium with playwright-core.
 //
 //   (a) extension suite: the mocha suite of test/extension inside the extension host;
-//   (b) user journey:    train, watch, pause, resume, checkpoint, stop, evaluate, as a person does.
+//   (b) user journey:    train, watch, pause, resume, checkpoint, stop, evaluate, as a person does;
+//   (c) MuJoCo journey:  HalfCheetah-v5 from its presets: TD3 trains with the cheetah drawn in 3D
+//                        while the return curve climbs, its best checkpoint is evaluated and
+//                        watched, a SAC run is compared with it, and the 3D dashboard is
+//                        screenshotted in the light, dark and high-contrast themes.
 //
 // Each flow gets its own fresh code-server, profile and workspace; stopping a flow's server also
 // stops every trainer of its workspace (trainers are detached and would outlive the server), and
@@ -11,19 +15,21 @@
 // NN-<step>-FAILED.png and NN-<step>-FAILED.txt (the text of the workbench and every webview),
 // and the code-server logs and browser console logs of each flow are kept there too.
 //
-// Options:  --only suite|journey   run one flow
-//           --skip-package         reuse the existing ddpg-lab.vsix (and dist/) instead of rebuilding
+// Options:  --only suite|journey|mujoco   run one flow
+//           --skip-package                reuse the existing ddpg-lab.vsix (and dist/) instead of rebuilding
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ROOT, VSIX_PATH, defaultRunsDirectory, ensureCodeServer, packageExtension, stopTrainersIn } from './code-server.mjs';
 import { runExtensionSuiteFlow } from '../test/e2e/extensionSuite.mjs';
+import { runMujocoJourneyFlow } from '../test/e2e/mujocoJourney.mjs';
 import { runUserJourneyFlow } from '../test/e2e/userJourney.mjs';
 import { StepRunner, launchChromium } from '../test/e2e/workbench.mjs';
 
 const FLOWS = {
   suite: { title: '(a) Extension test suite in the extension host', run: runExtensionSuiteFlow },
   journey: { title: '(b) User journey through the UI', run: runUserJourneyFlow },
+  mujoco: { title: '(c) MuJoCo journey: HalfCheetah-v5, TD3 against SAC', run: runMujocoJourneyFlow },
 };
 
 function parseArguments(argv) {
@@ -32,7 +38,7 @@ function parseArguments(argv) {
     if (argv[i] === '--only' && FLOWS[argv[i + 1]]) options.only = argv[++i];
     else if (argv[i] === '--skip-package') options.skipPackage = true;
     else {
-      console.error(`Unknown argument: ${argv[i]}\nUsage: node scripts/e2e.mjs [--only suite|journey] [--skip-package]`);
+      console.error(`Unknown argument: ${argv[i]}\nUsage: node scripts/e2e.mjs [--only ${Object.keys(FLOWS).join('|')}] [--skip-package]`);
       process.exit(2);
     }
   }
@@ -62,7 +68,7 @@ async function main() {
     for (const [key, flow] of Object.entries(FLOWS)) {
       if (options.only && options.only !== key) continue;
       console.log(`\n${flow.title}`);
-      // One runner per flow: a failure blocks the rest of its own flow, not the other flow.
+      // One runner per flow: a failure blocks the rest of its own flow, not the other flows.
       const runner = new StepRunner({ outDir, counter, results });
       try {
         await flow.run({ browser, runner, vsix: VSIX_PATH, tmpRoot, outDir });

@@ -42,8 +42,10 @@ export const FAST_WORKSPACE_SETTINGS = {
  * Starts code-server for one flow; `env` reaches the extension host (and the trainer). The flow
  * gets a temp directory of its own (TMPDIR): runs directories that tests make there, like the
  * workspace's, have their trainers stopped with the server, so nothing trains on after the flow.
+ * `workspaceSettings` start the workspace's .vscode/settings.json: the fast configuration unless
+ * a flow brings its own.
  */
-export async function startFlowEnvironment({ name, vsix, tmpRoot, logDir, env = {} }) {
+export async function startFlowEnvironment({ name, vsix, tmpRoot, logDir, env = {}, workspaceSettings = FAST_WORKSPACE_SETTINGS }) {
   const base = join(tmpRoot, name);
   const workspace = join(base, 'workspace');
   const userDataDir = join(base, 'user-data');
@@ -52,7 +54,7 @@ export async function startFlowEnvironment({ name, vsix, tmpRoot, logDir, env = 
   mkdirSync(workspace, { recursive: true });
   mkdirSync(tmp, { recursive: true });
   const tmpRunsDirs = () => (existsSync(tmp) ? readdirSync(tmp, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(tmp, d.name)) : []);
-  writeWorkspaceSettings(workspace, FAST_WORKSPACE_SETTINGS);
+  writeWorkspaceSettings(workspace, workspaceSettings);
   writeUserSettings(userDataDir);
   installVsix({ vsix, extensionsDir, userDataDir });
   const server = await startCodeServer({

@@ -57,8 +57,12 @@ export async function openWorkbench(browser, url, consoleLog) {
 
 const normalise = (text) => (text ?? '').replace(/\s+/g, ' ').trim();
 
-/** F1, type the command's title, Enter on that exact entry. */
-export async function runPaletteCommand(page, title, { timeoutMs = 60_000 } = {}) {
+/**
+ * F1, type the command's title, Enter on that exact entry. A command that asks with a quick pick
+ * of its own reuses the palette's widget, which then never hides: pass `opensQuickPick` and
+ * answer it with chooseQuickPickItem.
+ */
+export async function runPaletteCommand(page, title, { timeoutMs = 60_000, opensQuickPick = false } = {}) {
   const input = page.locator('.quick-input-widget input');
   await waitUntil(`the command palette to offer "${title}"`, async () => {
     if (!(await input.isVisible())) {
@@ -82,7 +86,65 @@ export async function runPaletteCommand(page, title, { timeoutMs = 60_000 } = {}
     // Another entry matched better (e.g. a recently used one): pick ours explicitly.
     await page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: title }) }).first().click();
   }
+  if (!opensQuickPick) await input.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/**
+ * Answers the quick pick titled `title` (the palette's own widget, reused): types `label` to
+ * filter and picks the entry with exactly that label. Resolves once the quick pick has closed.
+ * A quick pick closes when the workbench takes the focus away (a webview loading beside it
+ * can): `reopen` opens it again, up to twice.
+ */
+export async function chooseQuickPickItem(page, title, label, { timeoutMs = 30_000, reopen } = {}) {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input');
+  const row = widget.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) }).first();
+  let reopened = 0;
+  let hiddenSince;
+  await waitUntil(`the quick pick "${title}" to offer "${label}"`, async () => {
+    const shownTitle = normalise(await widget.locator('.quick-input-title').innerText({ timeout: 1_000 }).catch(() => ''));
+    const visible = await input.isVisible();
+    if (!visible && reopen && reopened < 2) {
+      hiddenSince ??= Date.now();
+      // Hidden for a second: not a redraw but a quick pick that closed.
+      if (Date.now() - hiddenSince > 1_000) {
+        reopened++;
+        hiddenSince = undefined;
+        await reopen();
+      }
+    } else if (visible) hiddenSince = undefined;
+    if (!visible || shownTitle !== title) return { ok: false, seen: { title: shownTitle, visible, reopened } };
+    if ((await input.inputValue()) !== label) await input.fill(label);
+    const labels = (await widget.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts()).map(normalise);
+    return { ok: labels.includes(label), seen: { title: shownTitle, labels: labels.slice(0, 5) } };
+  }, { timeoutMs, intervalMs: 500 });
+  await row.click();
   await input.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+export function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Moves the mouse to an empty stretch of the title bar (right of the command center) and waits
+ * for hovers to go, so that no tooltip (a tree row's, a chart's) covers what a screenshot should
+ * show. A hover whose delay was already running opens anyway: the next move closes it. Gives up
+ * quietly after a few seconds: a hover spoils a picture, not the test.
+ */
+export async function parkMouse(page) {
+  const { width } = page.viewportSize() ?? { width: 1600 };
+  const x = Math.round(width * 0.87);
+  await page.mouse.move(x, 8, { steps: 4 });
+  let nudge = 0;
+  let clear = 0;
+  await waitUntil('hovers to close', async () => {
+    const open = await page.locator('.workbench-hover-container, .monaco-hover:not(.hidden)').evaluateAll((hovers) => hovers.filter((h) => h.getClientRects().length > 0).length);
+    if (open > 0) await page.mouse.move(x + (nudge++ % 2), 8);
+    clear = open > 0 ? 0 : clear + 1;
+    // Clear for a second: longer than the delay of a hover still on its way.
+    return { ok: clear >= 4, seen: open };
+  }, { timeoutMs: 6_000, intervalMs: 300 }).catch(() => undefined);
 }
 
 /** The activity bar icon of a view container; its accessible name is the container's title. */
@@ -170,7 +232,8 @@ export async function clickContextMenuItem(page, label, { reopen } = {}) {
 
 /**
  * Looks up an element by data-testid in every frame of the page (a webview's DOM lives two
- * iframes deep) and returns { frame, text, visible } or null.
+ * iframes deep) and returns { frame, text, visible, data } or null; `data` holds its data-*
+ * attributes, camel-cased as in `element.dataset`.
  */
 export async function findByTestId(page, testId) {
   for (const frame of page.frames()) {
@@ -179,7 +242,7 @@ export async function findByTestId(page, testId) {
       found = await frame.evaluate((id) => {
         const element = document.querySelector(`[data-testid="${id}"]`);
         if (!element) return null;
-        return { text: (element.textContent ?? '').replace(/\s+/g, ' ').trim(), visible: !element.closest('[hidden]') };
+        return { text: (element.textContent ?? '').replace(/\s+/g, ' ').trim(), visible: !element.closest('[hidden]'), data: { ...element.dataset } };
       }, testId);
     } catch {
       continue; // The frame navigated or went away while we looked.
@@ -201,6 +264,44 @@ export async function readTestIdText(page, testId) {
 
 export async function readTestIdInteger(page, testId) {
   return firstInteger(await readTestIdText(page, testId));
+}
+
+/** The data-* attributes of the element [data-testid=testId] (camel-cased keys), or undefined if there is none. */
+export async function readTestIdData(page, testId) {
+  return (await findByTestId(page, testId))?.data;
+}
+
+/** The body rows of the table [data-testid=testId], each an object of its cells' texts keyed by the header's column names; undefined if absent. */
+export async function readTestIdTable(page, testId) {
+  const found = await findByTestId(page, testId);
+  if (!found) return undefined;
+  return found.frame.evaluate((id) => {
+    const table = document.querySelector(`[data-testid="${id}"]`);
+    const clean = (cell) => (cell.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const columns = [...(table?.querySelectorAll('thead th') ?? [])].map(clean);
+    return [...(table?.querySelectorAll('tbody tr') ?? [])].map((row) => Object.fromEntries([...row.cells].map((cell, i) => [columns[i] ?? String(i), clean(cell)])));
+  }, testId);
+}
+
+/** The texts of the elements matching `selector` inside [data-testid=testId] (e.g. the items of a list), or undefined if it is absent. */
+export async function readTestIdPartTexts(page, testId, selector) {
+  const found = await findByTestId(page, testId);
+  if (!found) return undefined;
+  return found.frame.evaluate(([id, parts]) => {
+    const element = document.querySelector(`[data-testid="${id}"]`);
+    return [...(element?.querySelectorAll(parts) ?? [])].map((part) => (part.textContent ?? '').replace(/\s+/g, ' ').trim());
+  }, [testId, selector]);
+}
+
+/** Scrolls the element [data-testid=testId] into view in its webview (`block` as for Element.scrollIntoView); false if it is absent. */
+export async function scrollTestIdIntoView(page, testId, block = 'center') {
+  const found = await findByTestId(page, testId);
+  if (!found) return false;
+  return found.frame.evaluate(([id, where]) => {
+    const element = document.querySelector(`[data-testid="${id}"]`);
+    element?.scrollIntoView({ block: where, behavior: 'instant' });
+    return Boolean(element);
+  }, [testId, block]);
 }
 
 export async function clickTestId(page, testId) {
@@ -235,7 +336,9 @@ export async function visibleNotifications(page) {
 
 /**
  * Runs named steps in order, each followed by a full-workbench screenshot NN-<slug>.png.
- * Once a step fails, later steps of the same flow depend on it and are reported as not run.
+ * Once a step fails, later steps of the same flow depend on it and are reported as not run,
+ * unless it was marked `blocking: false`: a check that leaves the workbench as the next steps
+ * need it, whose failure should not hide what they would find.
  */
 export class StepRunner {
   constructor({ outDir, counter, results }) {
@@ -250,7 +353,7 @@ export class StepRunner {
     this.page = page;
   }
 
-  async step(name, slug, action) {
+  async step(name, slug, action, { blocking = true } = {}) {
     if (this.blocked) {
       this.results.push({ name, status: 'not run', detail: 'an earlier step failed' });
       console.log(`  -  ${name} (not run)`);
@@ -265,7 +368,7 @@ export class StepRunner {
       console.log(`  ✓  ${name}${detail ? `: ${detail}` : ''} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       return detail;
     } catch (error) {
-      this.blocked = true;
+      if (blocking) this.blocked = true;
       await this.screenshot(join(this.outDir, `${number}-${slug}-FAILED.png`));
       if (this.page) await dumpPage(this.page, join(this.outDir, `${number}-${slug}-FAILED.txt`), error).catch(() => {});
       this.results.push({ name, status: 'failed', detail: describeError(error) });

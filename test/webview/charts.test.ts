@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { isWebviewToHost, type ShowRunMessage } from '../../src/shared/protocol';
-import { closeDashboard, openDashboard, waitFor, waitForText } from './dashboardPage';
+import { closeDashboard, openDashboard, sendEvent, waitFor, waitForText } from './dashboardPage';
 import { postedMessages, sendToWebview, type HarnessPage } from './harnessBrowser';
 import { useHarnessSession } from './harnessSession';
 import { longRunMessage, resumedRunMessage } from './longRunSnapshots';
@@ -166,6 +166,33 @@ test('on a 2,000-episode run the y axis is set by the bulk of the returns, not t
   const inside = losses.filter((value) => value >= loss.yMin && value <= loss.yMax).length;
   assert.ok(inside / losses.length > 0.95, `the loss axis [${loss.yMin}, ${loss.yMax}] holds ${inside} of ${losses.length} settled losses`);
   assert.ok(loss.yMax < Math.max(...all.map((_, i) => message.snapshot.episodes[i].criticLoss ?? 0)), 'the first, large losses are clipped and marked');
+  await closeDashboard(session, harness);
+});
+
+test('the returns canvas says the first, best and latest return of its rows, as episodes stream in too', async () => {
+  const message = longRunMessage(300);
+  const harness = await showRun(message);
+  const { page } = harness;
+  const rows = message.snapshot.episodes;
+  const returnsData = () => page.getByTestId('returns-chart').evaluate((node) => ({ ...(node as unknown as { dataset: Record<string, string> }).dataset }));
+  const best = rows.reduce((a, b) => (b.return > a.return ? b : a));
+  let data = await returnsData();
+  assert.equal(Number(data.firstReturn), rows[0].return);
+  assert.equal(Number(data.bestReturn), best.return);
+  assert.equal(Number(data.bestEpisode), best.episode);
+  assert.equal(Number(data.latestReturn), rows[rows.length - 1].return);
+  assert.equal(Number(data.latestEpisode), rows[rows.length - 1].episode);
+
+  // Appended rows are scanned on their own: a new best, then a worse latest that leaves it best.
+  const next = (episode: number, value: number) => ({ ...rows[rows.length - 1], episode, step: rows[rows.length - 1].step + (episode - 300) * 200, return: value });
+  await sendEvent(page, { type: 'episode', row: next(301, best.return + 50) }, message.snapshot.run.id);
+  await sendEvent(page, { type: 'episode', row: next(302, best.return - 500) }, message.snapshot.run.id);
+  await waitForText(page, 'episode-points', '302');
+  await waitFor(async () => (await returnsData()).latestEpisode === '302', 'the canvas to say episode 302 is the latest');
+  data = await returnsData();
+  assert.equal(Number(data.firstReturn), rows[0].return);
+  assert.deepEqual([Number(data.bestReturn), data.bestEpisode], [best.return + 50, '301']);
+  assert.equal(Number(data.latestReturn), best.return - 500);
   await closeDashboard(session, harness);
 });
 

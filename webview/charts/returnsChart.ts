@@ -3,6 +3,10 @@
  * deterministic evaluations as markers with ± std whiskers drawn on top of the band, and the
  * environment's "solved" line. The y axis fits the visible returns (robustRange.ts); a resumed
  * run's copied parent history is drawn fainter still.
+ *
+ * The canvas also says what the curve holds, for tests that cannot read a canvas's pixels as
+ * returns (the end-to-end journeys): data-first-return, data-best-return with data-best-episode,
+ * and data-latest-return with data-latest-episode, over every row handed to the chart.
  */
 
 import { Chart, type ScriptableContext, type ScriptableLineSegmentContext, type TooltipItem } from 'chart.js';
@@ -40,6 +44,8 @@ export class ReturnsChart {
   private returnLine: RowSeries<EpisodeRow>;
   private averageLine: RowSeries<EpisodeRow>;
   private lines: ReferenceLines = { solved: null, resume: null };
+  /** The best row so far, found over the rows appended since the last redraw (a run has up to millions). */
+  private bestScan: { first: EpisodeRow | undefined; scanned: number; best: EpisodeRow | undefined } = { first: undefined, scanned: 0, best: undefined };
 
   constructor(
     private palette: ThemePalette,
@@ -167,6 +173,7 @@ export class ReturnsChart {
     const last = episodes[episodes.length - 1];
     setPanLimits(this.chart, 0, last ? (this.view.axis === 'episode' ? last.episode : last.step) : this.view.start);
     this.pointCount = episodes.length;
+    this.publishReturns(episodes);
     this.card.showEmptyNote(episodes.length === 0 ? 'No finished episodes yet.' : null);
     this.chart.update('none');
   }
@@ -187,6 +194,25 @@ export class ReturnsChart {
     this.card.setNote(
       clipped.length === 0 ? null : `Axis fitted to the bulk of the visible returns: ${clipped.join(', ')} (marked at the edge; zoom in to see them).`,
     );
+  }
+
+  private publishReturns(episodes: readonly EpisodeRow[]): void {
+    let scan = this.bestScan;
+    // Another run's rows (or the same array emptied and refilled): scanned afresh.
+    if (episodes[0] !== scan.first || episodes.length < scan.scanned) scan = this.bestScan = { first: episodes[0], scanned: 0, best: undefined };
+    for (let i = scan.scanned; i < episodes.length; i++) if (!scan.best || episodes[i].return > scan.best.return) scan.best = episodes[i];
+    scan.scanned = episodes.length;
+    const data = this.card.canvas.dataset;
+    const last = episodes[episodes.length - 1];
+    if (!scan.first || !scan.best || !last) {
+      for (const key of ['firstReturn', 'bestReturn', 'bestEpisode', 'latestReturn', 'latestEpisode']) delete data[key];
+      return;
+    }
+    data.firstReturn = String(scan.first.return);
+    data.bestReturn = String(scan.best.return);
+    data.bestEpisode = String(scan.best.episode);
+    data.latestReturn = String(last.return);
+    data.latestEpisode = String(last.episode);
   }
 
   private movingAverageLabel(): string {
