@@ -1,6 +1,7 @@
 // Bundles the extension host, the trainer process, the CLI, the benchmark and the two webview pages
-// (the dashboard and the run comparison), and copies the .wasm files they load at run time into
-// dist/ (esbuild does not bundle them), and MuJoCo with Gymnasium's models into dist/mujoco/.
+// (the dashboard with its separately loaded 3D renderer, and the run comparison), and copies the
+// .wasm files they load at run time into dist/ (esbuild does not bundle them), and MuJoCo with
+// Gymnasium's models into dist/mujoco/.
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -66,7 +67,14 @@ const builds = [
 if (existsSync(join(root, 'webview', 'main.ts'))) {
   builds.push({
     ...common,
-    entryPoints: { webview: join(root, 'webview', 'main.ts'), compare: join(root, 'webview', 'compare', 'main.ts') },
+    // webview-mujoco is the 3D renderer with three.js, kept out of the dashboard's script: the
+    // dashboard loads it beside itself for MuJoCo runs only (webview/renderers/registry.ts).
+    // Classic scripts like the pages', so that the webview's nonce-only CSP admits it.
+    entryPoints: {
+      webview: join(root, 'webview', 'main.ts'),
+      'webview-mujoco': join(root, 'webview', 'renderers', 'mujoco', 'mujocoBundle.ts'),
+      compare: join(root, 'webview', 'compare', 'main.ts'),
+    },
     outdir: dist,
     platform: 'browser',
     format: 'iife',

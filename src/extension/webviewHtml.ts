@@ -1,7 +1,9 @@
 /**
  * The webview pages' HTML (the dashboard, the run comparison): one root element and one script,
  * locked down by a CSP whose only script source is a fresh nonce. The markup is a contract with
- * webview/ (each page mounts into #app).
+ * webview/ (each page mounts into #app). A page that adds a script later (the dashboard's 3D
+ * renderer, from beside its own in dist/: webview/renderers/rendererScripts.ts) gives it the same
+ * nonce, so the policy needs no other script source.
  */
 
 import { randomBytes } from 'node:crypto';

@@ -228,6 +228,8 @@ test('.vscodeignore is an allowlist: everything excluded, then only runtime file
       'dist/mujoco/MUJOCO-NOTICE',
       'dist/trainer.js',
       'dist/webview.js',
+      // The dashboard's 3D renderer with three.js, loaded only for MuJoCo runs (webview/renderers/registry.ts).
+      'dist/webview-mujoco.js',
       'media/compare.css',
       'media/dashboard.css',
       'media/icons/**',

@@ -5,7 +5,8 @@
  * tracks the root body where Gymnasium's does and stays put where it does not; the mouse orbits
  * and a double click goes back; nothing renders while nothing changes; a scene that comes in a
  * snapshot builds like one that comes as an event; malformed scenes are dropped; without WebGL
- * the card says so.
+ * the card says so. The renderer is the one the dashboard loads in a script of its own
+ * (dist/webview-mujoco.js; rendererLoading.test.ts tests the loading itself).
  *
  *   npm run build && node --import tsx --test test/webview/mujoco.test.ts
  */
@@ -19,7 +20,7 @@ import type { FrameBatch, RunSnapshot } from '../../src/shared/protocol';
 import { closeDashboard, frameCount, openDashboard, waitFor } from './dashboardPage';
 import { postedMessages, sendToWebview, setHarnessTheme, type HarnessPageOptions } from './harnessBrowser';
 import { useHarnessSession } from './harnessSession';
-import { bodyPositions, cameraPosition, cameraTarget, canvasData, MUJOCO_CANVAS, renderCount, sendRunEvents, sendScene } from './mujocoHarness';
+import { bodyPositions, cameraPosition, cameraTarget, canvasData, MUJOCO_CANVAS, MUJOCO_SCRIPT, renderCount, requestedScripts, sendRunEvents, sendScene, waitForMujocoView } from './mujocoHarness';
 import { MUJOCO_ENVIRONMENT_IDS, mujocoScene, simulateMujocoEpisode } from './syntheticMujoco';
 import { SyntheticRun } from './syntheticRun';
 
@@ -68,6 +69,8 @@ for (const id of MUJOCO_ENVIRONMENT_IDS) {
     const harness = await open(id, { stream: false });
     const { page } = harness;
     assert.equal(await page.getByTestId('environment-stage').getAttribute('data-renderer'), 'mujoco');
+    await waitForMujocoView(page);
+    assert.ok((await requestedScripts(page)).includes(MUJOCO_SCRIPT), 'the 3D renderer came in its own script');
     assert.equal(await canvasData(page, 'webgl'), 'yes', 'software WebGL is there');
     const episode = await simulateMujocoEpisode(id, { maxSteps: 1 });
     const bodies = episode.scene.bodies.length - 1;
@@ -220,7 +223,7 @@ test('without WebGL the card says the 3D view cannot be drawn, instead of stayin
   const run = new SyntheticRun(8, 'HalfCheetah-v5');
   const snapshot: RunSnapshot = { run: run.runInfo('running'), status: run.status('running'), episodes: run.episodes, evals: run.evals, checkpoints: run.checkpoints, live: true, scene: await mujocoScene('HalfCheetah-v5') };
   await sendToWebview(page, { type: 'showRun', snapshot, mode: { kind: 'live' } });
-  await page.getByTestId(MUJOCO_CANVAS).waitFor({ state: 'attached' });
+  await waitForMujocoView(page);
   assert.equal(await canvasData(page, 'webgl'), 'no');
   await waitFor(() => page.getByTestId('mujoco-note').isVisible(), 'the note', 3000);
   assert.match((await page.getByTestId('mujoco-note').textContent()) ?? '', /WebGL is not available/);

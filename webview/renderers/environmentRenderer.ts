@@ -75,3 +75,6 @@ export interface RendererDefinition {
   blendFor?(environment: EnvironmentDescriptor): readonly FrameBlend[];
   create(canvas: HTMLCanvasElement, palette: ThemePalette, setup: RendererSetup): EnvironmentRenderer;
 }
+
+/** What the environment card needs of a renderer kind before the renderer's code is there: all but `create`. */
+export type RendererOutline = Omit<RendererDefinition, 'create'>;

@@ -15,10 +15,11 @@
 import { Box3, Fog, HemisphereLight, DirectionalLight, AmbientLight, Scene, Vector3, WebGLRenderer } from 'three';
 import type { MujocoScene } from '../../../src/shared/mujocoScene';
 import type { ThemePalette } from '../../theme';
-import type { EnvironmentRenderer, FrameBlend, PlayedFrame, RendererDefinition, RendererSetup } from '../environmentRenderer';
+import type { EnvironmentRenderer, PlayedFrame, RendererDefinition, RendererSetup } from '../environmentRenderer';
 import { buildBodies, disposeObject, placeBodies, type BuiltBodies } from './bodyMeshes';
 import { cssColour, Ground } from './ground';
 import { HudOverlay } from './hudOverlay';
+import { MUJOCO_OUTLINE } from './mujocoOutline';
 import { TrackingCamera } from './trackingCamera';
 
 /** Software rendering costs per pixel: above this ratio the 3D view would stutter for sharpness few can see. */
@@ -271,17 +272,7 @@ export class MujocoRenderer implements EnvironmentRenderer {
   }
 }
 
-/** Positions and orientations move straight between steps (orientations renormalised); actions hold for the step. */
-function mujocoBlend(setup: Pick<RendererSetup, 'environment'>): FrameBlend[] {
-  const { environment } = setup;
-  const poses = environment.frameLabels.length - environment.actionSize;
-  return environment.frameLabels.map((_, i) => (i < poses ? 'linear' : 'hold'));
-}
-
 export const MUJOCO_RENDERER: RendererDefinition = {
-  kind: 'mujoco',
-  canvasTestId: 'mujoco-canvas',
-  blend: [],
-  blendFor: (environment) => mujocoBlend({ environment }),
+  ...MUJOCO_OUTLINE,
   create: (canvas, palette, setup) => new MujocoRenderer(canvas, palette, setup),
 };
