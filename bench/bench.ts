@@ -9,14 +9,24 @@
  * TD3's rows (bench/td3Benchmark.ts) follow, per env step: {"algorithm":"td3",…,"msPerStep",…}.
  * SAC's rows (bench/sacBenchmark.ts) likewise: {"algorithm":"sac",…,"msPerStep",…}.
  *
+ * The whole training loop against the update alone (bench/loopBenchmark.ts, issue #13's ≥ 85 % on
+ * HalfCheetah-v5) follows: {"algorithm","environment","threads","pair","mode",…} rows and their ratios.
+ *
  * Flags: --solve  also the (minutes-long) CLI runs
- *        --algorithm ddpg,td3 which algorithms' rows (default all; 'environments': the MuJoCo environments' steps/s rows)
+ *        --algorithm ddpg,td3 which algorithms' rows (default all; 'environments': the MuJoCo environments' steps/s rows;
+ *                             'loop': the whole loop against update-only, TD3 and SAC, both thread modes, with and
+ *                             without a dashboard attached — the default set runs a shorter version of it)
+ *        --env HalfCheetah-v5 the loop benchmark's environment (it needs TD3 and SAC presets for it)
+ *        --pairs 3            the loop benchmark's interleaved update/loop pairs
+ *        --loop-algorithms td3,sac  --loop-threads default,1  --loop-modes loop,dashboard  --loop-episodes 2
  *        --reference          also time the PyTorch references (bench/reference/td3_reference.py, sac_reference.py), one thread
  *        --only <name>        only one engine ("wasm", "tfjs") or one "engine backend" pair
  *        --hidden 64,128      hidden widths (both networks [H, H]); default 64,128,256
  *        --batch 64,128       batch sizes; default 64,128,256
  *        --solve-only         the CLI runs without the engine table
  */
+import type { EnvironmentId } from '../src/shared/environments';
+import { benchmarkLoop, DEFAULT_LOOP_OPTIONS, QUICK_LOOP_OPTIONS, type LoopBenchmarkOptions } from './loopBenchmark';
 import { benchmarkMujocoEnvironments } from './mujocoEnvironments';
 import type { Engine, EngineOptions } from '../src/agent/engine/engine';
 import { createTfjsEngine } from '../src/agent/engine/tfjs/tfjsEngine';
@@ -103,10 +113,37 @@ async function benchmarkEngines(argv: string[]): Promise<void> {
   }
 }
 
+function stringFlag(argv: string[], name: string): string | undefined {
+  const at = argv.indexOf(name);
+  return at < 0 ? undefined : argv[at + 1];
+}
+
+/** The loop benchmark's options: the full set with --algorithm loop, the short one in the default set, flags over either. */
+function loopOptions(argv: string[], full: boolean): LoopBenchmarkOptions {
+  const base = full ? DEFAULT_LOOP_OPTIONS : QUICK_LOOP_OPTIONS;
+  const list = <T extends string>(name: string, allowed: readonly T[], fallback: T[]): T[] => {
+    const raw = stringFlag(argv, name);
+    if (raw === undefined) return fallback;
+    const values = raw.split(',') as T[];
+    if (values.length === 0 || values.some((v) => !allowed.includes(v))) throw new Error(`${name} expects some of ${allowed.join(',')}`);
+    return values;
+  };
+  const count = (name: string, fallback: number) => (stringFlag(argv, name) === undefined ? fallback : listFlag(argv, name, [fallback])[0]);
+  return {
+    environment: (stringFlag(argv, '--env') as EnvironmentId | undefined) ?? base.environment,
+    algorithms: list('--loop-algorithms', ['td3', 'sac'] as const, base.algorithms),
+    pairs: count('--pairs', base.pairs),
+    threads: list('--loop-threads', ['default', '1'] as const, base.threads),
+    modes: list('--loop-modes', ['loop', 'dashboard'] as const, base.modes),
+    episodes: count('--loop-episodes', base.episodes),
+  };
+}
+
 async function main(argv: string[]): Promise<void> {
   log(`node ${process.version}, V8 ${process.versions.v8}, ${process.platform}/${process.arch}`);
   enableRelaxedSimdForThisProcess();
-  const algorithms = argv.includes('--algorithm') ? (argv[argv.indexOf('--algorithm') + 1] ?? '').split(',') : ['ddpg', 'td3', 'sac', 'environments'];
+  const explicit = argv.includes('--algorithm');
+  const algorithms = explicit ? (argv[argv.indexOf('--algorithm') + 1] ?? '').split(',') : ['ddpg', 'td3', 'sac', 'environments', 'loop'];
   if (!argv.includes('--solve-only')) {
     if (algorithms.includes('ddpg')) await benchmarkEngines(argv);
     if (algorithms.includes('td3')) {
@@ -121,6 +158,8 @@ async function main(argv: string[]): Promise<void> {
     }
     // Each MuJoCo environment's step against frame_skip raw mj_step calls on the same model.
     if (algorithms.includes('environments')) await benchmarkMujocoEnvironments({}, log);
+    // The whole training loop (the CLI's train) against the update alone, interleaved pair by pair.
+    if (algorithms.includes('loop')) await benchmarkLoop(loopOptions(argv, explicit), log);
   }
   if (argv.includes('--solve') || argv.includes('--solve-only')) await runSolveBenchmark(log);
 }

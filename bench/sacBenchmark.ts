@@ -16,7 +16,19 @@ import { sacActorLayers, sacInitialParameters } from '../src/agent/engine/sacPar
 import { createSacTfjsEngine } from '../src/agent/engine/tfjs/sacTfjsEngine';
 import { createSacWasmEngine } from '../src/agent/engine/wasm/sacEngine';
 import { Random } from '../src/agent/random';
-import { DEFAULT_BUDGET, timeUpdates } from './updateBenchmark';
+import { DEFAULT_BUDGET, timeUpdates, type UpdateWorkload } from './updateBenchmark';
+
+/**
+ * What timeUpdates needs to time SAC's update of one env step: SAC's initial parameters (α from
+ * `initialAlpha`) and, before each update, the agent's draws ε′ and ε (batch·|A| normals each).
+ */
+export function sacWorkload(initialAlpha = 1, seed = 2): UpdateWorkload {
+  const noise = new Random(seed);
+  const drawNoise = (batch: Batch) => {
+    for (const array of [batch.targetNoise!, batch.policyNoise!]) for (let k = 0; k < array.length; k++) array[k] = noise.normal();
+  };
+  return { parameters: (s, rng) => sacInitialParameters(s, rng, initialAlpha), beforeUpdate: drawNoise };
+}
 
 interface Candidate {
   label: string;
@@ -81,11 +93,8 @@ export interface SacBenchmarkOptions {
 
 export async function benchmarkSac(options: SacBenchmarkOptions, log: (message: string) => void): Promise<void> {
   const hyper = { gamma: 0.99, tau: 0.005, actorLr: 1e-3, criticLr: 1e-3 };
-  const noise = new Random(2);
-  // The agent's per-update draws: ε′ and ε, batch·|A| normals each.
-  const drawNoise = (batch: Batch) => {
-    for (const array of [batch.targetNoise!, batch.policyNoise!]) for (let k = 0; k < array.length; k++) array[k] = noise.normal();
-  };
+  // One noise stream across every row, as before: the agent's per-update draws ε′ and ε.
+  const workload = sacWorkload();
   for (const hidden of options.hiddens) {
     for (const batch of options.batches) {
       const reference = options.reference ? referenceRow(hidden, batch, log) : null;
@@ -102,7 +111,7 @@ export async function benchmarkSac(options: SacBenchmarkOptions, log: (message: 
         try {
           const slow = candidate.label === 'tfjs cpu';
           const budget = slow ? { ...DEFAULT_BUDGET, warmupSeconds: 0.3, rounds: 5, maxSeconds: 2 } : DEFAULT_BUDGET;
-          const timing = timeUpdates(engine, budget, { parameters: (s, rng) => sacInitialParameters(s, rng, 1), beforeUpdate: drawNoise });
+          const timing = timeUpdates(engine, budget, workload);
           const ms = timing.msPerUpdate;
           const row = {
             algorithm: 'sac',

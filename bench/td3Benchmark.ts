@@ -13,10 +13,18 @@ import { actorLayers, criticLayers } from '../src/agent/engine/parameters';
 import { td3InitialParameters } from '../src/agent/engine/td3Parameters';
 import { createTd3TfjsEngine } from '../src/agent/engine/tfjs/td3TfjsEngine';
 import { createTd3WasmEngine } from '../src/agent/engine/wasm/td3Engine';
-import { DEFAULT_BUDGET, timeUpdates } from './updateBenchmark';
+import { DEFAULT_BUDGET, timeUpdates, type UpdateWorkload } from './updateBenchmark';
 
 const POLICY_DELAY = 2;
-const SCHEDULES: UpdateSchedule[] = Array.from({ length: POLICY_DELAY }, (_, k) => ({ actorAndTargets: k === 0 }));
+
+/**
+ * What timeUpdates needs to time TD3's updates of one env step: TD3's initial parameters and the
+ * policy-delay schedule (the actor and targets on every policyDelay-th update, as td3.ts does).
+ */
+export function td3Workload(policyDelay = POLICY_DELAY): UpdateWorkload {
+  const schedules: UpdateSchedule[] = Array.from({ length: policyDelay }, (_, k) => ({ actorAndTargets: k === 0 }));
+  return { parameters: td3InitialParameters, schedules };
+}
 
 interface Candidate {
   label: string;
@@ -99,7 +107,7 @@ export async function benchmarkTd3(options: Td3BenchmarkOptions, log: (message: 
         try {
           const slow = candidate.label === 'tfjs cpu';
           const budget = slow ? { ...DEFAULT_BUDGET, warmupSeconds: 0.3, rounds: 5, maxSeconds: 2 } : DEFAULT_BUDGET;
-          const timing = timeUpdates(engine, budget, { parameters: td3InitialParameters, schedules: SCHEDULES });
+          const timing = timeUpdates(engine, budget, td3Workload());
           const ms = timing.msPerUpdate;
           const row = {
             algorithm: 'td3',
