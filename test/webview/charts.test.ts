@@ -1,7 +1,9 @@
 /**
  * The dashboard's charts on long and resumed runs, in Chromium through the harness page: zoom and
  * reset, the y axis fitted to the visible returns, evaluation markers on top of the return band,
- * the "solved" line, a resumed run's axis and faint parent history, the metric picker, PNG export.
+ * the "solved" line (inside the axis when the returns come near it, else marked at the top edge),
+ * the per-episode line's contrast in each theme, a resumed run's axis and faint parent history, the
+ * metric picker, PNG export.
  * The charts publish what they show on their canvas (data-x-min … data-area); pixels are read
  * from the canvas itself.
  *
@@ -16,6 +18,8 @@ import { closeDashboard, openDashboard, sendEvent, waitFor, waitForText } from '
 import { postedMessages, sendToWebview, type HarnessPage } from './harnessBrowser';
 import { useHarnessSession } from './harnessSession';
 import { longRunMessage, resumedRunMessage } from './longRunSnapshots';
+import type { HarnessTheme } from './themes';
+import { climbingRunMessage, HALF_CHEETAH_EARLY, PENDULUM_NEAR } from './thresholdSnapshots';
 
 const session = useHarnessSession();
 
@@ -85,12 +89,38 @@ async function ink(page: Page, canvasTestId: string, left: number, right: number
   return sum / count;
 }
 
-async function showRun(message: ShowRunMessage, options: { width?: number } = {}): Promise<HarnessPage> {
-  const harness = await openDashboard(session, { width: options.width ?? 1200, height: 900 });
+async function showRun(message: ShowRunMessage, options: { width?: number; theme?: HarnessTheme } = {}): Promise<HarnessPage> {
+  const harness = await openDashboard(session, { width: options.width ?? 1200, height: 900, theme: options.theme, environment: message.snapshot.run.config.environment });
   await sendToWebview(harness.page, message);
   await waitForText(harness.page, 'episode-points', String(message.snapshot.episodes.length));
   return harness;
 }
+
+/** The share of pixels along y = `value`, over the left 60 % of the plot, in the solved line's green. */
+async function solvedLineShare(page: Page, value: number): Promise<number> {
+  const green = await cssColour(page, '--vscode-charts-green');
+  const s = await shown(page, 'returns-chart');
+  const y = pixelY(s, value);
+  const width = (s.area.right - s.area.left) * 0.6;
+  const pixels = await canvasPixels(page, 'returns-chart', s.area.left + 2, y - 1, width, 3);
+  let greenPixels = 0;
+  for (let i = 0; i < pixels.length; i += 4) if (distance(pixels, i, green) < 60 && pixels[i + 3] > 200) greenPixels++;
+  return greenPixels / (pixels.length / 4);
+}
+
+/** WCAG's contrast ratio of two colours. */
+function contrast(a: Rgb, b: Rgb): number {
+  const luminance = (rgb: Rgb) => {
+    const [r, g, b] = rgb.map((c) => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [la, lb] = [luminance(a), luminance(b)];
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}
+
+/** The canvas pixel at RGBA index `i` as seen over `background` (the canvas is transparent where nothing is drawn). */
+const seenOver = (pixels: number[], i: number, background: Rgb): Rgb =>
+  [0, 1, 2].map((c) => background[c] + (pixels[i + 3] / 255) * (pixels[i + c] - background[c])) as Rgb;
 
 /** Drags across the returns chart from one share of the plot's width to another. */
 async function dragAcross(page: Page, canvasTestId: string, fromShare: number, toShare: number, modifier?: 'Shift'): Promise<void> {
@@ -221,17 +251,105 @@ test('the return chart draws the environment\'s "solved" line at its threshold',
   const { page } = harness;
   const card = page.locator('.chart-card', { has: page.getByTestId('returns-chart') });
   assert.equal(await card.getAttribute('data-solved-threshold'), '-200');
-  const green = await cssColour(page, '--vscode-charts-green');
   const s = await shown(page, 'returns-chart');
   assert.ok(s.yMax >= -200, 'the axis reaches the threshold');
-  const y = pixelY(s, -200);
-  const width = (s.area.right - s.area.left) * 0.6;
-  const pixels = await canvasPixels(page, 'returns-chart', s.area.left + 2, y - 1, width, 3);
-  let greenPixels = 0;
-  for (let i = 0; i < pixels.length; i += 4) if (distance(pixels, i, green) < 60 && pixels[i + 3] > 200) greenPixels++;
   // A dashed line (6 on, 4 off) three pixel rows tall, at HiDPI or not: a third of them at least.
-  assert.ok(greenPixels / (pixels.length / 4) > 0.15, `${greenPixels} green pixels along y = −200`);
+  const share = await solvedLineShare(page, -200);
+  assert.ok(share > 0.15, `${(100 * share).toFixed(0)} % green pixels along y = −200`);
   await closeDashboard(session, harness);
+});
+
+test('far below its threshold, the y axis follows the returns and the threshold is marked at the top edge', async () => {
+  // HalfCheetah's first 20,000 steps: −500 to +250 under a threshold of 4,800.
+  const message = climbingRunMessage(HALF_CHEETAH_EARLY);
+  const harness = await showRun(message);
+  const { page } = harness;
+  const card = page.locator('.chart-card', { has: page.getByTestId('returns-chart') });
+  const canvas = page.getByTestId('returns-chart');
+  assert.equal(await card.getAttribute('data-solved-threshold'), '4800');
+  assert.equal(await card.getAttribute('data-solved-shown'), 'above');
+  const returns = message.snapshot.episodes.map((row) => row.return);
+  const span = Math.max(...returns) - Math.min(...returns);
+  const s = await shown(page, 'returns-chart');
+  assert.ok(s.yMax < 1000, `the axis [${s.yMin}, ${s.yMax}] stops short of 4,800`);
+  assert.ok(span / (s.yMax - s.yMin) > 0.75, `the returns span ${((100 * span) / (s.yMax - s.yMin)).toFixed(0)} % of the axis`);
+
+  // The marker says the threshold, in the solved line's green, along the plot's top edge.
+  assert.equal(await canvas.getAttribute('data-solved-marker'), 'solved at 4,800 ↑');
+  const [left, top, right, bottom] = ((await canvas.getAttribute('data-solved-marker-box')) ?? '').split(',').map(Number);
+  assert.ok(top >= s.area.top && top < s.area.top + 6 && right - left > 60, `the marker's box ${left},${top},${right},${bottom} sits at the top of the plot`);
+  const green = await cssColour(page, '--vscode-charts-green');
+  const pixels = await canvasPixels(page, 'returns-chart', left, top, right - left, bottom - top);
+  let greenPixels = 0;
+  for (let i = 0; i < pixels.length; i += 4) if (distance(pixels, i, green) < 90 && pixels[i + 3] > 150) greenPixels++;
+  assert.ok(greenPixels >= 30, `${greenPixels} green pixels in the marker`);
+
+  // Zoomed into the first half and back, the axis still follows the returns.
+  await dragAcross(page, 'returns-chart', 0, 0.5);
+  await waitFor(async () => (await shown(page, 'returns-chart')).xMax <= 12, 'a zoom into the first episodes');
+  assert.ok((await shown(page, 'returns-chart')).yMax < 1000, 'zoomed, the axis stops short of 4,800 too');
+  assert.equal(await canvas.getAttribute('data-solved-marker'), 'solved at 4,800 ↑');
+  await canvas.dblclick();
+  await waitFor(async () => (await shown(page, 'returns-chart')).xMax === 20, 'the whole run again');
+  assert.ok((await shown(page, 'returns-chart')).yMax < 1000);
+
+  // Once the returns climb within reach of the threshold, the line comes into the axis.
+  const last = message.snapshot.episodes[message.snapshot.episodes.length - 1];
+  for (let episode = 21; episode <= 30; episode++) {
+    const row = { ...last, episode, step: episode * 1000, return: 250 + (episode - 20) * 300 };
+    await sendEvent(page, { type: 'episode', row }, message.snapshot.run.id);
+  }
+  await waitForText(page, 'episode-points', '30');
+  await waitFor(async () => (await card.getAttribute('data-solved-shown')) === 'inside', 'the threshold to join the axis');
+  await waitFor(async () => (await canvas.getAttribute('data-solved-marker')) === null, 'the marker to give way to the line');
+  assert.ok((await shown(page, 'returns-chart')).yMax >= 4800);
+  assert.ok((await solvedLineShare(page, 4800)) > 0.15, 'the dashed line at 4,800');
+  await closeDashboard(session, harness);
+});
+
+test('around its threshold (Pendulum from −300 to −150), the axis shows the solved line itself', async () => {
+  const harness = await showRun(climbingRunMessage(PENDULUM_NEAR));
+  const { page } = harness;
+  const card = page.locator('.chart-card', { has: page.getByTestId('returns-chart') });
+  assert.equal(await card.getAttribute('data-solved-shown'), 'inside');
+  const s = await shown(page, 'returns-chart');
+  assert.ok(s.yMin < -200 && s.yMax > -200, `the axis [${s.yMin}, ${s.yMax}] holds −200`);
+  assert.equal(await page.getByTestId('returns-chart').getAttribute('data-solved-marker'), null, 'no off-axis marker');
+  const share = await solvedLineShare(page, -200);
+  assert.ok(share > 0.15, `${(100 * share).toFixed(0)} % green pixels along y = −200`);
+  await closeDashboard(session, harness);
+});
+
+test('the per-episode return line shows in every theme, lighter than the moving average', async () => {
+  const message = climbingRunMessage(HALF_CHEETAH_EARLY);
+  const rows = message.snapshot.episodes;
+  // The episode whose return lies furthest above the moving average (10 episodes), away from the
+  // evaluation markers (every fifth episode): a peak of the faint line with nothing on it.
+  const average = (i: number) => {
+    const window = rows.slice(Math.max(0, i - 9), i + 1);
+    return window.reduce((sum, row) => sum + row.return, 0) / window.length;
+  };
+  const peak = rows
+    .map((row, i) => ({ row, gap: row.return - average(i) }))
+    .filter(({ row }) => row.episode % 5 !== 0 && row.episode > 1 && row.episode < rows.length)
+    .reduce((a, b) => (b.gap > a.gap ? b : a)).row;
+  const floors: Record<HarnessTheme, number> = { light: 1.8, dark: 2.6, 'high-contrast': 4.5 };
+  for (const theme of ['light', 'dark', 'high-contrast'] as const) {
+    const harness = await showRun(message, { theme });
+    const { page } = harness;
+    const background = await cssColour(page, '--vscode-editorWidget-background');
+    const blue = await cssColour(page, '--vscode-charts-blue');
+    const s = await shown(page, 'returns-chart');
+    const x = pixelX(s, peak.episode);
+    const y = pixelY(s, peak.return);
+    const pixels = await canvasPixels(page, 'returns-chart', x - 3, y - 3, 7, 7);
+    let strongest = 1;
+    for (let i = 0; i < pixels.length; i += 4) strongest = Math.max(strongest, contrast(seenOver(pixels, i, background), background));
+    const full = contrast(blue, background);
+    assert.ok(strongest >= floors[theme], `${theme}: the line at episode ${peak.episode} has a contrast of ${strongest.toFixed(2)}:1 (at least ${floors[theme]}:1)`);
+    assert.ok(strongest < 0.8 * full, `${theme}: fainter than the moving average's ${full.toFixed(2)}:1 (${strongest.toFixed(2)}:1)`);
+    await closeDashboard(session, harness);
+  }
 });
 
 test('a resumed run continues its axis from the checkpoint, with the parent history drawn faint', async () => {

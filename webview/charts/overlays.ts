@@ -1,6 +1,7 @@
 /**
  * What the charts draw besides their datasets: the environment's "solved" threshold (a labelled
- * dashed line, drawn just before the evaluation markers so that they stay on top), the point a
+ * dashed line, drawn just before the evaluation markers so that they stay on top; when the y axis
+ * leaves it out, a marker at the edge it lies beyond: "- - solved at 4,800 ↑"), the point a
  * resumed run continued from its parent (a labelled vertical line), and markers at the plot's edge
  * for points the fitted y range leaves out (robustRange.ts), so that nothing disappears silently.
  */
@@ -16,6 +17,45 @@ export interface ReferenceLines {
 }
 
 const LABEL_PADDING = 4;
+const LABEL_HEIGHT = 16;
+/** The dashed stub before an off-axis threshold's text, in the line's own style. */
+const STUB_WIDTH = 16;
+const SOLVED_DASH = [6, 4];
+
+const thresholdFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
+/** What the marker of a threshold beyond the axis says: "solved at 4,800 ↑". */
+export function offAxisThresholdText(value: number, side: 'above' | 'below'): string {
+  return `solved at ${thresholdFormat.format(value)} ${side === 'above' ? '↑' : '↓'}`;
+}
+
+interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+function labelFont(chart: Chart): string {
+  return `${Math.max(10, (chart.options.font?.size ?? 12) - 1)}px ${chart.options.font?.family ?? 'sans-serif'}`;
+}
+
+/**
+ * Whether any drawn point of a visible dataset lies in the box (widened by `margin` pixels); points
+ * beyond the plot count where their edge marker is (clippedPointsPlugin).
+ */
+function boxCoversPoints(chart: Chart, box: Box, margin: number): boolean {
+  const { top, bottom } = chart.chartArea;
+  for (let i = 0; i < chart.data.datasets.length; i++) {
+    if (!chart.isDatasetVisible(i)) continue;
+    for (const point of chart.getDatasetMeta(i).data) {
+      const x = point.x;
+      const y = Math.min(bottom, Math.max(top, point.y));
+      if (x >= box.left - margin && x <= box.right + margin && y >= box.top - margin && y <= box.bottom + margin) return true;
+    }
+  }
+  return false;
+}
 
 function clipToArea(chart: Chart): void {
   const { ctx, chartArea } = chart;
@@ -26,12 +66,12 @@ function clipToArea(chart: Chart): void {
 
 function drawLabel(chart: Chart, text: string, x: number, y: number, align: 'left' | 'right', colour: string, background: string): void {
   const { ctx } = chart;
-  ctx.font = `${Math.max(10, (chart.options.font?.size ?? 12) - 1)}px ${chart.options.font?.family ?? 'sans-serif'}`;
+  ctx.font = labelFont(chart);
   const width = ctx.measureText(text).width;
   const left = align === 'right' ? x - width - LABEL_PADDING * 2 : x;
   ctx.globalAlpha = 0.85;
   ctx.fillStyle = background;
-  ctx.fillRect(left, y - 8, width + LABEL_PADDING * 2, 16);
+  ctx.fillRect(left, y - LABEL_HEIGHT / 2, width + LABEL_PADDING * 2, LABEL_HEIGHT);
   ctx.globalAlpha = 1;
   ctx.fillStyle = colour;
   ctx.textBaseline = 'middle';
@@ -39,9 +79,47 @@ function drawLabel(chart: Chart, text: string, x: number, y: number, align: 'lef
 }
 
 /**
+ * The marker of a threshold beyond the y axis, inside the plot at the edge it lies beyond: a stub
+ * of the dashed line and its text. In the left corner (where a rising learning curve starts low, and
+ * where the line's own label sits) unless the data run through there; then in the right one.
+ * Returns the box it took, in CSS pixels.
+ */
+function drawOffAxisMarker(chart: Chart, text: string, side: 'above' | 'below', colour: string, background: string): Box {
+  const { ctx, chartArea } = chart;
+  ctx.font = labelFont(chart);
+  const width = STUB_WIDTH + LABEL_PADDING + ctx.measureText(text).width + LABEL_PADDING * 2;
+  const top = side === 'above' ? chartArea.top + 2 : chartArea.bottom - 2 - LABEL_HEIGHT;
+  const at = (left: number): Box => ({ left, top, right: left + width, bottom: top + LABEL_HEIGHT });
+  const leftBox = at(chartArea.left + 2);
+  const rightBox = at(chartArea.right - 2 - width);
+  const box = boxCoversPoints(chart, leftBox, 3) && !boxCoversPoints(chart, rightBox, 3) ? rightBox : leftBox;
+  const middle = Math.round(top + LABEL_HEIGHT / 2) + 0.5;
+  ctx.globalAlpha = 0.85;
+  ctx.fillStyle = background;
+  ctx.fillRect(box.left, box.top, width, LABEL_HEIGHT);
+  ctx.globalAlpha = 1;
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = 1.5;
+  ctx.setLineDash(SOLVED_DASH);
+  ctx.beginPath();
+  ctx.moveTo(box.left + LABEL_PADDING, middle);
+  ctx.lineTo(box.left + LABEL_PADDING + STUB_WIDTH, middle);
+  ctx.stroke();
+  ctx.setLineDash([]);
+  ctx.fillStyle = colour;
+  ctx.textBaseline = 'middle';
+  ctx.fillText(text, box.left + LABEL_PADDING * 2 + STUB_WIDTH, top + LABEL_HEIGHT / 2);
+  return box;
+}
+
+/**
  * @param markersDataset the dataset drawn on top (the evaluations): the solved line is drawn
  *   right before it, so above the return band and below the markers. Without it (or with it
  *   hidden), the line is drawn after every dataset.
+ *
+ * The canvas says what became of the threshold, for the tests: data-solved-marker is the text of
+ * the off-axis marker (absent when there is none), data-solved-marker-box its box (left,top,right,bottom
+ * in CSS pixels).
  */
 export function referenceLinesPlugin(lines: () => ReferenceLines, palette: () => ThemePalette, markersDataset: number | null): Plugin {
   const drawSolvedLine = (chart: Chart) => {
@@ -54,7 +132,7 @@ export function referenceLinesPlugin(lines: () => ReferenceLines, palette: () =>
     clipToArea(chart);
     ctx.strokeStyle = palette().green;
     ctx.lineWidth = 1.5;
-    ctx.setLineDash([6, 4]);
+    ctx.setLineDash(SOLVED_DASH);
     ctx.beginPath();
     ctx.moveTo(chartArea.left, pixel);
     ctx.lineTo(chartArea.right, pixel);
@@ -87,6 +165,8 @@ export function referenceLinesPlugin(lines: () => ReferenceLines, palette: () =>
       const { solved, resume } = lines();
       const { chartArea, scales } = chart;
       const colours = palette();
+      const data = chart.canvas.dataset;
+      let marker: Box | null = null;
       chart.ctx.save();
       if (solved && scales.y && solved.y >= scales.y.min && solved.y <= scales.y.max) {
         const pixel = scales.y.getPixelForValue(solved.y);
@@ -94,11 +174,29 @@ export function referenceLinesPlugin(lines: () => ReferenceLines, palette: () =>
         // learning curve is usually far from its goal.
         const labelY = pixel - chartArea.top < 18 ? pixel + 10 : pixel - 10;
         drawLabel(chart, solved.label, chartArea.left + 2, labelY, 'left', colours.green, colours.background);
+      } else if (solved && scales.y && Number.isFinite(scales.y.min) && Number.isFinite(scales.y.max)) {
+        const side = solved.y > scales.y.max ? 'above' : 'below';
+        const text = offAxisThresholdText(solved.y, side);
+        marker = drawOffAxisMarker(chart, text, side, colours.green, colours.background);
+        data.solvedMarker = text;
+        data.solvedMarkerBox = [marker.left, marker.top, marker.right, marker.bottom].map((v) => v.toFixed(1)).join(',');
+      }
+      if (!marker) {
+        delete data.solvedMarker;
+        delete data.solvedMarkerBox;
       }
       if (resume && scales.x && resume.x >= scales.x.min && resume.x <= scales.x.max) {
         const pixel = scales.x.getPixelForValue(resume.x);
         const fitsRight = chartArea.right - pixel > 180;
-        drawLabel(chart, resume.label, fitsRight ? pixel + 3 : pixel - 3, chartArea.top + 10, fitsRight ? 'left' : 'right', colours.mutedForeground, colours.background);
+        // Under the threshold's marker when the two would meet along the top edge.
+        let labelY = chartArea.top + 10;
+        if (marker && marker.top < chartArea.top + LABEL_HEIGHT) {
+          chart.ctx.font = labelFont(chart);
+          const width = chart.ctx.measureText(resume.label).width + LABEL_PADDING * 2;
+          const left = fitsRight ? pixel + 3 : pixel - 3 - width;
+          if (left < marker.right && left + width > marker.left) labelY = marker.bottom + 10;
+        }
+        drawLabel(chart, resume.label, fitsRight ? pixel + 3 : pixel - 3, labelY, fitsRight ? 'left' : 'right', colours.mutedForeground, colours.background);
       }
       chart.ctx.restore();
     },

@@ -1,12 +1,15 @@
 /**
  * The return curve: every training episode's return (faint), its trailing moving average, the
  * deterministic evaluations as markers with ± std whiskers drawn on top of the band, and the
- * environment's "solved" line. The y axis fits the visible returns (robustRange.ts); a resumed
- * run's copied parent history is drawn fainter still.
+ * environment's "solved" line. The y axis fits the visible returns (robustRange.ts), and takes in
+ * the solved line only when the returns come near it (else the line is marked at the plot's edge);
+ * a resumed run's copied parent history is drawn fainter still.
  *
  * The canvas also says what the curve holds, for tests that cannot read a canvas's pixels as
  * returns (the end-to-end journeys): data-first-return, data-best-return with data-best-episode,
- * and data-latest-return with data-latest-episode, over every row handed to the chart.
+ * and data-latest-return with data-latest-episode, over every row handed to the chart. Its card
+ * says the threshold (data-solved-threshold) and where the fitted axis left it (data-solved-shown:
+ * inside, above or below); the canvas, the per-episode line's alpha (data-return-alpha).
  */
 
 import { Chart, type ScriptableContext, type ScriptableLineSegmentContext, type TooltipItem } from 'chart.js';
@@ -17,12 +20,13 @@ import { withAlpha, type ThemePalette } from '../theme';
 import { MOVING_AVERAGE_WINDOWS } from '../viewState';
 import { chartOptions, fittedLinearAxis, linearXAxis, recolourChart, retitleXAxis, xTooltipTitle } from './chartSetup';
 import { createChartCard, type ChartCard } from './chartCard';
+import { faintAlphaAt, faintAlphas, type FaintAlphas } from './contrast';
 import { chartPngDataUrl, exportButton } from './chartExport';
 import { detailRowRange, isParentHistory, visibleRowRange, type ChartView } from './chartView';
 import type { RowSeries } from './decimatedSeries';
 import { errorBarsPlugin } from './errorBars';
 import { clippedPointsPlugin, referenceLinesPlugin, shownRangeAttributesPlugin, type ReferenceLines } from './overlays';
-import { robustRange } from './robustRange';
+import { robustRange, type RangeReference } from './robustRange';
 import { evalPoints, movingAveragePoints, movingAverageSeries, returnSeries, rowPoints, type EvalPoint, type XYPoint } from './series';
 import { setPanLimits, zoomPluginOptions } from './zoom';
 
@@ -41,9 +45,15 @@ export class ReturnsChart {
   private episodes: readonly EpisodeRow[] = [];
   private evals: readonly EvalRow[] = [];
   private pointCount = 0;
+  /** Episodes in the visible x range at the last redraw. */
+  private visiblePoints = 0;
   private returnLine: RowSeries<EpisodeRow>;
   private averageLine: RowSeries<EpisodeRow>;
   private lines: ReferenceLines = { solved: null, resume: null };
+  /** The per-episode line's alphas (for the palette) and colours (for the alpha). */
+  private returnColours: { palette: ThemePalette | null; alphas: FaintAlphas; alpha: number; byShare: Map<number, string> } = {
+    palette: null, alphas: { trace: 0.35, band: 0.35 }, alpha: 0.35, byShare: new Map(),
+  };
   /** The best row so far, found over the rows appended since the last redraw (a run has up to millions). */
   private bestScan: { first: EpisodeRow | undefined; scanned: number; best: EpisodeRow | undefined } = { first: undefined, scanned: 0, best: undefined };
 
@@ -178,12 +188,24 @@ export class ReturnsChart {
     this.chart.update('none');
   }
 
-  /** The y axis from the visible returns, the "solved" line always inside it. */
+  /**
+   * The y axis from the visible returns, with the "solved" line inside it when the returns or the
+   * evaluations come near it (robustRange.ts); otherwise the overlay marks it at the edge.
+   */
   private fitYAxis(): void {
     const [from, to] = visibleRowRange(this.episodes, this.view);
     if (visibleReturns.length < to - from) visibleReturns = new Float64Array(Math.max(to - from, visibleReturns.length * 2));
     for (let i = from; i < to; i++) visibleReturns[i - from] = this.episodes[i].return;
-    const fitted = robustRange(visibleReturns, to - from, this.lines.solved ? [this.lines.solved.y] : []);
+    this.visiblePoints = to - from;
+    this.fitReturnAlpha(this.visiblePoints);
+    const solved = this.lines.solved;
+    let reference: RangeReference | null = null;
+    if (solved) {
+      const [evalFrom, evalTo] = visibleRowRange(this.evals, this.view);
+      reference = { value: solved.y, reachedBy: this.evals.slice(evalFrom, evalTo).map((row) => row.mean) };
+    }
+    const fitted = robustRange(visibleReturns, to - from, reference);
+    this.card.element.dataset.solvedShown = fitted?.reference ?? '';
     const y = this.chart.options.scales?.y;
     if (!y) return;
     y.min = fitted?.min;
@@ -219,16 +241,46 @@ export class ReturnsChart {
     return this.window > 1 ? `Moving average (${this.window})` : 'Moving average (off)';
   }
 
+  /**
+   * The per-episode line: the theme's blue (--vscode-charts-blue), faint beside the moving average
+   * in the full colour but visible on the theme's background, a thin trace or a dense band alike
+   * (contrast.ts).
+   */
   private returnColour(share = 1): string {
-    const highContrast = this.palette.kind.startsWith('high-contrast');
-    return withAlpha(this.palette.blue, (highContrast ? 0.6 : 0.35) * share);
+    // Called for every segment of every draw: worked out once per palette and density.
+    const colours = this.returnColours;
+    let colour = colours.byShare.get(share);
+    if (colour === undefined) {
+      colour = withAlpha(this.palette.blue, colours.alpha * share);
+      colours.byShare.set(share, colour);
+    }
+    return colour;
+  }
+
+  /** The per-episode line's alpha for this palette and `visiblePoints` across the plot. */
+  private fitReturnAlpha(visiblePoints: number): void {
+    const colours = this.returnColours;
+    if (colours.palette !== this.palette) {
+      const { blue, background, kind } = this.palette;
+      colours.palette = this.palette;
+      colours.alphas = faintAlphas(blue, background, kind.startsWith('high-contrast'));
+      colours.alpha = -1;
+    }
+    const width = this.chart.chartArea?.width || this.chart.width || 1;
+    const alpha = faintAlphaAt(colours.alphas, visiblePoints / width);
+    if (alpha === colours.alpha) return;
+    colours.alpha = alpha;
+    colours.byShare.clear();
+    const returns = this.chart.data.datasets[RETURN];
+    returns.borderColor = this.returnColour();
+    returns.backgroundColor = returns.borderColor;
+    this.card.canvas.dataset.returnAlpha = String(alpha);
   }
 
   private applyColours(): void {
     const { blue, purple, background } = this.palette;
-    const [returns, average, evaluations] = this.chart.data.datasets;
-    returns.borderColor = this.returnColour();
-    returns.backgroundColor = returns.borderColor;
+    const [, average, evaluations] = this.chart.data.datasets;
+    this.fitReturnAlpha(this.visiblePoints);
     average.borderColor = blue;
     average.backgroundColor = blue;
     evaluations.borderColor = purple;
