@@ -51,7 +51,17 @@ const MUJOCO_RATES: Partial<RunConfig> = {
   episodes: 0, maxEpisodeSteps: 0, evalEverySteps: 5000, evalEveryEpisodes: 0, evalEpisodes: 5,
 };
 const INVERTED_DOUBLE_PENDULUM: TaskSettings = { ...MUJOCO_RATES, environment: 'InvertedDoublePendulum-v5', actorHidden: [64, 64], criticHidden: [64, 64], totalSteps: 150000 };
-const HALF_CHEETAH: TaskSettings = { ...MUJOCO_RATES, environment: 'HalfCheetah-v5', actorHidden: [128, 128], criticHidden: [128, 128], totalSteps: 100000 };
+/** 128×128 networks: ~3× cheaper here than the papers' 256×256 or 400×300, and enough for 100,000 steps. */
+const MUJOCO_MEDIUM: Partial<RunConfig> = { ...MUJOCO_RATES, actorHidden: [128, 128], criticHidden: [128, 128], totalSteps: 100000 };
+/** RL Zoo's MuJoCo setting (`learning_starts: 10000`): for tasks whose episodes end on a fall, more random starts before learning. */
+const MUJOCO_LOCOMOTION: Partial<RunConfig> = { ...MUJOCO_MEDIUM, warmupSteps: 10000 };
+const HALF_CHEETAH: TaskSettings = { ...MUJOCO_MEDIUM, environment: 'HalfCheetah-v5' };
+const HOPPER: TaskSettings = { ...MUJOCO_LOCOMOTION, environment: 'Hopper-v5' };
+const WALKER_2D: TaskSettings = { ...MUJOCO_LOCOMOTION, environment: 'Walker2d-v5' };
+const ANT: TaskSettings = { ...MUJOCO_LOCOMOTION, environment: 'Ant-v5' };
+const REACHER: TaskSettings = { ...MUJOCO_MEDIUM, environment: 'Reacher-v5' };
+/** RL Zoo's Swimmer setting: γ 0.9999, as the swimmer's reward for moving forward builds up slowly over the whole episode. */
+const SWIMMER: TaskSettings = { ...MUJOCO_MEDIUM, environment: 'Swimmer-v5', gamma: 0.9999 };
 
 export const PRESETS: readonly Preset[] = [
   preset('pendulum-ddpg', "This project's defaults: solves Pendulum-v1 in about 3,000 steps (every seed of BENCHMARKS.md's 8).", {
@@ -107,6 +117,31 @@ export const PRESETS: readonly Preset[] = [
   preset('halfcheetah-sac', 'SAC with the same rates and networks: 4,433 at 100,000 steps, mean of 3 seeds (BENCHMARKS.md).', {
     ...HALF_CHEETAH, ...SAC_SETTINGS,
   }),
+  preset(
+    'halfcheetah-ddpg',
+    "DDPG, the paper's own task, with halfcheetah-td3's rates, networks and exploration: 3,998 at 100,000 steps (one seed, BENCHMARKS.md).",
+    { ...HALF_CHEETAH, algorithm: 'ddpg', ...GAUSSIAN_EXPLORATION },
+  ),
+  preset('hopper-td3', "TD3 with the TD3 paper's rates on 128×128 networks and RL Zoo's 10,000 random steps first; at 100,000 steps 311, mean of 3 seeds (the TD3 paper's curves: 659 ± 752); keep the best checkpoint (BENCHMARKS.md).", {
+    ...HOPPER, ...TD3_SETTINGS, ...GAUSSIAN_EXPLORATION,
+  }),
+  preset('hopper-sac', "SAC with the same rates, networks and random steps; at 100,000 steps 376, mean of 3 seeds, each seed's best ~1,030 on the way (BENCHMARKS.md).", { ...HOPPER, ...SAC_SETTINGS }),
+  preset('walker2d-td3', "TD3 with the TD3 paper's rates on 128×128 networks and RL Zoo's 10,000 random steps first; at 100,000 steps 627, mean of 3 seeds (the TD3 paper's curves: 770 ± 586) (BENCHMARKS.md).", {
+    ...WALKER_2D, ...TD3_SETTINGS, ...GAUSSIAN_EXPLORATION,
+  }),
+  preset('walker2d-sac', 'SAC with the same rates, networks and random steps; at 100,000 steps 377, mean of 3 seeds (BENCHMARKS.md).', { ...WALKER_2D, ...SAC_SETTINGS }),
+  preset('ant-td3', "TD3 with the TD3 paper's rates on 128×128 networks and RL Zoo's 10,000 random steps first; at 100,000 steps 372, best 1,134 on the way (one seed; the TD3 paper's curves: 586 ± 185) (BENCHMARKS.md).", {
+    ...ANT, ...TD3_SETTINGS, ...GAUSSIAN_EXPLORATION,
+  }),
+  preset('ant-sac', 'SAC with the same rates, networks and random steps; at 100,000 steps 1,048 (one seed, BENCHMARKS.md).', { ...ANT, ...SAC_SETTINGS }),
+  preset('reacher-td3', "TD3 with the TD3 paper's rates on 128×128 networks; at 100,000 steps −5.4 (one seed; the TD3 paper's curves: −4.6; Gymnasium's threshold −3.75) (BENCHMARKS.md).", {
+    ...REACHER, ...TD3_SETTINGS, ...GAUSSIAN_EXPLORATION,
+  }),
+  preset('reacher-sac', 'SAC with the same rates and networks; at 100,000 steps −5.3 (one seed, BENCHMARKS.md).', { ...REACHER, ...SAC_SETTINGS }),
+  preset('swimmer-td3', "TD3 with RL Zoo's γ 0.9999 for Swimmer and the TD3 paper's rates on 128×128 networks; only 16 at 100,000 steps (one seed): Swimmer needs far longer (RL Zoo: 359 at 1M steps) — raise ddpg.totalSteps (BENCHMARKS.md).", {
+    ...SWIMMER, ...TD3_SETTINGS, ...GAUSSIAN_EXPLORATION,
+  }),
+  preset('swimmer-sac', 'SAC with the same γ, rates and networks; 28 at 100,000 steps (one seed; RL Zoo: 346 at 1M steps) (BENCHMARKS.md).', { ...SWIMMER, ...SAC_SETTINGS }),
 ];
 
 export function presetById(id: string): Preset | undefined {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import { PresetOffers } from '../../src/extension/presets';
 import { defaultConfig, resolveConfig } from '../../src/shared/config';
-import { matchingPreset, presetById, PRESETS } from '../../src/shared/presets';
+import { ENVIRONMENT_IDS } from '../../src/shared/environments';
+import { matchingPreset, presetById, presetFor, PRESETS } from '../../src/shared/presets';
 import { fakeVscode } from '../helpers/fakeVscode';
 
 test('choosing MountainCarContinuous offers its preset once; Apply writes only what differs, to the workspace', async () => {
@@ -55,5 +56,17 @@ test('every preset is a valid configuration for its own environment and algorith
     assert.ok(config, `${preset.id}: ${errors.map((e) => e.message).join('; ')}`);
     assert.equal(config.environment, preset.environment, preset.id);
     assert.equal(config.algorithm, preset.algorithm, preset.id);
+  }
+});
+
+test('every MuJoCo task has a TD3 and a SAC preset; ids are unique; no two presets set the same settings', () => {
+  for (const environment of ENVIRONMENT_IDS.filter((id) => id.endsWith('-v5'))) {
+    for (const algorithm of ['td3', 'sac'] as const) assert.ok(presetFor(environment, algorithm), `${environment} has no ${algorithm} preset`);
+  }
+  assert.equal(new Set(PRESETS.map((p) => p.id)).size, PRESETS.length);
+  // A run records the preset its settings equal: two presets with the same settings would be told apart by order only.
+  for (const preset of PRESETS) {
+    const { config } = resolveConfig(preset.settings);
+    assert.equal(config && matchingPreset(config)?.id, preset.id);
   }
 });
