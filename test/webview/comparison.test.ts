@@ -3,7 +3,8 @@
  * answers `ready` with seven synthetic runs, five on Pendulum and two on MountainCar): the
  * handshake, the runs table, a chart pair per environment with its own "solved" line, the charts
  * with single runs and with seeds averaged, the x axis, hiding runs, the settings table, a live
- * refresh, persisted view state, themes, CSP.
+ * refresh, persisted view state, themes, CSP; and the "solved" line's place (inside the axis when
+ * the curves come near it, else marked at the plot's edge: two early HalfCheetah runs).
  *
  *   npm run build && node --import tsx --test test/webview/comparison.test.ts
  */
@@ -17,7 +18,7 @@ import type { ShowComparisonMessage } from '../../src/shared/protocol';
 import { drawnCurves, runCurve } from '../../webview/compare/curves';
 import { cspViolations, openComparisonHarness, postedMessages, savedViewState, sendToWebview, setHarnessTheme, type HarnessPage } from './harnessBrowser';
 import { useHarnessSession } from './harnessSession';
-import { syntheticComparison } from './syntheticComparison';
+import { halfCheetahEarlyComparison, pendulumEarlyComparison, syntheticComparison } from './syntheticComparison';
 
 const session = useHarnessSession();
 const expected = syntheticComparison();
@@ -241,4 +242,120 @@ test('light and high-contrast themes: readable, no errors', async () => {
     assert.equal(await chartBox(page, 'comparison-eval-chart', MOUNTAIN_CAR).getAttribute('data-lines'), '2');
     assert.deepEqual(errors, [], theme);
   }
+});
+
+// ─── the solved threshold's place ─────────────────────────────────────────────────────────────
+
+const HALF_CHEETAH = 'HalfCheetah-v5';
+
+interface Shown {
+  yMin: number;
+  yMax: number;
+  area: { left: number; top: number; right: number; bottom: number };
+}
+
+/** What a chart's canvas says it shows (shownRangeAttributesPlugin), once it has drawn. */
+async function shownRange(page: Page, testId: string, environment: string): Promise<Shown> {
+  const canvas = chartBox(page, testId, environment).locator('canvas');
+  await page.waitForFunction((node) => (node as unknown as { dataset: { area?: string } }).dataset.area !== undefined, await canvas.elementHandle());
+  const data = await canvas.evaluate((node) => ({ ...(node as unknown as { dataset: Record<string, string> }).dataset }));
+  const [left, top, right, bottom] = (data.area ?? '').split(',').map(Number);
+  return { yMin: Number(data.yMin), yMax: Number(data.yMax), area: { left, top, right, bottom } };
+}
+
+/** Pixels of a chart's canvas in a CSS-pixel rectangle drawn in `colour` (#rrggbb), within `tolerance`. */
+async function pixelsInColour(page: Page, testId: string, environment: string, rect: { left: number; top: number; width: number; height: number }, colour: string, tolerance = 60) {
+  return chartBox(page, testId, environment)
+    .locator('canvas')
+    .evaluate(
+      (node, { rect, colour, tolerance }) => {
+        const canvas = node as unknown as { width: number; clientWidth: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } };
+        const scale = canvas.width / canvas.clientWidth;
+        const { data } = canvas.getContext('2d').getImageData(Math.round(rect.left * scale), Math.round(rect.top * scale), Math.max(1, Math.round(rect.width * scale)), Math.max(1, Math.round(rect.height * scale)));
+        const n = Number.parseInt(colour.slice(1), 16);
+        const [r, g, b] = [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+        let matching = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 150 && Math.hypot(data[i] - r, data[i + 1] - g, data[i + 2] - b) < tolerance) matching++;
+        return { matching, total: data.length / 4 };
+      },
+      { rect, colour, tolerance },
+    );
+}
+
+/** The share of pixels along y = `value` (three rows, the left 60 % of the plot) in the threshold's muted colour. */
+async function thresholdLineShare(page: Page, environment: string, value: number, muted: string): Promise<number> {
+  const s = await shownRange(page, 'comparison-eval-chart', environment);
+  const y = s.area.top + ((s.yMax - value) / (s.yMax - s.yMin)) * (s.area.bottom - s.area.top);
+  const width = 0.6 * (s.area.right - s.area.left);
+  const { matching, total } = await pixelsInColour(page, 'comparison-eval-chart', environment, { left: s.area.left + 2, top: y - 1, width, height: 3 }, muted, 40);
+  return matching / total;
+}
+
+const chartNote = (page: Page, testId: string, environment: string) =>
+  page.locator('.chart-card', { has: chartBox(page, testId, environment) }).locator('.chart-note').innerText();
+
+test('two HalfCheetah runs far below 4,800: the eval axis follows the curves, the threshold is marked at the top edge and the caption says so', async () => {
+  const { page, errors } = await open();
+  const message = halfCheetahEarlyComparison();
+  await sendToWebview(page, message);
+  await waitForCounts(page, 'comparison-eval-chart', (c) => c.lines === 2, 'two HalfCheetah eval lines', HALF_CHEETAH);
+  const box = chartBox(page, 'comparison-eval-chart', HALF_CHEETAH);
+  assert.equal(await box.getAttribute('data-threshold'), '4800');
+  assert.equal(await box.getAttribute('data-threshold-shown'), 'above');
+
+  const means = message.runs.flatMap((run) => run.evals.map((e) => e.mean));
+  const span = Math.max(...means) - Math.min(...means);
+  assert.ok(Math.min(...means) < -400 && Math.max(...means) > 200, 'the evaluations run from about −500 to +250');
+  const s = await shownRange(page, 'comparison-eval-chart', HALF_CHEETAH);
+  assert.ok(s.yMax < 1000 && s.yMin > -1000, `the axis [${s.yMin}, ${s.yMax}] stops short of 4,800`);
+  assert.ok(span / (s.yMax - s.yMin) > 0.6, `the curves span ${((100 * span) / (s.yMax - s.yMin)).toFixed(0)} % of the axis`);
+
+  // The dashboard's marker, in the threshold line's muted colour, along the plot's top edge.
+  const canvas = box.locator('canvas');
+  assert.equal(await canvas.getAttribute('data-solved-marker'), 'solved at 4,800 ↑');
+  const [left, top, right, bottom] = ((await canvas.getAttribute('data-solved-marker-box')) ?? '').split(',').map(Number);
+  assert.ok(top >= s.area.top && top < s.area.top + 6 && right - left > 60, `the marker's box ${left},${top},${right},${bottom} sits at the top of the plot`);
+  const muted = '#9d9d9d'; // the dark theme's --vscode-descriptionForeground
+  const marker = await pixelsInColour(page, 'comparison-eval-chart', HALF_CHEETAH, { left, top, width: right - left, height: bottom - top }, muted);
+  assert.ok(marker.matching >= 30, `${marker.matching} muted pixels in the marker`);
+
+  // The caption still names the threshold, and says where it went.
+  assert.equal(await chartNote(page, 'comparison-eval-chart', HALF_CHEETAH), 'dashed: solved (Gymnasium: 4800), above the axis');
+  // The training returns have no threshold, so no marker either.
+  const returnsBox = chartBox(page, 'comparison-returns-chart', HALF_CHEETAH);
+  assert.equal(await returnsBox.getAttribute('data-threshold'), '');
+  assert.equal(await returnsBox.locator('canvas').getAttribute('data-solved-marker'), null);
+  assert.ok((await shownRange(page, 'comparison-returns-chart', HALF_CHEETAH)).yMax < 1000);
+
+  // Averaged, the mean ± std band is fitted too and the threshold stays off the axis.
+  await page.getByTestId('comparison-average-seeds').check();
+  await waitForCounts(page, 'comparison-eval-chart', (c) => c.bands === 1, 'the HalfCheetah mean', HALF_CHEETAH);
+  assert.equal(await box.getAttribute('data-threshold-shown'), 'above');
+  assert.ok((await shownRange(page, 'comparison-eval-chart', HALF_CHEETAH)).yMax < 1000);
+  assert.equal(await canvas.getAttribute('data-solved-marker'), 'solved at 4,800 ↑');
+  assert.deepEqual(errors, []);
+});
+
+test('Pendulum near −200 keeps the dashed line inside the axis, early in training as well', async () => {
+  const { page, errors } = await open();
+  const muted = '#9d9d9d';
+  const check = async (what: string) => {
+    const box = chartBox(page, 'comparison-eval-chart', PENDULUM);
+    assert.equal(await box.getAttribute('data-threshold-shown'), 'inside', what);
+    const s = await shownRange(page, 'comparison-eval-chart', PENDULUM);
+    assert.ok(s.yMin < -200 && s.yMax >= -200, `${what}: the axis [${s.yMin}, ${s.yMax}] holds −200`);
+    assert.equal(await box.locator('canvas').getAttribute('data-solved-marker'), null, `${what}: no off-axis marker`);
+    assert.equal(await chartNote(page, 'comparison-eval-chart', PENDULUM), 'dashed: solved (DDPG Lab: -200)', what);
+    const share = await thresholdLineShare(page, PENDULUM, -200, muted);
+    assert.ok(share > 0.15, `${what}: ${(100 * share).toFixed(0)} % muted pixels along y = −200`);
+  };
+  // The seven runs: Pendulum's evaluations climb to −150…−170, past −200.
+  await waitForCounts(page, 'comparison-eval-chart', (c) => c.lines === 4, 'the Pendulum eval lines');
+  await check('the synthetic comparison');
+  assert.equal(await chartBox(page, 'comparison-eval-chart', MOUNTAIN_CAR).getAttribute('data-threshold-shown'), 'inside', 'MountainCar climbs past 90');
+  // Two runs' first episodes, −1,650…−1,180: about two spans below −200, near enough for the line.
+  await sendToWebview(page, pendulumEarlyComparison());
+  await waitForCounts(page, 'comparison-eval-chart', (c) => c.lines === 2 && c.xMax === 4000, 'the early Pendulum runs');
+  await check('two early runs');
+  assert.deepEqual(errors, []);
 });

@@ -11,6 +11,7 @@
 import { defaultConfig, type RunConfig } from '../../src/shared/config';
 import { Random } from '../../src/agent/random';
 import { comparedEnvironments, differingSettings } from '../../src/shared/comparison';
+import { ENVIRONMENTS } from '../../src/shared/environments';
 import { taskFieldsOf } from '../../src/shared/runFormat';
 import type { ComparedRun, EpisodeRow, EvalRow, RunInfo, ShowComparisonMessage } from '../../src/shared/protocol';
 import { compareHistory } from '../../src/extension/runComparison';
@@ -114,3 +115,71 @@ export function syntheticComparison(specs: readonly SyntheticRunSpec[] = SYNTHET
     problems: [{ runDir: '/runs/2026-11-20_broken', error: 'run.json is not valid JSON (Unexpected token } in JSON at position 12)' }],
   };
 }
+
+/** A run whose returns climb along an S-curve from `from` to `to` (its last episode), noisily. */
+export interface ClimbingComparedRun {
+  seed: number;
+  from: number;
+  to: number;
+}
+
+/**
+ * A comparison of runs of one environment early in training, for the "solved" threshold's place on
+ * the charts: each run's returns climb from `from` to `to` over `episodes` full-length episodes, an
+ * evaluation every two episodes a little above them. Deterministic.
+ */
+export function climbingComparison(environment: RunConfig['environment'], runs: readonly ClimbingComparedRun[], episodes = 20): ShowComparisonMessage {
+  const compared = runs.map(({ seed, from, to }) => {
+    const config: RunConfig = { ...BASE, environment, algorithm: 'td3', seed, episodes, evalEveryEpisodes: 2 };
+    const length = ENVIRONMENTS[environment].maxEpisodeSteps;
+    const random = new Random(seed * 4801);
+    const spread = 0.08 * Math.abs(to - from);
+    const level = (episode: number) => {
+      const t = episodes > 1 ? (episode - 1) / (episodes - 1) : 1;
+      return from + (to - from) * (3 * t * t - 2 * t * t * t);
+    };
+    const episodeRows: EpisodeRow[] = [];
+    const evals: EvalRow[] = [];
+    for (let episode = 1; episode <= episodes; episode++) {
+      const step = episode * length;
+      const wallTime = step * 0.004;
+      const ret = level(episode) + spread * random.normal();
+      episodeRows.push({ type: 'episode', episode, step, return: ret, length, criticLoss: 1, actorLoss: -ret / 10, meanQ: ret / 10, wallTime });
+      if (episode % config.evalEveryEpisodes === 0) evals.push(evalRow(episode, step, wallTime + 0.5, level(episode) + 0.3 * spread, 0.3 * spread, random));
+    }
+    const name = `${environment.toLowerCase()}-seed-${seed}`;
+    const info: RunInfo = {
+      id: name,
+      name,
+      created: '2026-11-30T08:00:00.000Z',
+      updated: '2026-11-30T09:00:00.000Z',
+      config,
+      ...taskFieldsOf(config),
+      engine: { engine: 'wasm', backend: 'wasm-relaxed-simd' },
+      seed,
+      status: 'finished',
+    };
+    return compareHistory({ info, episodes: episodeRows, evals }, false);
+  });
+  return {
+    type: 'showComparison',
+    runs: compared,
+    environments: comparedEnvironments(compared.map((r) => r.environment)),
+    differingSettings: differingSettings(compared.map((r) => r.run.config)),
+    problems: [],
+  };
+}
+
+/** Two HalfCheetah-v5 runs' first 20,000 steps: returns from about −500 to +250, the threshold 4,800 far above. */
+export const halfCheetahEarlyComparison = (): ShowComparisonMessage =>
+  climbingComparison('HalfCheetah-v5', [
+    { seed: 1, from: -500, to: 250 },
+    { seed: 2, from: -450, to: 150 },
+  ]);
+
+/** Two Pendulum-v1 runs' first episodes, from −1,650 to −1,180 under −200: a gap of about two spans, near enough. */
+export const pendulumEarlyComparison = (): ShowComparisonMessage =>
+  climbingComparison('Pendulum-v1', [
+    { seed: 1, from: -1650, to: -1180 },
+    { seed: 2, from: -1600, to: -1250 },
+  ]);

@@ -78,14 +78,25 @@ function drawLabel(chart: Chart, text: string, x: number, y: number, align: 'lef
   ctx.fillText(text, left + LABEL_PADDING, y);
 }
 
+/** How an off-axis threshold's marker is drawn: its colour and the dashes of its line's stub. */
+export interface ThresholdMarkerStyle {
+  colour: string;
+  /** Behind the text, so that it reads over grid lines and data. */
+  background: string;
+  /** The line's dash pattern and width (the dashboard's solved line: [6, 4] at 1.5 px). */
+  dash?: readonly number[];
+  lineWidth?: number;
+}
+
 /**
  * The marker of a threshold beyond the y axis, inside the plot at the edge it lies beyond: a stub
  * of the dashed line and its text. In the left corner (where a rising learning curve starts low, and
  * where the line's own label sits) unless the data run through there; then in the right one.
  * Returns the box it took, in CSS pixels.
  */
-function drawOffAxisMarker(chart: Chart, text: string, side: 'above' | 'below', colour: string, background: string): Box {
+function drawOffAxisMarker(chart: Chart, text: string, side: 'above' | 'below', style: ThresholdMarkerStyle): Box {
   const { ctx, chartArea } = chart;
+  const { colour, background } = style;
   ctx.font = labelFont(chart);
   const width = STUB_WIDTH + LABEL_PADDING + ctx.measureText(text).width + LABEL_PADDING * 2;
   const top = side === 'above' ? chartArea.top + 2 : chartArea.bottom - 2 - LABEL_HEIGHT;
@@ -99,8 +110,8 @@ function drawOffAxisMarker(chart: Chart, text: string, side: 'above' | 'below', 
   ctx.fillRect(box.left, box.top, width, LABEL_HEIGHT);
   ctx.globalAlpha = 1;
   ctx.strokeStyle = colour;
-  ctx.lineWidth = 1.5;
-  ctx.setLineDash(SOLVED_DASH);
+  ctx.lineWidth = style.lineWidth ?? 1.5;
+  ctx.setLineDash([...(style.dash ?? SOLVED_DASH)]);
   ctx.beginPath();
   ctx.moveTo(box.left + LABEL_PADDING, middle);
   ctx.lineTo(box.left + LABEL_PADDING + STUB_WIDTH, middle);
@@ -113,13 +124,59 @@ function drawOffAxisMarker(chart: Chart, text: string, side: 'above' | 'below', 
 }
 
 /**
+ * Where a threshold lies against the chart's y axis as last laid out: inside it, beyond it above or
+ * below, or null without a threshold or a laid-out axis.
+ */
+function thresholdSide(chart: Chart, value: number | null): 'inside' | 'above' | 'below' | null {
+  const y = chart.scales.y;
+  if (value === null || !y || !Number.isFinite(y.min) || !Number.isFinite(y.max)) return null;
+  return value > y.max ? 'above' : value < y.min ? 'below' : 'inside';
+}
+
+/**
+ * The off-axis marker of a threshold the y axis leaves out ("- - solved at 4,800 ↑"), drawn when
+ * there is one, and said on the canvas for the tests: data-solved-marker is its text (absent when
+ * no marker is drawn), data-solved-marker-box its box (left,top,right,bottom in CSS pixels).
+ * Call it in an after-draw hook, inside ctx.save()/restore(). Returns the box, or null.
+ */
+export function drawOffAxisThreshold(chart: Chart, value: number | null, style: ThresholdMarkerStyle): Box | null {
+  const data = chart.canvas.dataset;
+  const side = thresholdSide(chart, value);
+  if (value === null || side === null || side === 'inside') {
+    delete data.solvedMarker;
+    delete data.solvedMarkerBox;
+    return null;
+  }
+  const text = offAxisThresholdText(value, side);
+  const box = drawOffAxisMarker(chart, text, side, style);
+  data.solvedMarker = text;
+  data.solvedMarkerBox = [box.left, box.top, box.right, box.bottom].map((v) => v.toFixed(1)).join(',');
+  return box;
+}
+
+/**
+ * For charts that draw a threshold line of their own (a dataset, as the comparison does) while it
+ * is on the axis: the off-axis marker (drawOffAxisThreshold) whenever the y axis leaves `threshold()`
+ * out. Drawn after the datasets.
+ */
+export function offAxisThresholdPlugin(threshold: () => number | null, style: () => ThresholdMarkerStyle): Plugin {
+  return {
+    id: 'offAxisThreshold',
+    afterDatasetsDraw(chart) {
+      chart.ctx.save();
+      drawOffAxisThreshold(chart, threshold(), style());
+      chart.ctx.restore();
+    },
+  };
+}
+
+/**
  * @param markersDataset the dataset drawn on top (the evaluations): the solved line is drawn
  *   right before it, so above the return band and below the markers. Without it (or with it
  *   hidden), the line is drawn after every dataset.
  *
- * The canvas says what became of the threshold, for the tests: data-solved-marker is the text of
- * the off-axis marker (absent when there is none), data-solved-marker-box its box (left,top,right,bottom
- * in CSS pixels).
+ * The canvas says what became of the threshold, for the tests: data-solved-marker and
+ * data-solved-marker-box (drawOffAxisThreshold).
  */
 export function referenceLinesPlugin(lines: () => ReferenceLines, palette: () => ThemePalette, markersDataset: number | null): Plugin {
   const drawSolvedLine = (chart: Chart) => {
@@ -165,26 +222,16 @@ export function referenceLinesPlugin(lines: () => ReferenceLines, palette: () =>
       const { solved, resume } = lines();
       const { chartArea, scales } = chart;
       const colours = palette();
-      const data = chart.canvas.dataset;
-      let marker: Box | null = null;
       chart.ctx.save();
-      if (solved && scales.y && solved.y >= scales.y.min && solved.y <= scales.y.max) {
+      const onAxis = solved && scales.y && solved.y >= scales.y.min && solved.y <= scales.y.max;
+      if (solved && onAxis) {
         const pixel = scales.y.getPixelForValue(solved.y);
         // Below the line when it runs along the top edge, above it otherwise; at the left, where a
         // learning curve is usually far from its goal.
         const labelY = pixel - chartArea.top < 18 ? pixel + 10 : pixel - 10;
         drawLabel(chart, solved.label, chartArea.left + 2, labelY, 'left', colours.green, colours.background);
-      } else if (solved && scales.y && Number.isFinite(scales.y.min) && Number.isFinite(scales.y.max)) {
-        const side = solved.y > scales.y.max ? 'above' : 'below';
-        const text = offAxisThresholdText(solved.y, side);
-        marker = drawOffAxisMarker(chart, text, side, colours.green, colours.background);
-        data.solvedMarker = text;
-        data.solvedMarkerBox = [marker.left, marker.top, marker.right, marker.bottom].map((v) => v.toFixed(1)).join(',');
       }
-      if (!marker) {
-        delete data.solvedMarker;
-        delete data.solvedMarkerBox;
-      }
+      const marker = drawOffAxisThreshold(chart, solved && !onAxis ? solved.y : null, { colour: colours.green, background: colours.background });
       if (resume && scales.x && resume.x >= scales.x.min && resume.x <= scales.x.max) {
         const pixel = scales.x.getPixelForValue(resume.x);
         const fitsRight = chartArea.right - pixel > 180;

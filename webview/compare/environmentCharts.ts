@@ -26,7 +26,8 @@ export class EnvironmentCharts {
       'comparison-eval-chart',
       palette,
       'No evaluations yet',
-      environment.solvedThreshold === null ? '' : `dashed: ${environment.solvedLabel}`,
+      // With a threshold the chart writes its caption (comparisonChart.ts, thresholdNote).
+      '',
       `Evaluation return (deterministic) on ${environment.title}`,
       data,
     );
