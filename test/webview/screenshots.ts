@@ -3,7 +3,8 @@
  * themes, at a typical editor size (1200×800) and a narrow one (600×800), into test-results/webview/:
  * a Pendulum run in every scenario, a MountainCar run live and evaluating, and the playback states
  * (a whole training episode with the skipped count, a chosen evaluation start, a finished run's
- * best evaluation on a loop).
+ * best evaluation on a loop), MuJoCo runs in 3D, and a stopped HalfCheetah run reopened after it
+ * ended (the model at rest from its saved scene, and without one).
  *
  *   npm run build && node --import tsx test/webview/screenshots.ts [--only live-dark-1200]
  */
@@ -12,12 +13,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvironmentId } from '../../src/shared/environments';
 import type { Page } from 'playwright-core';
-import type { TrainerToHost } from '../../src/shared/protocol';
+import type { RunSnapshot, TrainerToHost } from '../../src/shared/protocol';
 import { freezeHarness, harnessRunId, launchChromium, openComparisonHarness, openHarness, sendToWebview, type HarnessPageOptions } from './harnessBrowser';
 import { evaluation, trainingEpisode } from './playbackEpisodes';
 import { SyntheticRun } from './syntheticRun';
 import { playMujocoEpisode } from './mujocoHarness';
-import { simulateMujocoEpisode } from './syntheticMujoco';
+import { mujocoScene, simulateMujocoEpisode } from './syntheticMujoco';
 import { ENVIRONMENTS } from '../../src/shared/environments';
 import type { MujocoEnvironmentId } from '../../src/shared/mujocoEnvironments';
 import { startHarnessServer } from './harnessServer';
@@ -45,6 +46,8 @@ interface Shot {
   stream?: boolean;
   /** Drives the page into a playback state (the fake host only sends the snapshot). */
   playback?: PlaybackState;
+  /** Shows the run as the host does once it has stopped: no trainer, the scene from its folder ('saved') or none ('none'). */
+  reopened?: 'saved' | 'none';
 }
 
 type PlaybackState = 'training' | 'evaluation' | 'ended';
@@ -79,7 +82,24 @@ const SHOTS: Shot[] = [
     (environment): Shot => ({ scenario: 'live', environment, theme: 'dark', width: 1200, stream: false, streamMs: 1500 }),
   ),
   { scenario: 'live', environment: 'HalfCheetah-v5', theme: 'light', width: 600, fullPage: true, stream: false, streamMs: 3000 },
+  ...THEMES.map((theme): Shot => ({ scenario: 'live', environment: 'HalfCheetah-v5', theme, width: 1200, stream: false, reopened: 'saved', streamMs: 1000 })),
+  { scenario: 'live', environment: 'HalfCheetah-v5', theme: 'dark', width: 1200, stream: false, reopened: 'none', streamMs: 1000 },
 ];
+
+/** A stopped run as the host sends it to a dashboard opened after the run ended. */
+async function showReopenedRun(page: Page, environment: MujocoEnvironmentId, scene: 'saved' | 'none'): Promise<void> {
+  const run = new SyntheticRun(60, environment);
+  const snapshot: RunSnapshot = {
+    run: run.runInfo('stopped'),
+    status: run.status('stopped'),
+    episodes: run.episodes,
+    evals: run.evals,
+    checkpoints: run.checkpoints,
+    live: false,
+    ...(scene === 'saved' ? { scene: await mujocoScene(environment) } : {}),
+  };
+  await sendToWebview(page, { type: 'showRun', snapshot, mode: { kind: 'live' } });
+}
 
 async function sendEvents(page: Page, events: TrainerToHost[]): Promise<void> {
   await sendToWebview(page, { type: 'runEvents', runId: await harnessRunId(page), events });
@@ -133,7 +153,8 @@ const COMPARISON_SHOTS: ComparisonShot[] = [
 function shotName(shot: Shot): string {
   const id = shot.environment ?? 'Pendulum-v1';
   const environment = ENVIRONMENT_NAMES[id] ?? id.toLowerCase().replace(/-v\d+$/, '');
-  return [environment, shot.playback ? `playback-${shot.playback}` : shot.scenario, shot.theme, shot.width, shot.fullPage ? 'full' : ''].filter(Boolean).join('-');
+  const state = shot.playback ? `playback-${shot.playback}` : shot.reopened ? `reopened-stopped${shot.reopened === 'none' ? '-no-scene' : ''}` : shot.scenario;
+  return [environment, state, shot.theme, shot.width, shot.fullPage ? 'full' : ''].filter(Boolean).join('-');
 }
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
@@ -160,7 +181,9 @@ async function main(): Promise<void> {
       await page.getByTestId(shot.scenario === 'none' ? 'empty-state' : 'run-name').waitFor({ state: 'visible' });
       if (shot.openHyperparameters) await page.getByTestId('hyperparameters').locator('summary').click();
       if (shot.playback) await preparePlayback(page, shot.playback);
-      if (shot.environment && ENVIRONMENTS[shot.environment].mujoco) {
+      if (shot.reopened) {
+        await showReopenedRun(page, shot.environment as MujocoEnvironmentId, shot.reopened);
+      } else if (shot.environment && ENVIRONMENTS[shot.environment].mujoco) {
         await playMujocoEpisode(page, await simulateMujocoEpisode(shot.environment as MujocoEnvironmentId, { maxSteps: 300 }));
       }
       await page.waitForTimeout(shot.streamMs ?? 400);
