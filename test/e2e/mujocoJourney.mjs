@@ -17,10 +17,10 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultRunsDirectory, readJsonIfComplete, writeWorkspaceSettings } from '../../scripts/code-server.mjs';
 import { startFlowEnvironment } from './environment.mjs';
+import { checkpointCommand, compareRunsFromSideBar, trainFromPalette, waitForDashboardParts, waitForState } from './journeySteps.mjs';
 import {
   activityBarEntry,
   chooseQuickPickItem,
-  clickContextMenuItem,
   clickTestId,
   findByTestId,
   openActivityBarContainer,
@@ -33,8 +33,6 @@ import {
   readTestIdText,
   runPaletteCommand,
   scrollTestIdIntoView,
-  sideBarRow,
-  sideBarTreeRows,
   visibleNotifications,
   waitUntil,
 } from './workbench.mjs';
@@ -71,13 +69,6 @@ function readWorkspaceSettings(workspace) {
   return readJsonIfComplete(join(workspace, '.vscode', 'settings.json')) ?? {};
 }
 
-async function waitForState(page, expected, timeoutMs = 60_000) {
-  await waitUntil(`the run state "${expected}"`, async () => {
-    const state = await readTestIdText(page, 'status-state');
-    return { ok: state === expected, seen: state };
-  }, { timeoutMs });
-}
-
 /**
  * Palette → Apply Recommended Settings → the preset, then waits for the extension's "applied"
  * message (it writes the settings one by one; a run started before the last would mix presets)
@@ -97,17 +88,6 @@ async function applyPreset(page, workspace, presetId, expected) {
     return { ok, seen: settings, settings };
   }, { timeoutMs: 10_000 });
   return settings;
-}
-
-/** Palette → DDPG: Train; waits for a dashboard showing a new running run and returns its name. */
-async function trainFromPalette(page, previousName) {
-  await runPaletteCommand(page, 'DDPG: Train');
-  const { name } = await waitUntil('the dashboard to show a new run', async () => {
-    const name = await readTestIdText(page, 'run-name');
-    return { ok: Boolean(name) && name !== previousName, seen: name, name };
-  });
-  await waitForState(page, 'running');
-  return name;
 }
 
 /** The run's own record (run.json: its config and the preset it matches), found by the name the dashboard shows. */
@@ -135,30 +115,6 @@ async function expectPresetRun(workspace, runName, presetId, algorithm) {
 function rootPosition(data) {
   const first = (data?.bodyPositions ?? '').split(' ').filter(Boolean)[0];
   return first ? first.split(',').map(Number) : undefined;
-}
-
-/** The side bar rows of one run: the run (level 1) and what is nested under it. */
-async function runSubtree(page, runName) {
-  const rows = await sideBarTreeRows(page);
-  const runIndex = rows.findIndex((row) => row.level === 1 && row.text.includes(runName));
-  if (runIndex < 0) return { run: undefined, children: [], rows };
-  const children = [];
-  for (let i = runIndex + 1; i < rows.length && rows[i].level > 1; i++) children.push(rows[i]);
-  return { run: rows[runIndex], children, rows };
-}
-
-async function waitForCheckpointRow(page, runName, pattern, timeoutMs = 60_000) {
-  const { row } = await waitUntil(`a checkpoint matching ${pattern} under run ${runName} in the Runs view`, async () => {
-    const { run, children, rows } = await runSubtree(page, runName);
-    if (!run) return { ok: false, seen: rows.map((r) => r.text) };
-    if (run.expanded === 'false') {
-      await sideBarRow(page, run.index).locator('.monaco-tl-twistie').click();
-      return { ok: false, seen: 'expanding the run' };
-    }
-    const row = children.find((child) => pattern.test(child.text));
-    return { ok: Boolean(row), seen: { run: run.text, children: children.map((c) => c.text) }, row };
-  }, { timeoutMs, intervalMs: 500 });
-  return row;
 }
 
 /** Waits for the first deterministic evaluation of the run on screen; returns its mean as the status line shows it. */
@@ -230,11 +186,7 @@ export async function runMujocoJourneyFlow({ browser, runner, vsix, tmpRoot, out
     let td3Run;
     await runner.step('"DDPG: Train" shows the cheetah in 3D on the dashboard, its bodies moving', 'mujoco-train-3d', async () => {
       td3Run = await trainFromPalette(page);
-      await waitUntil(`the dashboard's parts ${DASHBOARD_PARTS.join(', ')}`, async () => {
-        const present = [];
-        for (const id of DASHBOARD_PARTS) if ((await findByTestId(page, id))?.visible) present.push(id);
-        return { ok: present.length === DASHBOARD_PARTS.length, seen: { present } };
-      });
+      await waitForDashboardParts(page, DASHBOARD_PARTS);
       const shownEnvironment = await readTestIdText(page, 'run-environment');
       if (shownEnvironment !== ENVIRONMENT) throw new Error(`the dashboard names the environment "${shownEnvironment}", not ${ENVIRONMENT}`);
       const info = await expectPresetRun(environment.workspace, td3Run, 'halfcheetah-td3', 'td3');
@@ -274,14 +226,7 @@ export async function runMujocoJourneyFlow({ browser, runner, vsix, tmpRoot, out
 
     await runner.step('Evaluate Checkpoint on the best checkpoint in the side bar shows its evaluation returns', 'mujoco-evaluate-best', async () => {
       await openActivityBarContainer(page, 'DDPG');
-      let bestRow;
-      // The row is looked up again for every attempt: the tree re-renders as the stopped run settles.
-      const openMenu = async () => {
-        bestRow = await waitForCheckpointRow(page, td3Run, /^best\b/);
-        await sideBarRow(page, bestRow.index).click({ button: 'right' });
-      };
-      await openMenu();
-      const menuClicks = await clickContextMenuItem(page, 'Evaluate Checkpoint', { reopen: openMenu });
+      const { row: bestRow, menuClicks } = await checkpointCommand(page, td3Run, /^best\b/, 'Evaluate Checkpoint');
       const episodes = readWorkspaceSettings(environment.workspace)['ddpg.evalEpisodes'];
       const { mean, returns } = await waitUntil(`eval-results to show the mean and the ${episodes} returns of the evaluation`, async () => {
         const found = await findByTestId(page, 'eval-results');
@@ -320,23 +265,7 @@ export async function runMujocoJourneyFlow({ browser, runner, vsix, tmpRoot, out
     });
 
     await runner.step('Compare Runs on both runs selected in the side bar: TD3 against SAC on HalfCheetah-v5', 'mujoco-comparison', async () => {
-      await openActivityBarContainer(page, 'DDPG');
-      const bothRows = () =>
-        waitUntil('both runs in the Runs view', async () => {
-          const rows = await sideBarTreeRows(page);
-          const first = rows.find((row) => row.level === 1 && row.text.includes(td3Run));
-          const second = rows.find((row) => row.level === 1 && row.text.includes(sacRun));
-          return { ok: Boolean(first && second), seen: rows.map((r) => r.text), first, second };
-        });
-      // Selected and right-clicked afresh for every attempt: rows move when a run above them changes.
-      const openMenu = async () => {
-        const rows = await bothRows();
-        await sideBarRow(page, rows.first.index).click();
-        await sideBarRow(page, rows.second.index).click({ modifiers: ['Control'] });
-        await sideBarRow(page, rows.second.index).click({ button: 'right' });
-      };
-      await openMenu();
-      const menuClicks = await clickContextMenuItem(page, 'Compare Runs', { reopen: openMenu });
+      const menuClicks = await compareRunsFromSideBar(page, td3Run, sacRun);
       const { td3, sac } = await waitUntil('the comparison to list the TD3 and the SAC run, with the evaluation chart', async () => {
         const rows = (await readTestIdTable(page, 'comparison-runs-table')) ?? [];
         const chart = await findByTestId(page, 'comparison-eval-chart');
@@ -355,13 +284,7 @@ export async function runMujocoJourneyFlow({ browser, runner, vsix, tmpRoot, out
       // A dashboard brought back after the comparison starts from an empty document: frames are
       // live only, so a stopped run's 3D view stays empty. Watching a policy streams new ones.
       await openActivityBarContainer(page, 'DDPG');
-      let finalRow;
-      const openMenu = async () => {
-        finalRow = await waitForCheckpointRow(page, td3Run, /^final\b/);
-        await sideBarRow(page, finalRow.index).click({ button: 'right' });
-      };
-      await openMenu();
-      const menuClicks = await clickContextMenuItem(page, 'Inspect Checkpoint', { reopen: openMenu });
+      const { row: finalRow, menuClicks } = await checkpointCommand(page, td3Run, /^final\b/, 'Inspect Checkpoint');
       await waitUntil('the dashboard inspecting the checkpoint', async () => {
         const mode = (await readTestIdData(page, 'mode-banner'))?.mode;
         return { ok: mode === 'inspect', seen: mode };

@@ -13,10 +13,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, defaultRunsDirectory } from '../../scripts/code-server.mjs';
 import { FAST_WORKSPACE_SETTINGS, startFlowEnvironment } from './environment.mjs';
+import { checkpointCommand, compareRunsFromSideBar, trainFromPalette, waitForCheckpointRow, waitForDashboardParts, waitForState } from './journeySteps.mjs';
 import {
   activityBarEntry,
   clickContextMenuItem,
   clickTestId,
+  escapeRegExp,
   findByTestId,
   openActivityBarContainer,
   openWorkbench,
@@ -33,13 +35,6 @@ const DASHBOARD_PARTS = ['dashboard-root', 'pendulum-canvas', 'returns-chart', '
 const MIN_EPISODE_POINTS = 3;
 // The brief of the flow: once paused, the step counter must hold still for this long.
 const PAUSED_STABLE_MS = 2000;
-
-async function waitForState(page, expected, timeoutMs = 60_000) {
-  await waitUntil(`the run state "${expected}"`, async () => {
-    const state = await readTestIdText(page, 'status-state');
-    return { ok: state === expected, seen: state };
-  }, { timeoutMs });
-}
 
 async function waitForButtonText(page, testId, expected) {
   await waitUntil(`[data-testid=${testId}] to read "${expected}"`, async () => {
@@ -63,31 +58,6 @@ async function waitForStepToHold(page, stableMs, timeoutMs) {
     return { ok: Number.isFinite(now) && Date.now() - since >= stableMs, seen: { step: now, changesSincePaused: changes }, step: now };
   }, { timeoutMs, intervalMs: 200 });
   return { step, changes };
-}
-
-/** The side bar rows of one run: the run itself (level 1) and what is nested under it. */
-async function runSubtree(page, runName) {
-  const rows = await sideBarTreeRows(page);
-  const runIndex = rows.findIndex((row) => row.level === 1 && row.text.includes(runName));
-  if (runIndex < 0) return { run: undefined, children: [], rows };
-  const children = [];
-  for (let i = runIndex + 1; i < rows.length && rows[i].level > 1; i++) children.push(rows[i]);
-  return { run: rows[runIndex], children, rows };
-}
-
-/** Expands the run in the Runs tree and waits for a checkpoint row under it matching `pattern`. */
-async function waitForCheckpointRow(page, runName, pattern, timeoutMs = 60_000) {
-  const { row } = await waitUntil(`a checkpoint matching ${pattern} under run ${runName} in the Runs view`, async () => {
-    const { run, children, rows } = await runSubtree(page, runName);
-    if (!run) return { ok: false, seen: rows.map((r) => r.text) };
-    if (run.expanded === 'false') {
-      await sideBarRow(page, run.index).locator('.monaco-tl-twistie').click();
-      return { ok: false, seen: 'expanding the run' };
-    }
-    const row = children.find((child) => pattern.test(child.text));
-    return { ok: Boolean(row), seen: { run: run.text, children: children.map((c) => c.text) }, row };
-  }, { timeoutMs, intervalMs: 500 });
-  return row;
 }
 
 /** The Runs view row of a run (level 1) whose name is `runName`, or undefined. */
@@ -133,11 +103,7 @@ export async function runUserJourneyFlow({ browser, runner, vsix, tmpRoot, outDi
 
     await runner.step('"DDPG: Train" from the command palette opens the dashboard', 'dashboard-open', async () => {
       await runPaletteCommand(page, 'DDPG: Train');
-      await waitUntil(`the dashboard's parts ${DASHBOARD_PARTS.join(', ')}`, async () => {
-        const present = [];
-        for (const id of DASHBOARD_PARTS) if ((await findByTestId(page, id))?.visible) present.push(id);
-        return { ok: present.length === DASHBOARD_PARTS.length, seen: { present } };
-      });
+      await waitForDashboardParts(page, DASHBOARD_PARTS);
       await waitForState(page, 'running');
       const engine = await waitUntil('the engine in use', async () => {
         const text = await readTestIdText(page, 'engine-info');
@@ -258,13 +224,7 @@ export async function runUserJourneyFlow({ browser, runner, vsix, tmpRoot, outDi
     });
 
     await runner.step('Evaluate Checkpoint from the side bar shows evaluation returns', 'evaluation', async () => {
-      // The row is looked up again for every attempt: a run appearing or changing state above it moves it.
-      const openMenu = async () => {
-        const row = await waitForCheckpointRow(page, runName, new RegExp(escapeRegExp(manualCheckpoint)));
-        await sideBarRow(page, row.index).click({ button: 'right' });
-      };
-      await openMenu();
-      const menuClicks = await clickContextMenuItem(page, 'Evaluate Checkpoint', { reopen: openMenu });
+      const { menuClicks } = await checkpointCommand(page, runName, new RegExp(escapeRegExp(manualCheckpoint)), 'Evaluate Checkpoint');
       const { text } = await waitUntil('eval-results to show the returns of the evaluation', async () => {
         const found = await findByTestId(page, 'eval-results');
         const text = found?.text ?? '';
@@ -278,13 +238,8 @@ export async function runUserJourneyFlow({ browser, runner, vsix, tmpRoot, outDi
 
     let secondRunName;
     await runner.step('a second run from the command palette, stopped from its dashboard', 'second-run', async () => {
-      await runPaletteCommand(page, 'DDPG: Train');
-      const { name } = await waitUntil('the dashboard to show a new run', async () => {
-        const name = await readTestIdText(page, 'run-name');
-        return { ok: Boolean(name) && name !== runName, seen: name, name };
-      });
+      const name = await trainFromPalette(page, runName);
       secondRunName = name;
-      await waitForState(page, 'running');
       await waitUntil(`an episode of ${name}`, async () => {
         const points = await readTestIdInteger(page, 'episode-points');
         return { ok: points >= 1, seen: points };
@@ -295,23 +250,7 @@ export async function runUserJourneyFlow({ browser, runner, vsix, tmpRoot, outDi
     });
 
     await runner.step('Compare Runs on both runs selected in the side bar shows them side by side', 'comparison', async () => {
-      await openActivityBarContainer(page, 'DDPG');
-      const bothRows = () =>
-        waitUntil('both runs in the Runs view', async () => {
-          const rows = await sideBarTreeRows(page);
-          const first = rows.find((row) => row.level === 1 && row.text.includes(runName));
-          const second = rows.find((row) => row.level === 1 && row.text.includes(secondRunName));
-          return { ok: Boolean(first && second), seen: rows.map((r) => r.text), first, second };
-        });
-      // Selected and right-clicked afresh for every attempt: rows move when a run above them changes.
-      const openMenu = async () => {
-        const rows = await bothRows();
-        await sideBarRow(page, rows.first.index).click();
-        await sideBarRow(page, rows.second.index).click({ modifiers: ['Control'] });
-        await sideBarRow(page, rows.second.index).click({ button: 'right' });
-      };
-      await openMenu();
-      const menuClicks = await clickContextMenuItem(page, 'Compare Runs', { reopen: openMenu });
+      const menuClicks = await compareRunsFromSideBar(page, runName, secondRunName);
       const { text } = await waitUntil('the comparison to list both runs with their evaluations', async () => {
         const table = await findByTestId(page, 'comparison-runs-table');
         const chart = await findByTestId(page, 'comparison-eval-chart');
@@ -329,8 +268,4 @@ export async function runUserJourneyFlow({ browser, runner, vsix, tmpRoot, outDi
     runner.setPage(null);
     await environment?.server.stop();
   }
-}
-
-function escapeRegExp(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
