@@ -8,16 +8,12 @@
  *   npm run build && node --import tsx test/webview/comparisonThresholdScreenshots.ts
  */
 
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ShowComparisonMessage } from '../../src/shared/protocol';
-import { launchChromium, openComparisonHarness, sendToWebview } from './harnessBrowser';
-import { startHarnessServer } from './harnessServer';
+import { sendToWebview } from './harnessBrowser';
 import { halfCheetahEarlyComparison, pendulumEarlyComparison } from './syntheticComparison';
 import type { HarnessTheme } from './themes';
-
-const outputDir = join(__dirname, '..', '..', 'test-results', 'webview');
-const THEMES: HarnessTheme[] = ['dark', 'light', 'high-contrast'];
+import { byTheme, finishShot, openShownComparison, outputDir, runScreenshots, settle, shootPartAndPage, THEMES } from './themeScreenshots';
 
 interface Shot {
   name: string;
@@ -33,38 +29,17 @@ const SHOTS: Shot[] = [
   { name: 'pendulum-early', message: pendulumEarlyComparison, environment: 'Pendulum-v1', averageSeeds: false, themes: ['dark'] },
 ];
 
-async function main(): Promise<void> {
-  mkdirSync(outputDir, { recursive: true });
-  const server = await startHarnessServer();
-  const browser = await launchChromium();
-  try {
-    for (const theme of THEMES) {
-      for (const shot of SHOTS) {
-        if (!shot.themes.includes(theme)) continue;
-        const harness = await openComparisonHarness(browser, server.url, { theme, width: 1200, height: 900 });
-        const { page } = harness;
-        await page.getByTestId('comparison-runs-table').waitFor({ state: 'visible' });
-        await sendToWebview(page, shot.message());
-        const section = page.locator(`[data-testid=comparison-environment][data-environment="${shot.environment}"]`);
-        await section.waitFor({ state: 'visible' });
-        if (shot.averageSeeds) await page.getByTestId('comparison-average-seeds').check();
-        await page.mouse.move(0, 0); // no tooltip in the picture
-        await page.waitForTimeout(400);
-        const file = join(outputDir, `compare-threshold-${shot.name}-${theme}.png`);
-        await section.screenshot({ path: file });
-        await page.screenshot({ path: file.replace(/\.png$/, '-page.png'), fullPage: true });
-        if (harness.errors.length > 0) console.error(`${shot.name} ${theme}: ${harness.errors.join('; ')}`);
-        console.log(file);
-        await harness.close();
-      }
-    }
-  } finally {
-    await browser.close();
-    await server.close();
+runScreenshots(async (browser, serverUrl) => {
+  for (const [theme, shot] of byTheme(SHOTS)) {
+    const harness = await openShownComparison(browser, serverUrl, { theme, width: 1200, height: 900 });
+    const { page } = harness;
+    await sendToWebview(page, shot.message());
+    const section = page.locator(`[data-testid=comparison-environment][data-environment="${shot.environment}"]`);
+    await section.waitFor({ state: 'visible' });
+    if (shot.averageSeeds) await page.getByTestId('comparison-average-seeds').check();
+    await settle(page);
+    const file = join(outputDir, `compare-threshold-${shot.name}-${theme}.png`);
+    await shootPartAndPage(page, section, file, true);
+    await finishShot(harness, `${shot.name} ${theme}`, file);
   }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
 });

@@ -6,16 +6,11 @@
  *   npm run build && node --import tsx test/webview/longRunScreenshots.ts
  */
 
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchChromium, openHarness, sendToWebview } from './harnessBrowser';
-import { startHarnessServer } from './harnessServer';
+import { sendToWebview } from './harnessBrowser';
 import { longRunMessage, resumedRunMessage } from './longRunSnapshots';
-import type { HarnessTheme } from './themes';
-
-const outputDir = join(__dirname, '..', '..', 'test-results', 'webview');
-const THEMES: HarnessTheme[] = ['dark', 'light', 'high-contrast'];
+import { openShownDashboard, outputDir, runScreenshots, settle, THEMES } from './themeScreenshots';
 
 /** Drags across the returns chart between two shares of its plot's width (a zoom). */
 async function zoomReturns(page: Page, fromShare: number, toShare: number): Promise<void> {
@@ -31,44 +26,32 @@ async function zoomReturns(page: Page, fromShare: number, toShare: number): Prom
   await page.mouse.up();
 }
 
-async function main(): Promise<void> {
-  mkdirSync(outputDir, { recursive: true });
-  const server = await startHarnessServer();
-  const browser = await launchChromium();
-  try {
-    for (const theme of THEMES) {
-      for (const width of [1200, 600]) {
-        const harness = await openHarness(browser, server.url, { stream: false, respond: false, theme, width, height: 900 });
-        const { page } = harness;
-        await page.getByTestId('run-name').waitFor({ state: 'visible' });
-        const shoot = async (name: string) => {
-          await page.mouse.move(0, 0); // no tooltip in the picture
-          await page.waitForTimeout(400);
-          await page.locator('.charts').screenshot({ path: join(outputDir, `charts-${name}-${theme}-${width}.png`) });
-        };
-        await sendToWebview(page, longRunMessage(2000));
-        await page.getByTestId('episode-points').filter({ hasText: '2000' }).waitFor();
-        await shoot('2000-episodes');
-        if (width === 1200) {
-          await zoomReturns(page, 0, 0.1);
-          await shoot('2000-episodes-zoomed');
-        }
-        await sendToWebview(page, resumedRunMessage(450, 600));
-        await page.getByTestId('episode-points').filter({ hasText: '600' }).waitFor();
-        await shoot('resumed');
-        if (width === 1200) {
-          await page.getByTestId('show-parent-history').check();
-          await shoot('resumed-parent');
-        }
-        if (harness.errors.length > 0) throw new Error(`page errors: ${harness.errors.join('; ')}`);
-        await harness.close();
+runScreenshots(async (browser, serverUrl) => {
+  for (const theme of THEMES) {
+    for (const width of [1200, 600]) {
+      const harness = await openShownDashboard(browser, serverUrl, { stream: false, respond: false, theme, width, height: 900 });
+      const { page } = harness;
+      const shoot = async (name: string) => {
+        await settle(page);
+        await page.locator('.charts').screenshot({ path: join(outputDir, `charts-${name}-${theme}-${width}.png`) });
+      };
+      await sendToWebview(page, longRunMessage(2000));
+      await page.getByTestId('episode-points').filter({ hasText: '2000' }).waitFor();
+      await shoot('2000-episodes');
+      if (width === 1200) {
+        await zoomReturns(page, 0, 0.1);
+        await shoot('2000-episodes-zoomed');
       }
+      await sendToWebview(page, resumedRunMessage(450, 600));
+      await page.getByTestId('episode-points').filter({ hasText: '600' }).waitFor();
+      await shoot('resumed');
+      if (width === 1200) {
+        await page.getByTestId('show-parent-history').check();
+        await shoot('resumed-parent');
+      }
+      if (harness.errors.length > 0) throw new Error(`page errors: ${harness.errors.join('; ')}`);
+      await harness.close();
     }
-    console.log(`screenshots in ${outputDir}`);
-  } finally {
-    await browser.close();
-    await server.close();
   }
-}
-
-void main();
+  console.log(`screenshots in ${outputDir}`);
+});

@@ -9,23 +9,20 @@
  *   npm run build && node --import tsx test/webview/screenshots.ts [--only live-dark-1200]
  */
 
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvironmentId } from '../../src/shared/environments';
 import type { Page } from 'playwright-core';
 import type { RunSnapshot, TrainerToHost } from '../../src/shared/protocol';
-import { freezeHarness, harnessRunId, launchChromium, openComparisonHarness, openHarness, sendToWebview, type HarnessPageOptions } from './harnessBrowser';
+import { freezeHarness, harnessRunId, sendToWebview, type HarnessPageOptions } from './harnessBrowser';
 import { evaluation, trainingEpisode } from './playbackEpisodes';
 import { SyntheticRun } from './syntheticRun';
 import { playMujocoEpisode } from './mujocoHarness';
 import { mujocoScene, simulateMujocoEpisode } from './syntheticMujoco';
 import { ENVIRONMENTS } from '../../src/shared/environments';
 import type { MujocoEnvironmentId } from '../../src/shared/mujocoEnvironments';
-import { startHarnessServer } from './harnessServer';
 import type { HarnessScenario } from './harnessTypes';
 import type { HarnessTheme } from './themes';
-
-const outputDir = join(__dirname, '..', '..', 'test-results', 'webview');
+import { finishShot, openShownComparison, openShownDashboard, outputDir, runScreenshots, THEMES } from './themeScreenshots';
 
 interface Shot {
   scenario: HarnessScenario;
@@ -51,8 +48,6 @@ interface Shot {
 }
 
 type PlaybackState = 'training' | 'evaluation' | 'ended';
-
-const THEMES: HarnessTheme[] = ['dark', 'light', 'high-contrast'];
 
 const SHOTS: Shot[] = [
   ...THEMES.flatMap((theme): Shot[] => [
@@ -159,64 +154,45 @@ function shotName(shot: Shot): string {
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
 
-async function main(): Promise<void> {
-  mkdirSync(outputDir, { recursive: true });
-  const server = await startHarnessServer();
-  const browser = await launchChromium();
-  try {
-    for (const shot of SHOTS) {
-      const name = shotName(shot);
-      if (only && !name.startsWith(only)) continue;
-      const options: HarnessPageOptions = {
-        scenario: shot.scenario,
-        environment: shot.environment,
-        episodes: shot.episodes,
-        theme: shot.theme,
-        width: shot.width,
-        height: shot.height ?? 800,
-        stream: shot.stream ?? true,
-      };
-      const harness = await openHarness(browser, server.url, options);
-      const { page } = harness;
-      await page.getByTestId(shot.scenario === 'none' ? 'empty-state' : 'run-name').waitFor({ state: 'visible' });
-      if (shot.openHyperparameters) await page.getByTestId('hyperparameters').locator('summary').click();
-      if (shot.playback) await preparePlayback(page, shot.playback);
-      if (shot.reopened) {
-        await showReopenedRun(page, shot.environment as MujocoEnvironmentId, shot.reopened);
-      } else if (shot.environment && ENVIRONMENTS[shot.environment].mujoco) {
-        await playMujocoEpisode(page, await simulateMujocoEpisode(shot.environment as MujocoEnvironmentId, { maxSteps: 300 }));
-      }
-      await page.waitForTimeout(shot.streamMs ?? 400);
-      await freezeHarness(page);
-      // Let the charts' throttled redraw and the last animation frames land.
-      await page.waitForTimeout(400);
-      const file = join(outputDir, `${name}.png`);
-      await page.screenshot({ path: file, fullPage: shot.fullPage ?? false });
-      if (harness.errors.length > 0) console.error(`${name}: ${harness.errors.join('\n')}`);
-      console.log(file);
-      await harness.close();
+runScreenshots(async (browser, serverUrl) => {
+  for (const shot of SHOTS) {
+    const name = shotName(shot);
+    if (only && !name.startsWith(only)) continue;
+    const options: HarnessPageOptions = {
+      scenario: shot.scenario,
+      environment: shot.environment,
+      episodes: shot.episodes,
+      theme: shot.theme,
+      width: shot.width,
+      height: shot.height ?? 800,
+      stream: shot.stream ?? true,
+    };
+    const harness = await openShownDashboard(browser, serverUrl, options);
+    const { page } = harness;
+    if (shot.openHyperparameters) await page.getByTestId('hyperparameters').locator('summary').click();
+    if (shot.playback) await preparePlayback(page, shot.playback);
+    if (shot.reopened) {
+      await showReopenedRun(page, shot.environment as MujocoEnvironmentId, shot.reopened);
+    } else if (shot.environment && ENVIRONMENTS[shot.environment].mujoco) {
+      await playMujocoEpisode(page, await simulateMujocoEpisode(shot.environment as MujocoEnvironmentId, { maxSteps: 300 }));
     }
-    for (const shot of COMPARISON_SHOTS) {
-      const name = ['compare', shot.theme, shot.width, shot.averageSeeds ? 'averaged' : ''].filter(Boolean).join('-');
-      if (only && !name.startsWith(only)) continue;
-      const harness = await openComparisonHarness(browser, server.url, { theme: shot.theme, width: shot.width, height: 900 });
-      const { page } = harness;
-      await page.getByTestId('comparison-runs-table').waitFor({ state: 'visible' });
-      if (shot.averageSeeds) await page.getByTestId('comparison-average-seeds').check();
-      await page.waitForTimeout(400);
-      const file = join(outputDir, `${name}.png`);
-      await page.screenshot({ path: file, fullPage: true });
-      if (harness.errors.length > 0) console.error(`${name}: ${harness.errors.join('\n')}`);
-      console.log(file);
-      await harness.close();
-    }
-  } finally {
-    await browser.close();
-    await server.close();
+    await page.waitForTimeout(shot.streamMs ?? 400);
+    await freezeHarness(page);
+    // Let the charts' throttled redraw and the last animation frames land.
+    await page.waitForTimeout(400);
+    const file = join(outputDir, `${name}.png`);
+    await page.screenshot({ path: file, fullPage: shot.fullPage ?? false });
+    await finishShot(harness, name, file, '\n');
   }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
+  for (const shot of COMPARISON_SHOTS) {
+    const name = ['compare', shot.theme, shot.width, shot.averageSeeds ? 'averaged' : ''].filter(Boolean).join('-');
+    if (only && !name.startsWith(only)) continue;
+    const harness = await openShownComparison(browser, serverUrl, { theme: shot.theme, width: shot.width, height: 900 });
+    const { page } = harness;
+    if (shot.averageSeeds) await page.getByTestId('comparison-average-seeds').check();
+    await page.waitForTimeout(400);
+    const file = join(outputDir, `${name}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    await finishShot(harness, name, file, '\n');
+  }
 });

@@ -8,54 +8,30 @@
  *   npm run build && node --import tsx test/webview/thresholdScreenshots.ts
  */
 
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchChromium, openHarness, sendToWebview } from './harnessBrowser';
-import { startHarnessServer } from './harnessServer';
+import { sendToWebview } from './harnessBrowser';
 import type { HarnessTheme } from './themes';
+import { byTheme, finishShot, openShownDashboard, outputDir, runScreenshots, settle, shootPartAndPage, THEMES } from './themeScreenshots';
 import { climbingRunMessage, HALF_CHEETAH_EARLY, PENDULUM_NEAR, type ClimbingRun } from './thresholdSnapshots';
 
-const outputDir = join(__dirname, '..', '..', 'test-results', 'webview');
-const THEMES: HarnessTheme[] = ['dark', 'light', 'high-contrast'];
-const RUNS: Array<[string, ClimbingRun, HarnessTheme[]]> = [
-  ['halfcheetah-early', HALF_CHEETAH_EARLY, THEMES],
-  ['pendulum-near', PENDULUM_NEAR, THEMES],
+const RUNS: Array<{ name: string; spec: ClimbingRun; themes: HarnessTheme[] }> = [
+  { name: 'halfcheetah-early', spec: HALF_CHEETAH_EARLY, themes: THEMES },
+  { name: 'pendulum-near', spec: PENDULUM_NEAR, themes: THEMES },
   // The marker's other places: the top-right corner when the returns start high at the left (a
   // collapse), the bottom edge when they lie far above the threshold.
-  ['halfcheetah-collapse', { ...HALF_CHEETAH_EARLY, from: 250, to: -500 }, ['dark']],
-  ['inverteddoublependulum-above', { environment: 'InvertedDoublePendulum-v5', episodes: 40, from: 9300, to: 9355 }, ['light']],
+  { name: 'halfcheetah-collapse', spec: { ...HALF_CHEETAH_EARLY, from: 250, to: -500 }, themes: ['dark'] },
+  { name: 'inverteddoublependulum-above', spec: { environment: 'InvertedDoublePendulum-v5', episodes: 40, from: 9300, to: 9355 }, themes: ['light'] },
 ];
 
-async function main(): Promise<void> {
-  mkdirSync(outputDir, { recursive: true });
-  const server = await startHarnessServer();
-  const browser = await launchChromium();
-  try {
-    for (const theme of THEMES) {
-      for (const [name, spec, themes] of RUNS) {
-        if (!themes.includes(theme)) continue;
-        const harness = await openHarness(browser, server.url, { stream: false, respond: false, theme, width: 1200, height: 900, environment: spec.environment });
-        const { page } = harness;
-        await page.getByTestId('run-name').waitFor({ state: 'visible' });
-        await sendToWebview(page, climbingRunMessage(spec));
-        await page.getByTestId('episode-points').filter({ hasText: String(spec.episodes) }).waitFor();
-        await page.mouse.move(0, 0); // no tooltip in the picture
-        await page.waitForTimeout(400);
-        const file = join(outputDir, `threshold-${name}-${theme}.png`);
-        await page.locator('.chart-card', { has: page.getByTestId('returns-chart') }).screenshot({ path: file });
-        await page.screenshot({ path: file.replace(/\.png$/, '-page.png') });
-        if (harness.errors.length > 0) console.error(`${name} ${theme}: ${harness.errors.join('; ')}`);
-        console.log(file);
-        await harness.close();
-      }
-    }
-  } finally {
-    await browser.close();
-    await server.close();
+runScreenshots(async (browser, serverUrl) => {
+  for (const [theme, { name, spec }] of byTheme(RUNS)) {
+    const harness = await openShownDashboard(browser, serverUrl, { stream: false, respond: false, theme, width: 1200, height: 900, environment: spec.environment });
+    const { page } = harness;
+    await sendToWebview(page, climbingRunMessage(spec));
+    await page.getByTestId('episode-points').filter({ hasText: String(spec.episodes) }).waitFor();
+    await settle(page);
+    const file = join(outputDir, `threshold-${name}-${theme}.png`);
+    await shootPartAndPage(page, page.locator('.chart-card', { has: page.getByTestId('returns-chart') }), file, false);
+    await finishShot(harness, `${name} ${theme}`, file);
   }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
 });
