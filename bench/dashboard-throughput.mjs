@@ -58,6 +58,7 @@ import {
   writeWorkspaceSettings,
 } from '../scripts/code-server.mjs';
 import { findByTestId, firstInteger, launchChromium, openWorkbench, runPaletteCommand, sleep, waitUntil } from '../test/e2e/workbench.mjs';
+import { forEachArgument } from './benchArguments.mjs';
 
 // ─── options ────────────────────────────────────────────────────────────────────────────────────
 
@@ -79,13 +80,7 @@ function parseArguments(argv) {
   const usage =
     'Usage: node bench/dashboard-throughput.mjs [--total-steps N] [--rounds N] [--conditions A,B,C] [--skip-package] [--no-warmup] [--out-dir DIR] [--hidden W,W]\n' +
     '                                          [--diagnose [--window-seconds S]]   (--rounds 0 --diagnose: the diagnosis alone)';
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value\n${usage}`);
-      return v;
-    };
+  forEachArgument(argv, usage, (arg, value) => {
     if (arg === '--total-steps') options.totalSteps = Number(value());
     else if (arg === '--rounds') options.rounds = Number(value());
     else if (arg === '--conditions') options.conditions = value().toUpperCase().split(',').filter(Boolean);
@@ -95,11 +90,9 @@ function parseArguments(argv) {
     else if (arg === '--diagnose') options.diagnose = true;
     else if (arg === '--window-seconds') options.windowSeconds = Number(value());
     else if (arg === '--hidden') options.hidden = value().split(',').map(Number);
-    else if (arg === '--help' || arg === '-h') {
-      console.log(usage);
-      process.exit(0);
-    } else throw new Error(`unknown argument ${arg}\n${usage}`);
-  }
+    else return false;
+    return true;
+  });
   if (!Number.isInteger(options.totalSteps) || options.totalSteps < 1000) throw new Error('--total-steps must be an integer ≥ 1000');
   if (!Number.isInteger(options.rounds) || options.rounds < 0) throw new Error('--rounds must be a non-negative integer');
   if (options.conditions.some((c) => !['A', 'B', 'C', 'D'].includes(c)) || options.conditions.length === 0) throw new Error('--conditions is a list of A, B, C, D');

@@ -312,6 +312,9 @@ async function timeLoop(cli: CliModule, presetId: string, config: RunConfig, run
 }
 
 
+/** The share of the timing's updates that ran on two threads, as the rows print it. */
+const twoThreadShareOf = (timing: Timing) => (timing.twoThreadShare === null ? null : round(timing.twoThreadShare, 3));
+
 function timingRow(timing: Timing) {
   return {
     backend: timing.backend,
@@ -320,7 +323,7 @@ function timingRow(timing: Timing) {
     cpuMsPerStep: round((1000 * timing.cpuSeconds) / timing.steps, 4),
     stepsPerSecond: round(timing.steps / timing.wallSeconds, 1),
     cpuStepsPerSecond: round(timing.steps / timing.cpuSeconds, 1),
-    twoThreadShare: timing.twoThreadShare === null ? null : round(timing.twoThreadShare, 3),
+    twoThreadShare: twoThreadShareOf(timing),
     ...(timing.reader ? { readerBytes: timing.reader.bytes, readerFrameEvents: timing.reader.frameEvents } : {}),
   };
 }
@@ -365,24 +368,23 @@ export async function benchmarkLoop(options: LoopBenchmarkOptions, log: (message
           const entry = ratios.get(threads) ?? { cpu: [], wall: [], dashboardCpu: [], dashboardWall: [], updateCpuMs: [], loopCpuMs: [] };
           ratios.set(threads, entry);
           entry.updateCpuMs.push((1000 * update.cpuSeconds) / update.steps);
-          const ratioRow: Record<string, unknown> = { ...base, ratio: 'loop/update', updateTwoThreadShare: update.twoThreadShare === null ? null : round(update.twoThreadShare, 3) };
+          const ratioRow: Record<string, unknown> = { ...base, ratio: 'loop/update', updateTwoThreadShare: twoThreadShareOf(update) };
+          /** A mode's steps per second over the update's, by CPU and by wall time: into the row under `keys`, and onto `into`. */
+          const recordRatio = (timing: Timing, keys: { cpu: string; wall: string; share: string }, into: { cpu: number[]; wall: number[] }) => {
+            const r = rate(timing);
+            const cpu = r.cpu / u.cpu;
+            const wall = r.wall / u.wall;
+            ratioRow[keys.cpu] = round(cpu, 4);
+            ratioRow[keys.wall] = round(wall, 4);
+            ratioRow[keys.share] = twoThreadShareOf(timing);
+            into.cpu.push(cpu);
+            into.wall.push(wall);
+          };
           if (loops.loop) {
-            const l = rate(loops.loop);
-            ratioRow.cpu = round(l.cpu / u.cpu, 4);
-            ratioRow.wall = round(l.wall / u.wall, 4);
-            ratioRow.loopTwoThreadShare = loops.loop.twoThreadShare === null ? null : round(loops.loop.twoThreadShare, 3);
-            entry.cpu.push(l.cpu / u.cpu);
-            entry.wall.push(l.wall / u.wall);
+            recordRatio(loops.loop, { cpu: 'cpu', wall: 'wall', share: 'loopTwoThreadShare' }, entry);
             entry.loopCpuMs.push((1000 * loops.loop.cpuSeconds) / loops.loop.steps);
           }
-          if (loops.dashboard) {
-            const d = rate(loops.dashboard);
-            ratioRow.dashboardCpu = round(d.cpu / u.cpu, 4);
-            ratioRow.dashboardWall = round(d.wall / u.wall, 4);
-            ratioRow.dashboardTwoThreadShare = loops.dashboard.twoThreadShare === null ? null : round(loops.dashboard.twoThreadShare, 3);
-            entry.dashboardCpu.push(d.cpu / u.cpu);
-            entry.dashboardWall.push(d.wall / u.wall);
-          }
+          if (loops.dashboard) recordRatio(loops.dashboard, { cpu: 'dashboardCpu', wall: 'dashboardWall', share: 'dashboardTwoThreadShare' }, { cpu: entry.dashboardCpu, wall: entry.dashboardWall });
           print(ratioRow);
         }
       }

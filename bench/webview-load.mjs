@@ -36,6 +36,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { launchChromium } from '../test/helpers/chromium.mjs';
+import { forEachArgument } from './benchArguments.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // Required rather than imported: the harness and the environments are CommonJS TypeScript modules
@@ -46,13 +47,7 @@ const { ENVIRONMENTS } = requireFrom(ROOT)('../src/shared/environments.ts');
 function parseArguments(argv) {
   const options = { rounds: 20, environments: ['Pendulum-v1', 'HalfCheetah-v5'], builds: [] };
   const usage = 'Usage: node --import tsx bench/webview-load.mjs [--rounds N] [--environments ID,ID] [--build LABEL=DIR]...';
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value\n${usage}`);
-      return v;
-    };
+  forEachArgument(argv, usage, (arg, value) => {
     if (arg === '--rounds') options.rounds = Number(value());
     else if (arg === '--environments') options.environments = value().split(',').filter(Boolean);
     else if (arg === '--build') {
@@ -60,11 +55,9 @@ function parseArguments(argv) {
       const eq = text.indexOf('=');
       if (eq <= 0) throw new Error(`--build wants LABEL=DIR; got ${text}`);
       options.builds.push({ label: text.slice(0, eq), dir: resolve(text.slice(eq + 1)) });
-    } else if (arg === '--help' || arg === '-h') {
-      console.log(usage);
-      process.exit(0);
-    } else throw new Error(`unknown argument ${arg}\n${usage}`);
-  }
+    } else return false;
+    return true;
+  });
   if (!Number.isInteger(options.rounds) || options.rounds < 1) throw new Error('--rounds must be a positive integer');
   for (const id of options.environments) if (!ENVIRONMENTS[id]) throw new Error(`unknown environment ${id}`);
   if (options.builds.length === 0) options.builds.push({ label: 'this', dir: ROOT });
