@@ -36,13 +36,19 @@ export class PeriodicCheckpoints {
     private readonly deleted: (dir: string) => void = () => {},
   ) {}
 
-  /** Records a new periodic checkpoint and deletes the oldest beyond the limit; a folder that cannot be removed is reported and left. */
+  /**
+   * Records a new periodic checkpoint and deletes the oldest beyond the limit; a folder that cannot
+   * be removed is reported and left. One already gone (the user deleted it from the Runs view, or
+   * by hand) is as good as pruned: nothing to report.
+   */
   async added(dir: string): Promise<void> {
     this.folders.push(dir);
     while (this.keep > 0 && this.folders.length > this.keep) {
       const oldest = this.folders.shift()!;
       try {
-        await deleteCheckpointFolder(oldest);
+        await deleteCheckpointFolder(oldest).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'ENOENT') throw err;
+        });
         this.deleted(oldest);
       } catch (err) {
         this.warn(`could not delete old periodic checkpoint ${oldest}: ${(err as Error).message}`);
