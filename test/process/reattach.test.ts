@@ -11,11 +11,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { resolveConfig, type RunConfig } from '../../src/shared/config';
-import { readRunInfo } from '../../src/shared/node/runDirectory';
+import { readMetrics, readRunInfo } from '../../src/shared/node/runDirectory';
 import { readTrainerLock, stopLiveTrainers } from '../../src/shared/node/trainerLock';
 import { LiveRunWatcher } from '../../src/extension/liveRuns';
 import { RunManager, type RunCrash, type RunLog } from '../../src/extension/runManager';
-import { sleep, TRAINER, waitUntil } from './socketClient';
+import { TRAINER, waitUntil } from './socketClient';
 
 const runsDirs: string[] = [];
 after(async () => {
@@ -55,7 +55,8 @@ test('reload: the run trains on, a new window attaches and controls it, no step 
   await first.closeWindow('keepTraining');
   first.dispose();
 
-  await sleep(500);
+  // No window: its metrics.jsonl shows the run training on.
+  await waitUntil(async () => (await readMetrics(run.runDir)).episodes.some((e) => e.step > stepBefore), 'an episode finished with no window attached');
   const second = window();
   const steps: number[] = [];
   second.onDidReceiveEvent(({ event }) => event.type === 'status' && steps.push(event.status.step));

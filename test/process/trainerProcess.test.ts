@@ -88,7 +88,7 @@ test('start → frames and episodes stream → pause → resume → checkpoint �
   await p.waitFor((e) => e.type === 'status' && e.status.state === 'paused', 'paused');
   const pausedStep = p.latestStatus()!.step;
   const episodesAtPause = p.events.filter((e) => e.type === 'episode').length;
-  await new Promise((r) => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, 500)); // a negative check's window: a trainer that went on would finish episodes within it
   assert.equal(p.events.filter((e) => e.type === 'episode').length, episodesAtPause, 'no episodes while paused');
   assert.equal((await readRunInfo(runDir)).status, 'paused');
 

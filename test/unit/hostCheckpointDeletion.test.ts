@@ -19,6 +19,7 @@ import { RunIndex } from '../../src/extension/runIndex';
 import { fakeVscode } from '../helpers/fakeVscode';
 import { uri } from '../helpers/fakeWebviewPanel';
 import { fakeRunManager, manifestFixture } from '../helpers/hostFakes';
+import { waitFor } from '../helpers/waitFor';
 
 function fixture() {
   const base = mkdtempSync(path.join(os.tmpdir(), 'ddpg-delete-'));
@@ -117,22 +118,31 @@ async function windowWithRun() {
   dashboards.open({ runId: run.runId, runDir: run.runDir, mode: { kind: 'live' } });
   const panel = fake.panels[0];
   panel.fromWebview({ type: 'ready' });
-  await settle();
+  // Live events reach the page once its snapshot has gone out.
+  await waitFor(() => panel.posted.some((m) => m.type === 'showRun'), 'the dashboard snapshot');
   const runNode = async () => ((await tree.getChildren()) as RunNode[]).find((n) => n.runId === run.runId)!;
   const shownCheckpoints = async () => ((await tree.getChildren(await runNode())) as CheckpointNode[]).map((n) => path.basename(n.dir));
   const heldCheckpoints = () => manager.history(run.runId)!.checkpoints.map((c) => c.manifest.name);
   const snapshotCheckpoints = async () => (await manager.snapshot(run.runId, run.runDir)).checkpoints.map((c) => c.name);
-  /** Checkpoints the dashboard page was told are gone, after its live batch went out. */
-  const deletedOnPage = async () => {
-    await settle();
-    const events = panel.posted.flatMap((m): TrainerToHost[] => (m.type === 'runEvents' ? m.events : m.type === 'runEvent' ? [m.event] : []));
-    return events.flatMap((e) => (e.type === 'checkpointDeleted' ? [e.name] : []));
+  const liveEventsOnPage = () => panel.posted.flatMap((m): TrainerToHost[] => (m.type === 'runEvents' ? m.events : m.type === 'runEvent' ? [m.event] : []));
+  /**
+   * Checkpoints the dashboard page was told are gone, once its live batch went out: as many as
+   * `expected` (or what came by the deadline). Expecting none, a trainer log line is sent after
+   * them and waited for: live events reach the page in order, so a deletion would be before it.
+   */
+  const deletedOnPage = async (expected: number) => {
+    const deleted = () => liveEventsOnPage().flatMap((e) => (e.type === 'checkpointDeleted' ? [e.name] : []));
+    if (expected > 0) {
+      await waitFor(() => deleted().length >= expected, `${expected} checkpointDeleted event(s) on the page`).catch(() => undefined);
+      return deleted();
+    }
+    const marker = `marker ${Math.random()}`;
+    trainer.emit({ type: 'log', level: 'info', message: marker });
+    await waitFor(() => liveEventsOnPage().some((e) => e.type === 'log' && e.message === marker), 'the marker line on the page');
+    return deleted();
   };
   return { fake, manager, trainer, tree, run, save, kept, doomed, runNode, shownCheckpoints, heldCheckpoints, snapshotCheckpoints, deletedOnPage };
 }
-
-/** Longer than the dashboard's 100 ms batch of live events. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 250));
 
 test('Delete Checkpoint: the run history, the live dashboard and the Runs view forget it at once', async () => {
   const w = await windowWithRun();
@@ -142,7 +152,7 @@ test('Delete Checkpoint: the run history, the live dashboard and the Runs view f
   assert.equal(existsSync(w.doomed), false);
   assert.deepEqual(w.heldCheckpoints(), ['ep0010-step2000'], 'the run history in memory');
   assert.deepEqual(await w.snapshotCheckpoints(), ['ep0010-step2000'], 'what a dashboard opened now is sent');
-  assert.deepEqual(await w.deletedOnPage(), ['ep0020-step4000'], 'the open dashboard drops it from its list');
+  assert.deepEqual(await w.deletedOnPage(1), ['ep0020-step4000'], 'the open dashboard drops it from its list');
   // No file event: the Runs view must not wait for the watcher to notice.
   assert.deepEqual(await w.shownCheckpoints(), ['ep0010-step2000'], 'the Runs view');
 });
@@ -151,12 +161,12 @@ test('Delete Checkpoint on a run that ended in this window: its kept history for
   const w = await windowWithRun();
   w.trainer.emit({ type: 'exiting', status: 'finished' });
   w.trainer.exit({ code: 0, signal: null, exitingStatus: 'finished' });
-  while (w.manager.isLive(w.run.runId)) await new Promise((resolve) => setTimeout(resolve, 5));
+  await waitFor(() => !w.manager.isLive(w.run.runId), 'the run to end');
   const selected = ((await w.tree.getChildren(await w.runNode())) as CheckpointNode[]);
   assert.equal(await w.fake.run(COMMAND_IDS.deleteCheckpoint, selected[0], selected), true, 'both, selected together');
   assert.deepEqual(w.heldCheckpoints(), []);
   assert.deepEqual(await w.snapshotCheckpoints(), []);
-  assert.deepEqual((await w.deletedOnPage()).sort(), ['ep0010-step2000', 'ep0020-step4000']);
+  assert.deepEqual((await w.deletedOnPage(2)).sort(), ['ep0010-step2000', 'ep0020-step4000']);
 });
 
 test('a checkpoint deleted outside VS Code leaves the history when the Runs view reads its run again', async () => {
@@ -166,7 +176,7 @@ test('a checkpoint deleted outside VS Code leaves the history when the Runs view
   watched.fake.fileEvent('delete', watched.doomed);
   assert.deepEqual(await watched.shownCheckpoints(), ['ep0010-step2000']);
   assert.deepEqual(watched.heldCheckpoints(), ['ep0010-step2000']);
-  assert.deepEqual(await watched.deletedOnPage(), ['ep0020-step4000']);
+  assert.deepEqual(await watched.deletedOnPage(1), ['ep0020-step4000']);
 
   // The watcher may miss it (a runs directory on a network drive): Refresh reads it again.
   const refreshed = await windowWithRun();
@@ -184,5 +194,5 @@ test('a best checkpoint found gone after it was rewritten is kept: the history h
   w.save('best', 25, { reason: 'best', created: '2025-01-01T00:00:02.000Z' });
   w.manager.forgetDeletedCheckpoint(w.run.runId, w.run.runDir, first, manifestFixture({ runId: w.run.runId, name: 'best', episode: 15, created: '2025-01-01T00:00:01.000Z' }));
   assert.ok(w.heldCheckpoints().includes('best'));
-  assert.deepEqual(await w.deletedOnPage(), []);
+  assert.deepEqual(await w.deletedOnPage(0), []);
 });

@@ -17,6 +17,7 @@ import type { ComparisonTarget } from '../../src/extension/runComparison';
 import type { EpisodeRow, EvalRow, HostToComparison, RunInfo, ShowComparisonMessage } from '../../src/shared/protocol';
 import { fakeApi, uri } from '../helpers/fakeWebviewPanel';
 import { fakeRunManager } from '../helpers/hostFakes';
+import { quietPeriod, waitFor } from '../helpers/waitFor';
 
 const episodeRow = (n: number, ret: number): EpisodeRow => ({
   type: 'episode', episode: n, step: n * 200, return: ret, length: 200, criticLoss: 1, actorLoss: -1, meanQ: -5, wallTime: n * 0.1,
@@ -57,8 +58,10 @@ async function setup() {
   return { ...fake, manager, trainers, controller, runsDir, logged, opened, a, b, c };
 }
 
-const settle = (ms = 20) => new Promise((r) => setTimeout(r, ms));
 const comparisons = (posted: HostToComparison[]) => posted.filter((m): m is ShowComparisonMessage => m.type === 'showComparison');
+/** Waits until the panel has been sent `count` comparisons: each is built from run folders read asynchronously. */
+const comparisonsPosted = (panel: { posted: HostToComparison[] }, count: number) =>
+  waitFor(() => comparisons(panel.posted).length >= count, `comparison ${count} to be posted`);
 
 test('the panel serves dist/compare.js with the dashboard and comparison styles, and posts nothing before ready', async () => {
   const { controller, panels, a, b } = await setup();
@@ -69,7 +72,7 @@ test('the panel serves dist/compare.js with the dashboard and comparison styles,
   assert.match(html, /src="vscode-resource:\/webview\/ext\/dist\/compare\.js"/);
   assert.ok(html.indexOf('media/dashboard.css') < html.indexOf('media/compare.css'), 'the comparison sheet builds on the dashboard one');
   assert.equal(panel.title, 'DDPG: compare 2 runs');
-  await settle();
+  await quietPeriod(50); // time enough to read two small run folders, were a comparison built before ready
   assert.deepEqual(panel.posted, []);
   assert.deepEqual(controller.comparedRunIds, ['run-a', 'run-b']);
 });
@@ -78,7 +81,7 @@ test('on ready the webview gets every run with its summary, group and the settin
   const { controller, panels, a, b, c } = await setup();
   controller.open([a, b, c]);
   panels[0].fromWebview({ type: 'ready' });
-  await settle();
+  await comparisonsPosted(panels[0], 1);
   const [message] = comparisons(panels[0].posted);
   assert.deepEqual(message.runs.map((r) => r.run.id), ['run-a', 'run-b', 'run-c']);
   assert.deepEqual(message.differingSettings, ['tau', 'seed']);
@@ -105,7 +108,7 @@ test('a folder that is not a readable run is named with its error; the other run
   writeFileSync(path.join(broken, RUN_FILE), '{ not json');
   controller.open([a, { runId: 'broken', runDir: broken }, b]);
   panels[0].fromWebview({ type: 'ready' });
-  await settle();
+  await comparisonsPosted(panels[0], 1);
   const [message] = comparisons(panels[0].posted);
   assert.deepEqual(message.runs.map((r) => r.run.id), ['run-a', 'run-b']);
   assert.equal(message.problems.length, 1);
@@ -122,14 +125,15 @@ test('a live run is marked live and re-sent (throttled) while it trains; Refresh
   controller.open([a, { runId: live.runId, runDir: live.runDir }]);
   const panel = panels[0];
   panel.fromWebview({ type: 'ready' });
-  await settle();
+  await comparisonsPosted(panel, 1);
   assert.equal(comparisons(panel.posted).length, 1);
   assert.equal(comparisons(panel.posted)[0].runs[1].live, true);
   // A finished run's folder is read once, not on every live refresh; Refresh reads it again.
   appendFileSync(path.join(a.runDir, METRICS_FILE), JSON.stringify(evalRow(4000, -120)) + '\n');
   for (let n = 1; n <= 5; n++) trainers[0].emit({ type: 'episode', row: episodeRow(n, -1000 + n) });
   trainers[0].emit({ type: 'eval', row: evalRow(1000, -190) });
-  await settle(80);
+  await comparisonsPosted(panel, 2);
+  await quietPeriod(100); // three refresh intervals, in which a second refresh for the same events would come
   const after = comparisons(panel.posted);
   assert.equal(after.length, 2, 'six events, one refresh');
   const liveRun = after[1].runs[1];
@@ -137,7 +141,7 @@ test('a live run is marked live and re-sent (throttled) while it trains; Refresh
   assert.equal(liveRun.summary.solved?.step, 1000);
   assert.equal(after[1].runs[0].evals.length, 3, 'the live refresh did not re-read run-a');
   panel.fromWebview({ type: 'refresh' });
-  await settle();
+  await comparisonsPosted(panel, 3);
   assert.equal(comparisons(panel.posted).length, 3);
   assert.equal(comparisons(panel.posted)[2].runs[0].evals.length, 4, 'Refresh re-read run-a');
 });
@@ -167,7 +171,7 @@ test('a second Compare reuses the panel; after a reload the serializer revives i
   await s.deserializeWebviewPanel(revivedPanel, { runIds: ['run-a', 'gone', 7, 'run-c'] });
   assert.deepEqual(controller.comparedRunIds, ['run-a', 'run-c']);
   revivedPanel.fromWebview({ type: 'ready' });
-  await settle();
+  await comparisonsPosted(revivedPanel, 1);
   const message = comparisons(revivedPanel.posted).at(-1)!;
   assert.deepEqual(message.runs.map((r) => r.run.id), ['run-a', 'run-c']);
   assert.deepEqual(message.problems, [{ runDir: 'gone', error: 'this run no longer exists in the runs directory' }]);
@@ -181,7 +185,7 @@ test('a Pendulum run and a MountainCar run: never one experiment, each judged by
   const carSeed2 = writeRun(runsDir, 'car-2', { ...defaultConfig(), environment: 'MountainCarContinuous-v0', seed: 2 }, [-30, 85]);
   controller.open([a, car, carSeed2]);
   panels[0].fromWebview({ type: 'ready' });
-  await settle();
+  await comparisonsPosted(panels[0], 1);
   const [message] = comparisons(panels[0].posted);
   const [pendulum, mountainCar, mountainCar2] = message.runs;
   assert.deepEqual(message.runs.map((r) => r.environment), ['Pendulum-v1', 'MountainCarContinuous-v0', 'MountainCarContinuous-v0']);
@@ -214,7 +218,7 @@ test('a run written before environments existed is a Pendulum-v1 DDPG run, a see
   writeFileSync(runJson, JSON.stringify(stored));
   controller.open([a, old]);
   panels[0].fromWebview({ type: 'ready' });
-  await settle();
+  await comparisonsPosted(panels[0], 1);
   const [message] = comparisons(panels[0].posted);
   assert.deepEqual(message.runs.map((r) => [r.environment, r.algorithm]), [['Pendulum-v1', 'ddpg'], ['Pendulum-v1', 'ddpg']]);
   assert.equal(message.runs[0].groupKey, message.runs[1].groupKey, 'a time limit of 0 (the environment’s own) is Pendulum’s 200');

@@ -5,13 +5,14 @@ import { defaultConfig, resolveConfig } from '../../src/shared/config';
 import { ENVIRONMENT_IDS } from '../../src/shared/environments';
 import { matchingPreset, presetById, presetFor, PRESETS } from '../../src/shared/presets';
 import { fakeVscode } from '../helpers/fakeVscode';
+import { nextTurn, waitFor } from '../helpers/waitFor';
 
 test('choosing MountainCarContinuous offers its preset once; Apply writes only what differs, to the workspace', async () => {
   const vs = fakeVscode({ workspaceFolders: ['/work/ws'] });
   vs.answer = (shown) => (shown.message.includes('recommended') ? 'Apply' : undefined);
   const offers = new PresetOffers(vs.api);
   vs.changeSetting('ddpg.environment', 'MountainCarContinuous-v0');
-  await new Promise((r) => setTimeout(r, 10));
+  await waitFor(() => vs.messages.some((m) => m.message.startsWith('DDPG: applied mountaincar-ddpg')), 'the preset to be applied');
   const offer = vs.messages.find((m) => m.message.includes('recommended'));
   assert.ok(offer, 'offered');
   assert.match(offer.message, /Mountain Car.*\(mountaincar-ddpg\).*Apply them\? 11 settings change/);
@@ -27,7 +28,7 @@ test('choosing MountainCarContinuous offers its preset once; Apply writes only w
   // Changing the environment again to the same one offers nothing more.
   const before = vs.messages.length;
   vs.changeSetting('ddpg.environment', 'MountainCarContinuous-v0');
-  await new Promise((r) => setTimeout(r, 10));
+  await nextTurn(); // an offer would be asked at once: the settings are read in memory
   assert.equal(vs.messages.filter((m) => m.message.includes('recommended')).length, 1);
   assert.ok(vs.messages.length <= before + 1);
   offers.dispose();
@@ -38,7 +39,8 @@ test('"Not now" changes nothing; the command applies a preset picked by id', asy
   vs.answer = () => 'Not Now';
   const offers = new PresetOffers(vs.api);
   vs.changeSetting('ddpg.environment', 'MountainCarContinuous-v0');
-  await new Promise((r) => setTimeout(r, 10));
+  await waitFor(() => vs.messages.some((m) => m.message.includes('recommended')), 'the offer');
+  await nextTurn(); // the answer is handled at once
   assert.equal(vs.updates.length, 0, 'nothing written');
   await vs.run('ddpg.applyPreset', 'pendulum-ddpg');
   assert.ok(vs.updates.some((u) => u.key === 'ddpg.environment' && u.value === 'Pendulum-v1'));

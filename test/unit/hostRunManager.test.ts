@@ -15,6 +15,7 @@ import type { TrainerExit, TrainerHandle, TrainerLaunch, TrainerListeners } from
 import { LOCK_FORMAT_VERSION, type TrainerLock } from '../../src/shared/node/trainerLock';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { manifestFixture } from '../helpers/hostFakes';
+import { waitFor } from '../helpers/waitFor';
 
 class FakeTrainer implements TrainerHandle {
   readonly pid = 4242;
@@ -227,7 +228,8 @@ test('a crash marks the run crashed in run.json, keeps its files, and reports th
   const crashes: RunCrash[] = [];
   manager.onDidCrash((c) => crashes.push(c));
   trainer.exit({ code: 1, signal: null });
-  await new Promise((r) => setTimeout(r, 50));
+  // The crash is reported once its run.json says so.
+  await waitFor(() => crashes.length > 0, 'the crash report');
   assert.equal(crashes.length, 1);
   assert.match(crashes[0].reason, /NaN in critic loss \(the trainer exited with code 1\)/);
   assert.deepEqual(crashes[0].stderrTail, ['Error: NaN in critic loss', '    at update']);

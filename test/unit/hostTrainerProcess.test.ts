@@ -16,6 +16,7 @@ import * as net from 'node:net';
 import { readLogTail, SocketTrainer } from '../../src/extension/socketTrainer';
 import { LOCK_FORMAT_VERSION, type TrainerLock } from '../../src/shared/node/trainerLock';
 import { listenPrivately, socketPathFor } from '../../src/shared/node/trainerSocket';
+import { waitFor } from '../helpers/waitFor';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ddpg-fake-trainer-'));
 
@@ -61,9 +62,9 @@ const crasher = fakeTrainer(
   `
 process.on('message', (m) => {
   if (m.type === 'start') {
-    process.send({ type: 'error', message: 'engine exploded' });
+    // Exits once the message is out (the callback comes after the stderr write, which is synchronous on a pipe).
+    process.send({ type: 'error', message: 'engine exploded' }, () => process.exit(3));
     process.stderr.write('Error: engine exploded\\n    at somewhere\\n');
-    setTimeout(() => process.exit(3), 20);
   }
 });
 `,
@@ -125,7 +126,7 @@ test('valid events are delivered, invalid ones reported, stderr kept as lines, n
   const listeners = collect();
   const trainer = TrainerProcess.launch({ script: polite }, listeners);
   assert.equal(trainer.send(startCommand), true);
-  await new Promise((r) => setTimeout(r, 400));
+  await waitFor(() => listeners.events.some((e) => e.type === 'log'), 'the last event the trainer sends on start');
   const exit = await trainer.stop(true, 5000);
   assert.deepEqual(listeners.events.map((e) => e.type), ['started', 'log', 'exiting']);
   assert.equal(listeners.invalid.length, 1, 'the malformed episode event is rejected');
@@ -142,7 +143,7 @@ test('batched events reach the listener one by one, in order; each invalid one i
   const listeners = collect();
   const trainer = TrainerProcess.launch({ script: batching }, listeners);
   trainer.send(startCommand);
-  await new Promise((r) => setTimeout(r, 400));
+  await waitFor(() => listeners.events.some((e) => e.type === 'episode' && e.row.episode === 4), 'episode 4, the last event the trainer sends on start');
   const exit = await trainer.stop(true, 5000);
   const described = listeners.events.map((e) => (e.type === 'episode' ? `episode ${e.row.episode}` : e.type));
   assert.deepEqual(described, ['started', 'episode 1', 'episode 2', 'log', 'episode 3', 'episode 4', 'episode 5', 'status', 'exiting']);
@@ -190,19 +191,24 @@ test('unpackTrainerMessage: a listener that throws does not cost the events afte
 test('a trainer that ignores stop is killed with its children after the timeout', async () => {
   const listeners = collect();
   const trainer = TrainerProcess.launch({ script: stubborn }, listeners);
-  trainer.send(startCommand);
-  await new Promise((r) => setTimeout(r, 400));
-  const grandchild = Number((listeners.events[0] as { message: string }).message.split(' ')[1]);
-  assert.ok(grandchild > 0);
-  const started = Date.now();
-  const exit = await trainer.stop(true, 300);
-  assert.ok(Date.now() - started < 4000);
-  assert.equal(exit.signal, 'SIGKILL');
-  assert.match(exit.killedBecause ?? '', /did not stop within 0\.3 s/);
-  const verdict = classifyExit(exit);
-  assert.equal(verdict.crashed, true);
-  await new Promise((r) => setTimeout(r, 100));
-  assert.equal(isAlive(grandchild), false, 'the grandchild is gone too');
+  let grandchild = 0;
+  try {
+    trainer.send(startCommand);
+    await waitFor(() => listeners.events.length > 0, 'the trainer to name its grandchild');
+    grandchild = Number((listeners.events[0] as { message: string }).message.split(' ')[1]);
+    assert.ok(grandchild > 0);
+    // How long the kill takes is the machine's business: the message says it came from the timeout.
+    const exit = await trainer.stop(true, 300);
+    assert.equal(exit.signal, 'SIGKILL');
+    assert.match(exit.killedBecause ?? '', /did not stop within 0\.3 s/);
+    const verdict = classifyExit(exit);
+    assert.equal(verdict.crashed, true);
+    await waitFor(() => !isAlive(grandchild), 'the grandchild to be gone too');
+  } finally {
+    // A failed assertion must not leave processes behind that keep this test file from ending.
+    if (trainer.isRunning) await trainer.kill('the test is over');
+    if (grandchild > 0 && isAlive(grandchild)) process.kill(grandchild, 'SIGKILL');
+  }
 });
 
 test('a non-zero exit is a crash and its stderr is kept', async () => {
@@ -301,13 +307,7 @@ test('SocketTrainer: validated events from the socket, bad lines reported, a bro
   assert.equal(trainer.detachable, true);
   assert.equal(trainer.origin, 'cli');
   assert.equal(trainer.send({ type: 'pause' }), true, 'queued until connected');
-  const until = async (what: string, condition: () => boolean, ms = 10_000) => {
-    const deadline = Date.now() + ms;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const until = (what: string, condition: () => boolean) => waitFor(condition, what);
   await until('the first events', () => events.length === 1 && invalid.length === 2);
   assert.deepEqual(events, [{ type: 'log', level: 'info', message: 'hello' }]);
   assert.match(String(invalid[1]), /a not JSON line: this is not JSON/);

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type { CheckpointManifest, RunInfo, RunStatus, StatusSnapshot, TrainerToHost } from '../../src/shared/protocol';
 import { defaultConfig } from '../../src/shared/config';
-import { displayedState, RunsTreeProvider, stateIcon, type CheckpointNode, type RunNode, type RunsTreeNode } from '../../src/extension/checkpointTree';
+import { displayedState, REFRESH_DELAY_MS, RunsTreeProvider, stateIcon, type CheckpointNode, type RunNode, type RunsTreeNode } from '../../src/extension/checkpointTree';
 import { allows, runContextKeys } from '../../src/extension/contextKeys';
 import { changedSettings, limitAlreadyReached } from '../../src/extension/resumePolicy';
 import { RunHistory } from '../../src/extension/runHistory';
@@ -210,26 +210,28 @@ test('resuming from a checkpoint: limits must lie ahead; the settings changed si
 
 test('file changes redraw only their run; a new run folder redraws the list; temporary folders nothing', async () => {
   const runsDir = fixtureRuns();
-  const { fake, tree, changes, dispose } = runsView(new RunManager({ trainerScript: 'x', createLog: () => quietLog }), runsDir);
+  // Time is the test's: a redraw due REFRESH_DELAY_MS after a file event is made when the clock gets there.
+  const clock = new ManualClock();
+  const { fake, tree, changes, dispose } = runsView(new RunManager({ trainerScript: 'x', createLog: () => quietLog }), runsDir, { clock });
   assert.equal(fake.watchers.length, 1, 'the runs directory is watched');
   const runs = (await tree.getChildren()) as RunNode[];
   const finished = runs.find((r) => r.runId === '2025-01-01_10-00-00')!;
-  const settle = () => new Promise((r) => setTimeout(r, 400));
+  const settle = () => clock.advance(REFRESH_DELAY_MS);
 
   fake.fileEvent('create', path.join(runsDir, '2025-01-01_10-00-00', 'checkpoints', '.tmp-best-1-2', 'checkpoint.json'));
   fake.fileEvent('change', path.join(os.tmpdir(), 'elsewhere', 'run.json'));
-  await settle();
+  settle();
   assert.deepEqual(changes, [], 'temporary folders and files outside the runs directory are ignored');
 
   fake.fileEvent('create', path.join(runsDir, '2025-01-01_10-00-00', 'checkpoints', 'best'));
   fake.fileEvent('change', path.join(runsDir, '2025-01-01_10-00-00', 'run.json'));
-  await settle();
+  settle();
   assert.equal(changes.length, 1, 'a burst is coalesced');
   assert.deepEqual(changes[0], [finished], 'only that run is redrawn');
 
   changes.length = 0;
   fake.fileEvent('create', path.join(runsDir, '2025-02-02_00-00-00'));
-  await settle();
+  settle();
   assert.deepEqual(changes, [undefined], 'a new run folder redraws the whole list');
 
   const other = mkdtempSync(path.join(os.tmpdir(), 'ddpg-tree-other-'));
