@@ -172,6 +172,8 @@ export class Dashboard {
     if (changes.has('checkpoint')) {
       this.status.showCheckpoints(model);
       this.status.controls.checkpointSaved();
+      // Whether there is a checkpoint to evaluate is part of what an ended run's card suggests.
+      this.updateAnimationNote();
       // Quiet by default: only a checkpoint the user asked for gets a toast. Automatic ones (a
       // best one every few episodes) show in the checkpoint list, not over the charts.
       for (const checkpoint of model.takeAnnouncedCheckpoints()) {
@@ -217,7 +219,13 @@ export class Dashboard {
       else if (model.status.state === 'interrupted') note = 'Training was interrupted when its window closed; Resume in the Runs view continues it.';
     }
     this.animation.setNotes(note, idle);
-    this.animation.showRunProgress({ state: model.status.state, ended: !model.live, completedEpisodes: model.completedEpisodes, evals: model.evals });
+    this.animation.showRunProgress({
+      state: model.status.state,
+      ended: !model.live,
+      completedEpisodes: model.completedEpisodes,
+      evals: model.evals,
+      hasCheckpoints: model.checkpoints.length > 0,
+    });
   }
 
   /** The host streams frames only while the panel is visible and has something to play. */

@@ -16,7 +16,9 @@ import type {
   StatusSnapshot,
 } from '../src/shared/protocol';
 import { MUJOCO_POSE_FIELDS } from '../src/shared/mujocoEnvironments';
-import { MUJOCO_GEOM_TYPES, type MujocoScene } from '../src/shared/mujocoScene';
+import { isMujocoScene, MAX_SCENE_BODIES } from '../src/shared/mujocoScene';
+
+export { isMujocoScene } from '../src/shared/mujocoScene';
 
 type UnknownRecord = Record<string, unknown>;
 
@@ -97,10 +99,6 @@ export function isRunInfo(value: unknown): value is RunInfo {
   );
 }
 
-/** Bodies and geoms a scene may have: several times what Gymnasium's largest model (Ant: 14 bodies, 20 geoms) has. */
-export const MAX_SCENE_BODIES = 512;
-export const MAX_SCENE_GEOMS = 2048;
-const MAX_SCENE_NAME = 200;
 const MAX_ACTION_SIZE = 64;
 
 /** Numbers per step a frame batch may carry: every moving body's pose of the largest scene, and its actions. */
@@ -129,40 +127,6 @@ export function isFrameBatch(value: unknown): value is FrameBatch {
   const validStride = typeof stride === 'number' && Number.isInteger(stride) && stride >= 1 && stride <= MAX_FRAME_STRIDE;
   if (!validStride || !Array.isArray(data) || data.length % stride !== 0) return false;
   return data.every(isFiniteNumber);
-}
-
-const isName = (value: unknown): value is string => isString(value) && value.length <= MAX_SCENE_NAME;
-const isFiniteTuple = (value: unknown, length: number): boolean => Array.isArray(value) && value.length === length && value.every(isFiniteNumber);
-
-/**
- * A MuJoCo scene the renderer can build without surprises: bounded counts, every parent an earlier
- * body (the world, body 0, its own), every geom on a body that exists, of a known type, with
- * finite sizes, poses and colours.
- */
-export function isMujocoScene(value: unknown): value is MujocoScene {
-  if (!isRecord(value) || !isName(value.model)) return false;
-  const { bodies, geoms } = value;
-  if (!Array.isArray(bodies) || bodies.length < 1 || bodies.length > MAX_SCENE_BODIES) return false;
-  if (!Array.isArray(geoms) || geoms.length > MAX_SCENE_GEOMS) return false;
-  const bodiesValid = bodies.every(
-    (body: unknown, index) => isRecord(body) && isName(body.name) && isCount(body.parent, 0) && (index === 0 ? body.parent === 0 : body.parent < index),
-  );
-  return (
-    bodiesValid &&
-    geoms.every(
-      (geom: unknown) =>
-        isRecord(geom) &&
-        isName(geom.name) &&
-        isCount(geom.body, 0) &&
-        geom.body < bodies.length &&
-        (MUJOCO_GEOM_TYPES as readonly unknown[]).includes(geom.type) &&
-        isFiniteTuple(geom.size, 3) &&
-        isFiniteTuple(geom.pos, 3) &&
-        isFiniteTuple(geom.quat, 4) &&
-        isFiniteTuple(geom.rgba, 4) &&
-        isName(geom.material),
-    )
-  );
 }
 
 export function isDashboardMode(value: unknown): value is DashboardMode {

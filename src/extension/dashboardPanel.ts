@@ -8,10 +8,13 @@
  */
 
 import type * as vscode from 'vscode';
+import { ENVIRONMENTS, isEnvironmentId } from '../shared/environments';
+import { readScene } from '../shared/node/runDirectory';
 import {
   isWebviewToHost,
   type CheckpointManifest,
   type HostToWebview,
+  type RunSnapshot,
   type ShowRunMessage,
   type TrainerToHost,
   type WebviewToHost,
@@ -70,6 +73,8 @@ export class DashboardPanel extends Disposable {
   private liveFlushTimer: NodeJS.Timeout | undefined;
   private snapshots = 0;
   private liveBatches = 0;
+  /** Damaged scene.json files already named in the log: every `ready` reads the file again. */
+  private readonly reportedScenes = new Set<string>();
 
   private batchLiveEvent(event: TrainerToHost): void {
     const target = this.target;
@@ -299,11 +304,34 @@ export class DashboardPanel extends Disposable {
 
   private async buildShowRun(target: DashboardTarget): Promise<ShowRunMessage> {
     const manager = this.deps.runManager;
-    if (target.mode.kind === 'live') {
-      return { type: 'showRun', snapshot: await manager.snapshot(target.runId, target.runDir), mode: target.mode };
+    const snapshot =
+      target.mode.kind === 'live'
+        ? await manager.snapshot(target.runId, target.runDir)
+        : (await manager.loadHistory(target.runId, target.runDir)).snapshotUpTo(target.mode.checkpoint.step);
+    return { type: 'showRun', snapshot: await this.withStoredScene(snapshot, target.runDir), mode: target.mode };
+  }
+
+  /**
+   * A MuJoCo run's scene from its folder, when no trainer sent one to this window (the run ended
+   * before the window saw it, or the window reloaded since): without it the page cannot draw the
+   * model. A folder written before scenes were saved has none, and the page says so; a damaged
+   * file is named in the log and costs only the 3D view.
+   */
+  private async withStoredScene(snapshot: RunSnapshot, runDir: string): Promise<RunSnapshot> {
+    const id = snapshot.run.environment?.id;
+    const environment = isEnvironmentId(id) ? ENVIRONMENTS[id] : undefined;
+    if (snapshot.scene || !environment?.mujoco) return snapshot;
+    try {
+      const scene = await readScene(runDir, environment);
+      return scene ? { ...snapshot, scene } : snapshot;
+    } catch (err) {
+      const problem = (err as Error).message;
+      if (!this.reportedScenes.has(problem)) {
+        this.reportedScenes.add(problem);
+        this.deps.log.warn(`dashboard: ${problem}; run ${snapshot.run.id} is shown without its 3D model`);
+      }
+      return snapshot;
     }
-    const history = await manager.loadHistory(target.runId, target.runDir);
-    return { type: 'showRun', snapshot: history.snapshotUpTo(target.mode.checkpoint.step), mode: target.mode };
   }
 
   private startEvaluation(target: DashboardTarget, manifest: CheckpointManifest, checkpointDir: string, episodes: number): void {

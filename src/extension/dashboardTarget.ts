@@ -5,7 +5,7 @@
  */
 
 import * as path from 'node:path';
-import type { DashboardMode } from '../shared/protocol';
+import type { CheckpointManifest, DashboardMode } from '../shared/protocol';
 import { readCheckpointManifest } from '../shared/node/runDirectory';
 
 /** A run in one of the three modes. */
@@ -32,16 +32,23 @@ export function targetKey(target: DashboardTarget | undefined): string {
   return `${target.mode.kind} ${path.resolve(target.mode.checkpointDir)}`;
 }
 
+/**
+ * The tab's title. A checkpoint's says which one by its kind and episode ("best @ ep 5"): the
+ * best and the final checkpoint of a run are often saved at the same episode, and their folder
+ * names (ep0005-step1000, final-ep0020-step4000) are too long for a tab.
+ */
 export function titleFor(target: DashboardTarget | undefined): string {
   if (!target) return 'DDPG Dashboard';
-  switch (target.mode.kind) {
-    case 'live':
-      return `DDPG: ${target.runId}`;
-    case 'inspect':
-      return `DDPG: ${target.runId} @ ep ${target.mode.checkpoint.episode}`;
-    case 'evaluate':
-      return `DDPG: evaluate ${target.runId} @ ep ${target.mode.checkpoint.episode}`;
-  }
+  if (target.mode.kind === 'live') return `DDPG: ${target.runId}`;
+  const { checkpoint } = target.mode;
+  const which = `${checkpointKind(checkpoint)} @ ep ${checkpoint.episode}`;
+  return target.mode.kind === 'inspect' ? `DDPG: ${target.runId} · ${which}` : `DDPG: evaluate ${target.runId} · ${which}`;
+}
+
+/** best, final, periodic, manual; a manifest without a reason (readers do not insist on one) goes by its name. */
+function checkpointKind(checkpoint: CheckpointManifest): string {
+  const reason: unknown = checkpoint.reason;
+  return typeof reason === 'string' && reason !== '' ? reason : checkpoint.name;
 }
 
 export interface RevivalSources {

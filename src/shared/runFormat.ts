@@ -2,12 +2,20 @@
  * The run folder's format, version 2, and the upgrade of version 1 (every run written before
  * environments and algorithms were choices: DDPG on Pendulum-v1, four networks).
  *
+ * A run folder holds run.json (RunInfo), metrics.jsonl (one EpisodeRow or EvalRow a line) and
+ * checkpoints/<name>/ (checkpoint.json and the networks). A run of a MuJoCo environment also has
+ * scene.json: the model's bodies, geoms and rest poses (a MujocoScene, a few kilobytes), written
+ * by the trainer when the run starts, so that a dashboard opened after the run ended can draw the
+ * model. It is optional and adds nothing to the version: folders written before it (and every
+ * folder of another environment) have none, and open as they always did.
+ *
  * Pure: parsers take parsed JSON and the file it came from (for error messages); the Node I/O that
  * reads and writes the files is src/shared/node/runDirectory.ts.
  */
 
 import { storedConfigHash, upgradeStoredConfig, type AlgorithmId, type RunConfig } from './config';
-import { ENVIRONMENTS, isEnvironmentId, type EnvironmentId } from './environments';
+import { ENVIRONMENTS, isEnvironmentId, type EnvironmentDescriptor, type EnvironmentId } from './environments';
+import { isMujocoScene, sceneFitsEnvironment, type MujocoScene } from './mujocoScene';
 
 export const RUN_FORMAT_VERSION = 2;
 
@@ -149,4 +157,16 @@ export function parseRunInfo<R extends { id: string; config: RunConfig }>(value:
 /** The algorithm and environment fields run.json and manifests carry from version 2 on. */
 export function taskFieldsOf(config: RunConfig): { algorithm: AlgorithmId; environment: EnvironmentRef } {
   return { algorithm: config.algorithm, environment: environmentRefOf(config) };
+}
+
+/**
+ * scene.json read from disk, for a run of `environment`. Throws naming the file when it is not a
+ * scene a renderer can build, or is another model's (its bodies are not what the run's frames place).
+ */
+export function parseStoredScene(value: unknown, file: string, environment: EnvironmentDescriptor): MujocoScene {
+  if (!isMujocoScene(value)) throw new Error(`scene.json is not a MuJoCo scene (bodies, geoms and their poses): ${file}`);
+  if (!sceneFitsEnvironment(value, environment)) {
+    throw new Error(`scene.json describes model ${JSON.stringify(value.model)} with ${value.bodies.length} bodies, not ${environment.id}'s: ${file}`);
+  }
+  return value;
 }

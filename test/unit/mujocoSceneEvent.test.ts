@@ -1,5 +1,7 @@
 // The MuJoCo scene's way to the page: the trainer sends it once, right after `started`, for runs of a
-// MuJoCo environment only; an evaluation sends its checkpoint's model's; the protocol's guard and
+// MuJoCo environment only, and keeps it in the run folder (scene.json) for dashboards opened after
+// the run; its bodies' rest poses are frame()'s at qpos0, whatever the episode is doing; an
+// evaluation sends its checkpoint's model's; the protocol's guard and
 // the webview's deep check accept it and refuse malformed ones; the shared reducer keeps it, puts it
 // in the snapshot the host replays, and forgets it when another run's trainer starts.
 import assert from 'node:assert/strict';
@@ -9,12 +11,14 @@ import * as path from 'node:path';
 import test from 'node:test';
 
 import { makeEnv, prepareEnvironment } from '../../src/agent/env/index';
+import type { MujocoEnvironment } from '../../src/agent/env/mujoco/mujocoEnvironment';
 import { checkpointSceneEvent, sceneEventOf } from '../../src/agent/sceneEvent';
 import { Trainer } from '../../src/agent/trainer';
 import { resolveConfig, type RunConfig } from '../../src/shared/config';
-import { MUJOCO_ENVIRONMENTS } from '../../src/shared/mujocoEnvironments';
-import type { MujocoScene } from '../../src/shared/mujocoScene';
-import { createRunDirectory, listCheckpoints } from '../../src/shared/node/runDirectory';
+import { ENVIRONMENTS } from '../../src/shared/environments';
+import { MUJOCO_ENVIRONMENTS, type MujocoEnvironmentId } from '../../src/shared/mujocoEnvironments';
+import { restPoses, type MujocoScene } from '../../src/shared/mujocoScene';
+import { createRunDirectory, listCheckpoints, readScene, SCENE_FILE } from '../../src/shared/node/runDirectory';
 import { isTrainerToHost, type RunInfo, type TrainerToHost } from '../../src/shared/protocol';
 import { applyTrainerEvent, runSnapshot, runStateFromSnapshot, statusFromFiles, type RunState } from '../../src/shared/runState';
 import { isMujocoScene, readSnapshot } from '../../webview/messageValidation';
@@ -60,9 +64,42 @@ test('a MuJoCo run sends its scene once, right after started; its evaluation sen
   assert.deepEqual(await checkpointSceneEvent(checkpoint.dir), event, 'the evaluation of its checkpoint sends the same scene');
 });
 
-test('a run of an environment without a scene sends none', async () => {
+test('a MuJoCo run keeps its scene in its folder: scene.json is the scene it sent', async () => {
+  const { events, runDir } = await trainBriefly('InvertedPendulum-v5');
+  const sent = events.find((e) => e.type === 'scene');
+  assert.ok(sent?.type === 'scene');
+  assert.deepEqual(JSON.parse(await fs.readFile(path.join(runDir, SCENE_FILE), 'utf8')), sent.scene);
+  assert.deepEqual(await readScene(runDir, ENVIRONMENTS['InvertedPendulum-v5']), sent.scene, 'and reads back as the run\u2019s scene');
+});
+
+test('scene.json stays small: Ant-v5, the largest model, is under 8 kB', async () => {
+  const bytes = Buffer.byteLength(JSON.stringify(await sceneOf('Ant-v5')));
+  assert.ok(bytes < 8192, `${bytes} bytes`);
+});
+
+for (const id of Object.keys(MUJOCO_ENVIRONMENTS) as MujocoEnvironmentId[]) {
+  test(`${id}: the scene's rest poses are where frame() puts the bodies at qpos0, even when asked mid-episode`, async () => {
+    await prepareEnvironment(id);
+    const environment = makeEnv(id) as MujocoEnvironment;
+    try {
+      environment.reset(5);
+      for (let k = 0; k < 5; k++) environment.step(Array.from({ length: environment.spec.actionSize }, (_, i) => Math.sin(k + i)));
+      const rest = restPoses(environment.scene());
+      assert.ok(rest, 'every body has a rest pose');
+      environment.setState(environment.model.qpos0 as Float64Array, new Float64Array(environment.model.nv));
+      const poses = environment.frame().slice(0, rest.length);
+      assert.equal(rest.length, poses.length);
+      rest.forEach((value, i) => assert.ok(Math.abs(value - poses[i]) < 1e-12, `pose number ${i}: ${value} ≠ ${poses[i]}`));
+    } finally {
+      environment.dispose?.();
+    }
+  });
+}
+
+test('a run of an environment without a scene sends none, and writes no scene.json', async () => {
   const { events, runDir } = await trainBriefly('Pendulum-v1');
   assert.equal(events.filter((e) => e.type === 'scene').length, 0);
+  await assert.rejects(fs.stat(path.join(runDir, SCENE_FILE)), { code: 'ENOENT' });
   const [checkpoint] = await listCheckpoints(runDir);
   assert.equal(await checkpointSceneEvent(checkpoint.dir), null);
 });
@@ -83,8 +120,14 @@ test('the guard and the deep check refuse malformed scenes', async () => {
     { ...scene, geoms: [{ ...geom, size: [1, 2] }] },
     { ...scene, geoms: [{ ...geom, quat: [1, 0, 0, Number.NaN] }] },
     { ...scene, geoms: [{ ...geom, material: 7 }] },
+    { ...scene, bodies: scene.bodies.map((b, i) => (i === 1 ? { ...b, restPos: [0, 0] } : b)) },
+    { ...scene, bodies: scene.bodies.map((b, i) => (i === 1 ? { ...b, restQuat: [1, 0, 0, Number.NaN] } : b)) },
+    { ...scene, bodies: scene.bodies.map((b, i) => (i === 1 ? { name: b.name, parent: b.parent, restPos: b.restPos } : b)) },
   ];
   for (const candidate of bad) assert.ok(!isMujocoScene(candidate), JSON.stringify(candidate).slice(0, 120));
+  const fromAnOlderTrainer = { ...scene, bodies: scene.bodies.map(({ name, parent }) => ({ name, parent })) };
+  assert.ok(isMujocoScene(fromAnOlderTrainer), 'a scene without rest poses (an older trainer\u2019s) is still a scene');
+  assert.equal(restPoses(fromAnOlderTrainer), null, 'with nothing to draw at rest');
 });
 
 test('the reducer keeps the scene, the snapshot carries it, and another run\u2019s start forgets it', async () => {

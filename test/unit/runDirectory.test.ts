@@ -7,8 +7,10 @@ import { defaultConfig } from '../../src/shared/config';
 import { taskFieldsOf } from '../../src/shared/runFormat';
 import {
   createRunDirectory, listCheckpoints, listRuns, MetricsWriter, parseMetrics, readCheckpointManifest, readMetrics, readRunInfo,
-  runIdFor, updateRunStatus, writeFileAtomic, writeRunInfo,
+  readScene, runIdFor, SCENE_FILE, updateRunStatus, writeFileAtomic, writeRunInfo, writeScene,
 } from '../../src/shared/node/runDirectory';
+import { ENVIRONMENTS } from '../../src/shared/environments';
+import type { MujocoScene } from '../../src/shared/mujocoScene';
 import type { EpisodeRow, RunInfo } from '../../src/shared/protocol';
 
 const tmp = () => fs.mkdtemp(path.join(os.tmpdir(), 'ddpg-rundir-'));
@@ -57,6 +59,31 @@ test('run.json round trip and status update; errors name the file', async () => 
   await assert.rejects(readRunInfo(path.join(dir, 'missing')), /run\.json is missing: .*missing\/run\.json/);
   await fs.writeFile(path.join(dir, 'run.json'), '{"id":');
   await assert.rejects(readRunInfo(dir), /run\.json is not valid JSON .*run\.json/);
+});
+
+/** InvertedPendulum's shape: the world, a cart and a pole. */
+const cartPoleScene: MujocoScene = {
+  model: 'inverted pendulum',
+  bodies: [
+    { name: 'world', parent: 0, restPos: [0, 0, 0], restQuat: [1, 0, 0, 0] },
+    { name: 'cart', parent: 0, restPos: [0, 0, 0], restQuat: [1, 0, 0, 0] },
+    { name: 'pole', parent: 1, restPos: [0, 0, 0], restQuat: [1, 0, 0, 0] },
+  ],
+  geoms: [{ name: 'cpole', body: 2, type: 'capsule', size: [0.049, 0.3, 0], pos: [0.001, 0, 0.3], quat: [1, 0, 0, 0], rgba: [0, 0.7, 0.7, 1], material: '' }],
+};
+
+test('scene.json: round trip; a folder without one has none; a damaged one, or another model\u2019s, is refused naming the file', async () => {
+  const dir = await tmp();
+  const cartPole = ENVIRONMENTS['InvertedPendulum-v5'];
+  assert.equal(await readScene(dir, cartPole), null, 'written before scenes were saved: no scene, no error');
+  await writeScene(dir, cartPoleScene);
+  assert.deepEqual(await readScene(dir, cartPole), cartPoleScene);
+  const file = path.join(dir, SCENE_FILE);
+  await assert.rejects(readScene(dir, ENVIRONMENTS['HalfCheetah-v5']), (err: Error) => err.message.includes('not HalfCheetah-v5') && err.message.endsWith(file));
+  await fs.writeFile(file, '{"model":"inverted pendulum","bodies":[');
+  await assert.rejects(readScene(dir, cartPole), (err: Error) => /^scene\.json is not valid JSON/.test(err.message) && err.message.endsWith(file));
+  await fs.writeFile(file, JSON.stringify({ ...cartPoleScene, geoms: 'none' }));
+  await assert.rejects(readScene(dir, cartPole), (err: Error) => /^scene\.json is not a MuJoCo scene/.test(err.message) && err.message.endsWith(file));
 });
 
 test('listRuns and listCheckpoints report unreadable entries instead of failing', async () => {

@@ -277,6 +277,8 @@ test('the status line follows status events and the controls close when the trai
   for (const id of ['btn-pause-resume', 'btn-checkpoint', 'btn-stop']) {
     assert.equal(await page.getByTestId(id).isDisabled(), true, `${id} disabled once the trainer is gone`);
   }
+  // Nothing was played: the card says what can still be watched (frames are only ever sent live).
+  await waitForText(page, 'environment-caption', 'Training stopped. Evaluate Checkpoint in the Runs view plays a checkpoint\u2019s policy.');
   await closeClean(harness);
 });
 

@@ -5,7 +5,8 @@
  * tracks the root body where Gymnasium's does and stays put where it does not; the mouse orbits
  * and a double click goes back; nothing renders while nothing changes; a scene that comes in a
  * snapshot builds like one that comes as an event; malformed scenes are dropped; without WebGL
- * the card says so. The renderer is the one the dashboard loads in a script of its own
+ * the card says so; a run reopened after it ended shows its model at rest (or says why it cannot)
+ * with a caption that says what can still be watched. The renderer is the one the dashboard loads in a script of its own
  * (dist/webview-mujoco.js; rendererLoading.test.ts tests the loading itself).
  *
  *   npm run build && node --import tsx --test test/webview/mujoco.test.ts
@@ -15,9 +16,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { MujocoEnvironmentId } from '../../src/shared/mujocoEnvironments';
-import type { MujocoScene } from '../../src/shared/mujocoScene';
+import { restPoses, type MujocoScene } from '../../src/shared/mujocoScene';
 import type { FrameBatch, RunSnapshot } from '../../src/shared/protocol';
-import { closeDashboard, frameCount, openDashboard, waitFor } from './dashboardPage';
+import { closeDashboard, frameCount, openDashboard, text, waitFor, waitForText } from './dashboardPage';
 import { postedMessages, sendToWebview, setHarnessTheme, type HarnessPageOptions } from './harnessBrowser';
 import { useHarnessSession } from './harnessSession';
 import { bodyPositions, cameraPosition, cameraTarget, canvasData, MUJOCO_CANVAS, MUJOCO_SCRIPT, renderCount, requestedScripts, sendRunEvents, sendScene, waitForMujocoView } from './mujocoHarness';
@@ -305,5 +306,74 @@ test('evaluating a checkpoint: the evaluation process\u2019s scene builds the vi
   await sendRunEvents(page, [{ type: 'frames', frames }]);
   await waitFor(async () => (await canvasData(page, 'scene-model')) === 'cheetah', 'the scene', 4000);
   await waitForPositions(page, expectedPositions(episode.frames, episode.scene.bodies.length - 1), 'the evaluation\u2019s pose');
+  await closeDashboard(session, harness);
+});
+
+/** A run that ended before this dashboard opened, as the host sends it: no trainer, its scene (if any) from the run folder. */
+function endedSnapshot(environment: MujocoEnvironmentId, state: 'stopped' | 'finished' | 'interrupted', scene?: MujocoScene): RunSnapshot {
+  const run = new SyntheticRun(40, environment);
+  return { run: run.runInfo(state), status: run.status(state), episodes: run.episodes, evals: run.evals, checkpoints: run.checkpoints, live: false, ...(scene ? { scene } : {}) };
+}
+
+test('a stopped HalfCheetah run reopened: its model stands at the scene\u2019s rest pose, and the caption says how to watch its policy', async () => {
+  const harness = await open('HalfCheetah-v5', { stream: false, theme: 'light' });
+  const { page } = harness;
+  await waitForMujocoView(page);
+  const scene = await mujocoScene('HalfCheetah-v5');
+  const rest = restPoses(scene)!;
+  await sendToWebview(page, { type: 'showRun', snapshot: endedSnapshot('HalfCheetah-v5', 'stopped'), mode: { kind: 'live' } });
+  await page.waitForTimeout(300);
+  const empty = await page.getByTestId(MUJOCO_CANVAS).screenshot();
+
+  await sendToWebview(page, { type: 'showRun', snapshot: endedSnapshot('HalfCheetah-v5', 'stopped', scene), mode: { kind: 'live' } });
+  await waitFor(async () => (await canvasData(page, 'scene-model')) === 'cheetah', 'the scene from the snapshot', 4000);
+  await waitForPositions(page, expectedPositions(rest, scene.bodies.length - 1), 'every body at its rest pose, with no frame played');
+  assert.equal(await frameCount(page), 0, 'nothing played');
+  assert.ok(await cameraTarget(page), 'the camera was placed on the rest pose');
+  assert.ok((await renderCount(page)) > 0, 'it rendered');
+  assert.equal(await page.getByTestId('mujoco-note').isVisible(), false, 'no note over a drawn model');
+  await page.waitForTimeout(300);
+  assert.notDeepEqual(await page.getByTestId(MUJOCO_CANVAS).screenshot(), empty, 'the view is not the empty box it was without the scene');
+  await waitForText(page, 'environment-caption', 'Training stopped. The model is shown at its starting pose. Evaluate Checkpoint in the Runs view plays a checkpoint\u2019s policy.');
+
+  // A frame that comes after all (a page that watched the run live) still moves the bodies off the rest pose.
+  const episode = await simulateMujocoEpisode('HalfCheetah-v5', { maxSteps: 1 });
+  await sendRunEvents(page, [{ type: 'frames', frames: batch(1, [episode.frames], episode.stride) }]);
+  await waitForPositions(page, expectedPositions(episode.frames, scene.bodies.length - 1), 'the frame\u2019s pose');
+  await closeDashboard(session, harness);
+});
+
+test('a finished or interrupted MuJoCo run without a saved scene says so over the view and in the caption, instead of an empty box', async () => {
+  const harness = await open('HalfCheetah-v5', { stream: false });
+  const { page } = harness;
+  await sendToWebview(page, { type: 'showRun', snapshot: endedSnapshot('HalfCheetah-v5', 'finished'), mode: { kind: 'live' } });
+  await waitForMujocoView(page);
+  await waitFor(() => page.getByTestId('mujoco-note').isVisible(), 'the note over the view', 3000);
+  assert.equal(await text(page, 'mujoco-note'), 'No 3D scene was saved with this run.');
+  assert.equal(await canvasData(page, 'scene-model'), '');
+  await waitForText(page, 'environment-caption', 'Training finished. Without a saved 3D scene its model cannot be drawn. Evaluate Checkpoint in the Runs view plays a checkpoint\u2019s policy.');
+
+  await sendToWebview(page, { type: 'showRun', snapshot: endedSnapshot('HalfCheetah-v5', 'interrupted'), mode: { kind: 'live' } });
+  await waitForText(page, 'environment-caption', /^Training was interrupted when its window closed; Resume in the Runs view continues it\. Without a saved 3D scene its model cannot be drawn\.$/);
+
+  // A scene from an older trainer has no rest poses: the view waits for frames, and says so.
+  const scene = await mujocoScene('HalfCheetah-v5');
+  const withoutRest = { ...scene, bodies: scene.bodies.map(({ name, parent }) => ({ name, parent })) };
+  await sendToWebview(page, { type: 'showRun', snapshot: endedSnapshot('HalfCheetah-v5', 'stopped', withoutRest), mode: { kind: 'live' } });
+  await waitFor(async () => (await canvasData(page, 'scene-model')) === 'cheetah', 'the scene', 4000);
+  await waitForText(page, 'mujoco-note', 'The model is drawn when its first frames play.');
+  await waitForText(page, 'environment-caption', 'Training stopped. Evaluate Checkpoint in the Runs view plays a checkpoint\u2019s policy.');
+  await closeDashboard(session, harness);
+});
+
+test('a live MuJoCo run shows its model at rest until the first frames come', async () => {
+  const harness = await open('InvertedDoublePendulum-v5', { stream: false });
+  const { page } = harness;
+  await waitForMujocoView(page);
+  const scene = await mujocoScene('InvertedDoublePendulum-v5');
+  await sendScene(page, scene);
+  await waitForPositions(page, expectedPositions(restPoses(scene)!, scene.bodies.length - 1), 'the rest pose');
+  assert.equal(await page.getByTestId('mujoco-note').isVisible(), false);
+  assert.match(await text(page, 'environment-caption'), /^Waiting for the first frames/, 'a live run says nothing of ended runs');
   await closeDashboard(session, harness);
 });

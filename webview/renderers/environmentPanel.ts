@@ -12,7 +12,7 @@ import { element, labelledSelect, setText } from '../dom';
 import type { ThemePalette } from '../theme';
 import type { PlaybackSpeed } from '../viewState';
 import { EpisodeLibrary } from './episodeLibrary';
-import type { EnvironmentRenderer, PlayedFrame, RendererDefinition } from './environmentRenderer';
+import type { EnvironmentRenderer, PlayedFrame, RendererDefinition, RendererSetup } from './environmentRenderer';
 import { FramePlayer, type EpisodePass } from './framePlayer';
 import type { RecordedEpisode } from './frameQueue';
 import { episodeLabels, holdingNote, skippedNote, waitingNote, type PlaybackContext } from './playbackLabels';
@@ -40,6 +40,8 @@ const REDUCED_MOTION_REDRAW_MS = 1000;
 const EVALUATE_WATCH: WatchChoice = { source: 'latestEvaluation', start: 'all', loop: true };
 /** When a run ends its best evaluation plays on a loop (or, without one, its last training episode). */
 const ENDED_WATCH: WatchChoice = { source: 'bestEvaluation', start: 'all', loop: true };
+/** What a user can still watch of a run that has ended with nothing to play: frames are only ever sent live. */
+const EVALUATE_HINT = 'Evaluate Checkpoint in the Runs view plays a checkpoint\u2019s policy.';
 
 /** What the dashboard tells the card about the run, whenever its status or evaluations change. */
 export interface RunProgress {
@@ -48,6 +50,8 @@ export interface RunProgress {
   ended: boolean;
   completedEpisodes: number;
   evals: readonly EvalRow[];
+  /** It has a checkpoint whose policy can be evaluated. */
+  hasCheckpoints: boolean;
 }
 
 export class EnvironmentPanel {
@@ -74,7 +78,8 @@ export class EnvironmentPanel {
   private readonly reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
   private lastDrawAt = -Infinity;
   private checkpointName: string | null = null;
-  private progress: RunProgress = { state: 'running', ended: false, completedEpisodes: 0, evals: [] };
+  private modeKind: DashboardMode['kind'] = 'live';
+  private progress: RunProgress = { state: 'running', ended: false, completedEpisodes: 0, evals: [], hasCheckpoints: false };
   private evalsByStep = new Map<number, EvalRow>();
   /** The end-of-run choice was made for this run already: the user's later choice stands. */
   private endApplied = false;
@@ -144,7 +149,7 @@ export class EnvironmentPanel {
     this.environment = environment;
     this.maxEpisodeSteps = maxEpisodeSteps;
     if (changed) this.scene = null;
-    const setup = { environment, maxEpisodeSteps, scene: this.scene };
+    const setup = this.setup();
     const definition = rendererFor(environment);
     if (definition !== this.definition) {
       this.renderer.dispose();
@@ -171,13 +176,15 @@ export class EnvironmentPanel {
   showScene(scene: MujocoScene | null): void {
     if (scene === this.scene) return;
     this.scene = scene;
-    this.renderer.configure({ environment: this.environment, maxEpisodeSteps: this.maxEpisodeSteps, scene });
+    this.renderer.configure(this.setup());
     this.renderer.draw(this.lastFrame);
+    this.updateCaption();
   }
 
   /** Live: training episodes and the run's evaluations to choose from. Evaluating a checkpoint: its starts, on a loop. */
   setMode(mode: DashboardMode): void {
     const evaluating = mode.kind === 'evaluate';
+    this.modeKind = mode.kind;
     this.checkpointName = evaluating ? mode.checkpoint.name : null;
     this.library.setFallbackEvaluation(evaluating ? { step: mode.checkpoint.step, count: mode.episodes } : null);
     this.watchControl.setSourceChoosable(!evaluating);
@@ -186,7 +193,12 @@ export class EnvironmentPanel {
 
   /** The run's state, progress and evaluations: labels, "best", and what plays once it has ended. */
   showRunProgress(progress: RunProgress): void {
+    const sceneWasMissing = this.sceneMissing;
     this.progress = progress;
+    if (this.sceneMissing !== sceneWasMissing) {
+      this.renderer.configure(this.setup());
+      this.renderer.draw(this.lastFrame);
+    }
     if (progress.evals.length !== this.evalsByStep.size) {
       this.evalsByStep = new Map(progress.evals.map((row) => [row.step, row]));
       this.library.setScores(new Map(progress.evals.map((row) => [row.step, row.mean])));
@@ -258,6 +270,20 @@ export class EnvironmentPanel {
     this.watchControl.show(choice);
     this.element.dataset.watch = choice.source;
     this.player.wake();
+  }
+
+  private setup(): RendererSetup {
+    return { environment: this.environment, maxEpisodeSteps: this.maxEpisodeSteps, scene: this.scene, sceneMissing: this.sceneMissing };
+  }
+
+  /** The run shown live has ended, so nothing will come to play but what the page already has. */
+  private get endedLive(): boolean {
+    return this.progress.ended && this.modeKind === 'live';
+  }
+
+  /** No scene came, and none will: the run has ended (an evaluation's process sends its own). */
+  private get sceneMissing(): boolean {
+    return this.endedLive && this.scene === null;
   }
 
   private createCanvas(definition: RendererDefinition): HTMLCanvasElement {
@@ -341,6 +367,10 @@ export class EnvironmentPanel {
       label = labels.short;
     } else {
       text = this.statusNote ?? waitingNote(this.selection.choice) ?? this.idleMessage;
+      if (this.endedLive) {
+        const hint = this.progress.hasCheckpoints && this.progress.state !== 'interrupted' ? EVALUATE_HINT : null;
+        text = [text, this.definition.restingNote?.(this.setup()), hint].filter(Boolean).join(' ');
+      }
       label = text;
     }
     if (playing && this.reducedMotion.matches) text += ' Reduced motion: one still pose a second.';

@@ -38,6 +38,11 @@ export interface RendererSetup {
   maxEpisodeSteps: number;
   /** A MuJoCo run's bodies and geoms, once its trainer sent them (the 3D renderer builds its scene from them). */
   scene?: MujocoScene | null;
+  /**
+   * The run has ended without a scene reaching the page (its folder has none, or a damaged one):
+   * none will come, and the 3D view says so rather than staying an empty box.
+   */
+  sceneMissing?: boolean;
 }
 
 /**
@@ -73,6 +78,12 @@ export interface RendererDefinition {
   blend: readonly FrameBlend[];
   /** For a kind whose frame layout differs by environment (MuJoCo: poses, then actions): the blend of that environment's frames. */
   blendFor?(environment: EnvironmentDescriptor): readonly FrameBlend[];
+  /**
+   * What the caption says the canvas shows while nothing plays, where the picture needs a word
+   * (the 3D view: the model at its starting pose, or that there is no model to draw); null or
+   * absent when it speaks for itself (a faded pendulum). Known before the renderer's script is.
+   */
+  restingNote?(setup: RendererSetup): string | null;
   create(canvas: HTMLCanvasElement, palette: ThemePalette, setup: RendererSetup): EnvironmentRenderer;
 }
 

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { configHash, validateConfig, type RunConfig } from '../../shared/config';
 import { ENVIRONMENTS } from '../../shared/environments';
 import { sweepRunLeftovers } from '../../shared/node/leftovers';
-import { CHECKPOINTS_DIR, MetricsWriter, readMetrics, writeRunInfo } from '../../shared/node/runDirectory';
+import { CHECKPOINTS_DIR, MetricsWriter, readMetrics, writeRunInfo, writeScene } from '../../shared/node/runDirectory';
 import type { CheckpointEvaluation, CheckpointManifest, CheckpointReason, EngineInfo, EpisodeRow, EvalRow, MetricsRow, RunInfo, RunStatus, StatusSnapshot, TrainerToHost } from '../../shared/protocol';
 import { checkResumeCompatibility } from '../../shared/resumeCompatibility';
 import { matchingPreset } from '../../shared/presets';
@@ -185,7 +185,13 @@ export class Trainer {
     await writeRunInfo(options.runDir, runInfo);
     options.emit({ type: 'started', engine: engine.info, run: runInfo });
     const scene = sceneEventOf(trainer.env);
-    if (scene) options.emit(scene);
+    if (scene) {
+      options.emit(scene);
+      // Kept in the folder for dashboards opened once the run has ended (the event reaches only those open now).
+      await writeScene(options.runDir, scene.scene).catch((err: Error) =>
+        options.emit({ type: 'log', level: 'warn', message: `${err.message}: a dashboard opened after this run ends cannot draw its model` }),
+      );
+    }
     return trainer;
   }
 

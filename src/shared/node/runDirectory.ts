@@ -1,18 +1,21 @@
 /**
- * The run directory on disk: `<runs dir>/<run id>/` with run.json, metrics.jsonl and
- * checkpoints/<name>/checkpoint.json. Readers and writers shared by the trainer, the CLI and the
+ * The run directory on disk: `<runs dir>/<run id>/` with run.json, metrics.jsonl,
+ * checkpoints/<name>/checkpoint.json and, for MuJoCo runs, scene.json (runFormat.ts). Readers and writers shared by the trainer, the CLI and the
  * extension host. Every error names the file that is wrong.
  */
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type { EnvironmentDescriptor } from '../environments';
+import type { MujocoScene } from '../mujocoScene';
 import type { CheckpointManifest, EpisodeRow, EvalRow, MetricsRow, RunInfo, RunStatus } from '../protocol';
-import { parseCheckpointManifest, parseRunInfo } from '../runFormat';
+import { parseCheckpointManifest, parseRunInfo, parseStoredScene } from '../runFormat';
 
 export const RUN_FILE = 'run.json';
 export const METRICS_FILE = 'metrics.jsonl';
 export const CHECKPOINTS_DIR = 'checkpoints';
 export const MANIFEST_FILE = 'checkpoint.json';
+export const SCENE_FILE = 'scene.json';
 
 /** A run id sorts by creation time and is unique within a runs dir: 2026-11-23_20-14-05[-2]. */
 export function runIdFor(date: Date): string {
@@ -60,19 +63,29 @@ export function namedIoError(err: unknown, doing: string, file: string): Error {
   return new Error(`${doing} ${file}: ${e.code ? `${e.code} (${e.message.replace(/^\w+: /, '')})` : e.message}`);
 }
 
-async function readJson(file: string, what: string): Promise<unknown> {
+/** Stands for a file that is not there, where that is a state of the run rather than an error. */
+const MISSING = Symbol('missing');
+
+async function readJsonOrMissing(file: string, what: string): Promise<unknown> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `${what} is missing: ${file}` : `${what} cannot be read (${code}): ${file}`);
+    if (code === 'ENOENT') return MISSING;
+    throw new Error(`${what} cannot be read (${code}): ${file}`);
   }
   try {
     return JSON.parse(text);
   } catch (err) {
     throw new Error(`${what} is not valid JSON (${(err as Error).message}): ${file}`);
   }
+}
+
+async function readJson(file: string, what: string): Promise<unknown> {
+  const value = await readJsonOrMissing(file, what);
+  if (value === MISSING) throw new Error(`${what} is missing: ${file}`);
+  return value;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -94,6 +107,21 @@ export async function updateRunStatus(runDir: string, status: RunStatus, error?:
   if (error !== undefined) info.error = error;
   await writeRunInfo(runDir, info);
   return info;
+}
+
+/** Writes a MuJoCo run's scene.json (written once, when the run starts; a resumed run writes the same again). */
+export async function writeScene(runDir: string, scene: MujocoScene): Promise<void> {
+  await writeFileAtomic(path.join(runDir, SCENE_FILE), JSON.stringify(scene) + '\n');
+}
+
+/**
+ * A MuJoCo run's scene.json; null when the folder has none (written before scenes were saved).
+ * Throws naming the file when it cannot be read, is not JSON, or is not a scene of `environment`.
+ */
+export async function readScene(runDir: string, environment: EnvironmentDescriptor): Promise<MujocoScene | null> {
+  const file = path.join(runDir, SCENE_FILE);
+  const value = await readJsonOrMissing(file, 'scene.json');
+  return value === MISSING ? null : parseStoredScene(value, file, environment);
 }
 
 export interface MetricsFile {

@@ -1,7 +1,9 @@
 /**
  * Draws a MuJoCo environment's frames in 3D with three.js: the scene is built once per run from the
- * model's geoms (the trainer's `scene` event), and each frame places the bodies at their world
- * poses; the camera follows the tracked body as Gymnasium's does, and the mouse orbits and zooms.
+ * model's geoms (the trainer's `scene` event, or the run folder's scene.json sent in the snapshot),
+ * and each frame places the bodies at their world poses; with no frame to play the bodies stand at
+ * the scene's rest poses, so that a run reopened after it ended still shows its model. The camera
+ * follows the tracked body as Gymnasium's does, and the mouse orbits and zooms.
  *
  * Made for software WebGL (SwiftShader, no GPU): the pixel ratio is capped, nothing is rendered
  * unless a frame, the size, the theme or the camera changed, and geometries and materials are
@@ -13,13 +15,13 @@
  */
 
 import { Box3, Fog, HemisphereLight, DirectionalLight, AmbientLight, Scene, Vector3, WebGLRenderer } from 'three';
-import type { MujocoScene } from '../../../src/shared/mujocoScene';
+import { restPoses, sceneFitsEnvironment, type MujocoScene } from '../../../src/shared/mujocoScene';
 import type { ThemePalette } from '../../theme';
 import type { EnvironmentRenderer, PlayedFrame, RendererDefinition, RendererSetup } from '../environmentRenderer';
 import { buildBodies, disposeObject, placeBodies, type BuiltBodies } from './bodyMeshes';
 import { cssColour, Ground } from './ground';
 import { HudOverlay } from './hudOverlay';
-import { MUJOCO_OUTLINE } from './mujocoOutline';
+import { MUJOCO_OUTLINE, NO_SCENE_NOTE } from './mujocoOutline';
 import { TrackingCamera } from './trackingCamera';
 
 /** Software rendering costs per pixel: above this ratio the 3D view would stutter for sharpness few can see. */
@@ -34,12 +36,8 @@ interface BuiltModel {
   bodies: BuiltBodies;
   ground: Ground;
   camera: TrackingCamera;
-}
-
-/** The scene fits the environment's frames when it has one body per pose the frames carry, plus the world. */
-function sceneFits(scene: MujocoScene | null | undefined, setup: RendererSetup): scene is MujocoScene {
-  const bodies = setup.environment.mujoco?.bodies.length;
-  return !!scene && bodies !== undefined && scene.bodies.length === bodies + 1;
+  /** Where the bodies stand while no frame plays (the scene's rest poses); null from older trainers' scenes. */
+  rest: number[] | null;
 }
 
 function createWebGl(canvas: HTMLCanvasElement): WebGLRenderer | null {
@@ -102,8 +100,10 @@ export class MujocoRenderer implements EnvironmentRenderer {
   }
 
   configure(setup: RendererSetup): void {
+    // A run that has ended without a scene gets its note at the next draw.
+    if ((setup.sceneMissing ?? false) !== (this.setup.sceneMissing ?? false)) this.shownValues = null;
     this.setup = setup;
-    const scene = sceneFits(setup.scene, setup) ? setup.scene : null;
+    const scene = setup.scene && sceneFitsEnvironment(setup.scene, setup.environment) ? setup.scene : null;
     if (scene === (this.model?.scene ?? null)) return;
     this.disposeModel();
     if (scene && this.gl) this.model = this.buildModel(scene);
@@ -138,7 +138,8 @@ export class MujocoRenderer implements EnvironmentRenderer {
     this.lastFrame = frame;
     const model = this.model;
     const key = frame ? `${frame.episode}|${frame.step}|${frame.phase}|${frame.title}|${frame.badge}` : '';
-    if (model && frame) this.pose(model, frame);
+    const values = frame?.values ?? model?.rest;
+    if (model && values) this.pose(model, values);
     if (this.unchanged(frame, key)) return;
     this.hud.draw(frame, this.setup.environment, this.setup.maxEpisodeSteps);
     this.showNote(this.note(frame));
@@ -157,7 +158,8 @@ export class MujocoRenderer implements EnvironmentRenderer {
 
   private note(frame: PlayedFrame | null): string | null {
     if (!this.gl) return 'WebGL is not available here, so the 3D view of this MuJoCo run cannot be drawn. The curves and the status still update.';
-    if (!this.model) return frame ? 'Waiting for the model\u2019s 3D scene from the trainer…' : null;
+    if (!this.model) return frame ? 'Waiting for the model\u2019s 3D scene from the trainer…' : this.setup.sceneMissing ? NO_SCENE_NOTE : null;
+    if (!frame && !this.model.rest) return 'The model is drawn when its first frames play.';
     return null;
   }
 
@@ -183,13 +185,13 @@ export class MujocoRenderer implements EnvironmentRenderer {
     const camera = new TrackingCamera(this.canvas, this.setup.environment.mujoco?.camera ?? {}, () => this.cameraMoved());
     camera.setAspect(this.widthCss / Math.max(1, this.heightCss));
     this.world.add(bodies.root, ground.object);
-    return { scene, bodies, ground, camera };
+    return { scene, bodies, ground, camera, rest: restPoses(scene) };
   }
 
-  /** Bodies where the frame says; the camera placed on the first frame of the scene, then following. */
-  private pose(model: BuiltModel, frame: PlayedFrame): void {
-    if (frame.values.length < (model.bodies.bodies.length - 1) * POSE_FIELDS) return;
-    placeBodies(model.bodies.bodies, frame.values);
+  /** Bodies where the frame (or the rest pose) says; the camera placed on the first pose of the scene, then following. */
+  private pose(model: BuiltModel, values: ArrayLike<number>): void {
+    if (values.length < (model.bodies.bodies.length - 1) * POSE_FIELDS) return;
+    placeBodies(model.bodies.bodies, values);
     const tracked = model.camera.trackedBody;
     const trackedPosition = tracked > 0 ? model.bodies.bodies[tracked]?.position ?? null : null;
     if (!model.camera.placed) {

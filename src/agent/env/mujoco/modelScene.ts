@@ -1,4 +1,4 @@
-/** A compiled model's bodies and geoms as plain data, for the 3D renderer (read once per run). */
+/** A compiled model's bodies, geoms and rest poses as plain data, for the 3D renderer (read once per run). */
 
 import type { MjModel } from 'mujoco-js';
 import { MUJOCO_GEOM_TYPES, type MujocoScene, type MujocoSceneGeom } from '../../../shared/mujocoScene';
@@ -20,13 +20,24 @@ function colour(values: ArrayLike<number>, index: number): [number, number, numb
   return quadruple(values, index).map((c) => Number(c.toPrecision(7))) as [number, number, number, number];
 }
 
-export function modelScene(model: MjModel): MujocoScene {
+/** Every body's world pose (MuJoCo's xpos, xquat) at the model's reference configuration. */
+export interface RestPoses {
+  xpos: ArrayLike<number>;
+  xquat: ArrayLike<number>;
+}
+
+export function modelScene(model: MjModel, rest: RestPoses): MujocoScene {
   const names = model.names as Int8Array;
   const bodyNames = model.name_bodyadr as Int32Array;
   const geomNames = model.name_geomadr as Int32Array;
   const materialNames = model.name_matadr as Int32Array;
   const parents = model.body_parentid as Int32Array;
-  const bodies = Array.from({ length: model.nbody }, (_, b) => ({ name: nameAt(names, bodyNames[b]), parent: parents[b] }));
+  const bodies = Array.from({ length: model.nbody }, (_, b) => ({
+    name: nameAt(names, bodyNames[b]),
+    parent: parents[b],
+    restPos: triple(rest.xpos, b),
+    restQuat: quadruple(rest.xquat, b),
+  }));
   const types = model.geom_type as Int32Array;
   const bodyOf = model.geom_bodyid as Int32Array;
   const materialOf = model.geom_matid as Int32Array;

@@ -13,7 +13,7 @@ import { Random } from '../../random';
 import type { Environment, EnvironmentState, StepResult } from '../environment';
 import { checkEvaluationEpisode, EVALUATION_SEED_BASE } from '../evaluationStarts';
 import { stepCountField } from '../stateFields';
-import { modelScene } from './modelScene';
+import { modelScene, type RestPoses } from './modelScene';
 import { compiledModel, loadedMujoco } from './mujocoRuntime';
 
 export interface MujocoEnvironmentOptions {
@@ -199,9 +199,9 @@ export abstract class MujocoEnvironment implements Environment {
     return frame;
   }
 
-  /** The model's bodies and geoms for the 3D renderer; the same object on every call. */
+  /** The model's bodies, geoms and rest poses for the 3D renderer; the same object on every call. */
   scene(): MujocoScene {
-    this.sceneData ??= modelScene(this.model);
+    this.sceneData ??= modelScene(this.model, this.restPoses());
     return this.sceneData;
   }
 
@@ -227,6 +227,21 @@ export abstract class MujocoEnvironment implements Environment {
     views.qpos.set(qpos);
     views.qvel.set(qvel);
     this.mujoco.mj_forward(this.model, this.data);
+  }
+
+  /**
+   * The bodies' poses at qpos0, from a simulation of their own: this environment's is wherever
+   * its episode has got to. (A new MjData starts at qpos0; mj_forward places the bodies there.)
+   */
+  private restPoses(): RestPoses {
+    this.checkUsable();
+    const data = new this.mujoco.MjData(this.model);
+    try {
+      this.mujoco.mj_forward(this.model, data);
+      return { xpos: Float64Array.from(data.xpos as Float64Array), xquat: Float64Array.from(data.xquat as Float64Array) };
+    } finally {
+      data.delete();
+    }
   }
 
   // ─── for subclasses ──────────────────────────────────────────────────────────────────────────
