@@ -72,6 +72,28 @@ test('a MuJoCo run keeps its scene in its folder: scene.json is the scene it sen
   assert.deepEqual(await readScene(runDir, ENVIRONMENTS['InvertedPendulum-v5']), sent.scene, 'and reads back as the run\u2019s scene');
 });
 
+test('a MuJoCo trainer is handed back before anything else can happen once it has said started: a host\u2019s first commands reach it', async () => {
+  // The process gives commands to the trainer create() returns; a host answers `started` at once
+  // (frames wanted). An await between the two (writing scene.json once) lost that answer.
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'scene-event-'));
+  const runDir = (await createRunDirectory(root)).dir;
+  let created = false;
+  let createdWhenHostAnswered: boolean | undefined;
+  const run = config({ environment: 'InvertedPendulum-v5', actorHidden: [8], criticHidden: [8], batchSize: 8, warmupSteps: 10, maxEpisodeSteps: 20, episodes: 1 });
+  const trainer = await Trainer.create({
+    runDir,
+    config: run,
+    emit: (event) => {
+      if (event.type === 'started') setImmediate(() => (createdWhenHostAnswered = created));
+    },
+  }).then((t) => ((created = true), t));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(createdWhenHostAnswered, true);
+  await fs.access(path.join(runDir, SCENE_FILE));
+  trainer.stop(false);
+  await trainer.run();
+});
+
 test('scene.json stays small: Ant-v5, the largest model, is under 8 kB', async () => {
   const bytes = Buffer.byteLength(JSON.stringify(await sceneOf('Ant-v5')));
   assert.ok(bytes < 8192, `${bytes} bytes`);

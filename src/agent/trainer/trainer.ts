@@ -182,16 +182,15 @@ export class Trainer {
     if (options.resumeFrom) await sweepRunLeftovers(path.dirname(path.dirname(options.resumeFrom)));
     if (resume) await trainer.restore(resume, options.resumeFrom!);
     else trainer.agent.initialiseNetworks(config.seed);
-    await writeRunInfo(options.runDir, runInfo);
-    options.emit({ type: 'started', engine: engine.info, run: runInfo });
     const scene = sceneEventOf(trainer.env);
-    if (scene) {
-      options.emit(scene);
-      // Kept in the folder for dashboards opened once the run has ended (the event reaches only those open now).
-      await writeScene(options.runDir, scene.scene).catch((err: Error) =>
-        options.emit({ type: 'log', level: 'warn', message: `${err.message}: a dashboard opened after this run ends cannot draw its model` }),
-      );
-    }
+    // Kept in the folder for dashboards opened once the run has ended (the event reaches only those open now).
+    const sceneNotSaved = scene ? await writeScene(options.runDir, scene.scene).then(() => undefined, (err: Error) => err.message) : undefined;
+    await writeRunInfo(options.runDir, runInfo);
+    // Nothing may be awaited from `started` on: a host answers it at once (frames wanted, pause), and
+    // the process hands commands to this trainer only once create() has returned it.
+    options.emit({ type: 'started', engine: engine.info, run: runInfo });
+    if (scene) options.emit(scene);
+    if (sceneNotSaved) options.emit({ type: 'log', level: 'warn', message: `${sceneNotSaved}: a dashboard opened after this run ends cannot draw its model` });
     return trainer;
   }
 
