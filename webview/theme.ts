@@ -72,25 +72,27 @@ export function readPalette(): ThemePalette {
 let colourParser: CanvasRenderingContext2D | null = null;
 
 /**
- * Any CSS colour with its alpha replaced. The browser's own parser (a canvas fillStyle) normalises
- * names, hex with alpha and rgb() alike to '#rrggbb' or 'rgba(r, g, b, a)'.
+ * Any CSS colour as red, green, blue (0–255) and alpha. The browser's own parser (a canvas
+ * fillStyle) normalises names, hex with alpha and rgb() alike to '#rrggbb' or 'rgba(r, g, b, a)'.
  */
-export function withAlpha(colour: string, alpha: number): string {
+export function rgbaOf(colour: string): [number, number, number, number] {
   colourParser ??= document.createElement('canvas').getContext('2d');
-  if (!colourParser) return colour;
+  if (!colourParser) return [0, 0, 0, 1];
   colourParser.fillStyle = '#000000';
   colourParser.fillStyle = colour;
   const normalised = String(colourParser.fillStyle);
-  let red: number, green: number, blue: number, ownAlpha = 1;
   if (normalised.startsWith('#')) {
-    red = Number.parseInt(normalised.slice(1, 3), 16);
-    green = Number.parseInt(normalised.slice(3, 5), 16);
-    blue = Number.parseInt(normalised.slice(5, 7), 16);
-  } else {
-    const parts = normalised.replace(/^rgba?\(|\)$/g, '').split(',').map((p) => Number.parseFloat(p));
-    [red, green, blue] = parts;
-    ownAlpha = parts[3] ?? 1;
+    return [1, 3, 5].map((at) => Number.parseInt(normalised.slice(at, at + 2), 16)).concat(1) as [number, number, number, number];
   }
+  const [red, green, blue, alpha = 1] = normalised.replace(/^rgba?\(|\)$/g, '').split(',').map((p) => Number.parseFloat(p));
+  return [red, green, blue, alpha];
+}
+
+/** Any CSS colour with its alpha multiplied by `alpha`. */
+export function withAlpha(colour: string, alpha: number): string {
+  colourParser ??= document.createElement('canvas').getContext('2d');
+  if (!colourParser) return colour;
+  const [red, green, blue, ownAlpha] = rgbaOf(colour);
   return `rgba(${red}, ${green}, ${blue}, ${+(alpha * ownAlpha).toFixed(3)})`;
 }
 

@@ -16,7 +16,7 @@
  * Contrast is WCAG's ratio of relative luminances; the alpha stays within [0.35, 0.8].
  */
 
-import { withAlpha } from '../theme';
+import { rgbaOf } from '../theme';
 
 type Rgb = [number, number, number];
 
@@ -31,8 +31,8 @@ const TRACE_DENSITY = 0.25;
 const BAND_DENSITY = 2;
 
 function rgbOf(colour: string): Rgb {
-  const parts = withAlpha(colour, 1).replace(/^rgba?\(|\)$/g, '').split(',').map((p) => Number.parseFloat(p));
-  return [parts[0] ?? 0, parts[1] ?? 0, parts[2] ?? 0];
+  const [red, green, blue] = rgbaOf(colour);
+  return [red, green, blue];
 }
 
 function luminance([r, g, b]: Rgb): number {

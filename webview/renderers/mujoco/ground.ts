@@ -9,7 +9,7 @@
 
 import { BufferGeometry, Color, Float32BufferAttribute, Group, LineBasicMaterial, LineSegments, Mesh, MeshBasicMaterial, PlaneGeometry, ShadowMaterial } from 'three';
 import type { MujocoScene, MujocoSceneGeom } from '../../../src/shared/mujocoScene';
-import { withAlpha, type ThemePalette } from '../../theme';
+import { rgbaOf, type ThemePalette } from '../../theme';
 import { disposeObject } from './bodyMeshes';
 
 /** Planes larger than this (half size, metres) are endless floors. */
@@ -25,13 +25,9 @@ export interface CssColour {
   alpha: number;
 }
 
-function srgbComponents(css: string): number[] {
-  return withAlpha(css, 1).replace(/^rgba?\(|\)$/g, '').split(',').map((p) => Number.parseFloat(p));
-}
-
 /** Any CSS colour as a three.js colour and its alpha (through the browser's own parser, like withAlpha). */
 export function cssColour(css: string): CssColour {
-  const [red, green, blue, alpha = 1] = srgbComponents(css);
+  const [red, green, blue, alpha] = rgbaOf(css);
   return { color: new Color().setRGB(red / 255, green / 255, blue / 255, 'srgb'), alpha };
 }
 
@@ -40,8 +36,8 @@ export function cssColour(css: string): CssColour {
  * linear light, where a few percent toward a light colour brighten a dark one far more than the eye expects.
  */
 function mixCss(from: string, to: string, share: number): Color {
-  const a = srgbComponents(from);
-  const b = srgbComponents(to);
+  const a = rgbaOf(from);
+  const b = rgbaOf(to);
   const mix = (i: number) => (a[i] + (b[i] - a[i]) * share) / 255;
   return new Color().setRGB(mix(0), mix(1), mix(2), 'srgb');
 }
